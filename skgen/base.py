@@ -1,0 +1,114 @@
+"""What every skgen generative estimator shares."""
+
+import math
+from numbers import Integral
+from abc import abstractmethod
+
+import numpy as np
+from sklearn.utils import check_random_state, check_scalar
+
+from skgen.utils._sklearn_compat import _num_samples, check_is_fitted
+
+
+class GenerativeMixin:
+    """Mixin for estimators that model the distribution of their data.
+
+    A generative estimator defines ``score_samples(X)`` (the natural log of the
+    density or mass of each row), ``sample(n_samples)`` and ``_n_parameters()``;
+    this mixin adds, once for all of them:
+
+    * ``score(X)``: the mean of ``score_samples(X)``, as
+      :class:`sklearn.mixture.GaussianMixture` does (classifiers keep
+      accuracy by listing :class:`~sklearn.base.ClassifierMixin` first);
+    * ``bic(X)`` and ``aic(X)`` from the log-likelihood and ``_n_parameters()``;
+    * the random stream of ``sample``: created at ``fit`` from the estimator's
+      ``random_state`` and advanced by each call, so successive calls draw new
+      samples, while ``sample(..., random_state=seed)`` is reproducible.
+    """
+
+    @abstractmethod
+    def score_samples(self, X):
+        """Log-density (or log-mass) of each row of ``X``."""
+
+    @abstractmethod
+    def sample(self, n_samples=1, *, random_state=None):
+        """Draw ``n_samples`` rows; return ``(X, latent)``."""
+
+    @abstractmethod
+    def _n_parameters(self):
+        """Number of free parameters of the fitted model."""
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of the rows of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        log_likelihood : float
+            Mean of :meth:`score_samples` over the rows of ``X``.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def bic(self, X):
+        """Bayesian information criterion of the fitted model on ``X``.
+
+        ``-2 log L + n_parameters * log(n_samples)``; lower is better.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data the criterion is computed on.
+
+        Returns
+        -------
+        bic : float
+        """
+        n_samples = _num_samples(X)
+        return -2 * self.score(X) * n_samples + self._n_parameters() * math.log(
+            n_samples
+        )
+
+    def aic(self, X):
+        """Akaike information criterion of the fitted model on ``X``.
+
+        ``-2 log L + 2 n_parameters``; lower is better.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data the criterion is computed on.
+
+        Returns
+        -------
+        aic : float
+        """
+        return -2 * self.score(X) * _num_samples(X) + 2 * self._n_parameters()
+
+    def _start_sample_stream(self):
+        """Create the generator that ``sample(random_state=None)`` advances.
+
+        Called at the end of ``fit``. For an integer ``random_state`` the stream
+        starts where ``numpy.random.RandomState(random_state)`` does, so the
+        first ``sample()`` after ``fit`` equals scikit-learn's.
+        """
+        random_state = self.random_state
+        if random_state is None or isinstance(random_state, (int, np.integer)):
+            self._sample_random_state = np.random.RandomState(random_state)
+        else:
+            self._sample_random_state = check_random_state(random_state)
+
+    def _sample_stream(self, n_samples, random_state):
+        """Check a ``sample`` request; return the generator it draws from."""
+        check_is_fitted(self)
+        check_scalar(n_samples, "n_samples", Integral, min_val=1)
+        if random_state is None:
+            if not hasattr(self, "_sample_random_state"):
+                self._start_sample_stream()
+            return self._sample_random_state
+        return check_random_state(random_state)

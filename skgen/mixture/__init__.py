@@ -1,0 +1,5 @@
+"""Mixture models fitted by EM."""
+
+from skgen.mixture._gaussian_mixture import GaussianMixture
+
+__all__ = ["GaussianMixture"]

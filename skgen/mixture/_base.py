@@ -1,0 +1,424 @@
+"""Base class of skgen's mixture models: the EM loop, once."""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+from time import time
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.cluster import KMeans, kmeans_plusplus
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+
+from skgen.base import GenerativeMixin
+from skgen.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
+
+#: Rows scored per call of a kernel in predict / score_samples: bounds the
+#: (rows, n_components) temporary whatever the number of rows.
+_SCORE_BLOCK_ROWS = 65536
+
+
+class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class for mixture models fitted by EM.
+
+    Owns ``fit`` (``n_init`` restarts of ``max_iter`` EM iterations, keeping
+    the best lower bound), ``partial_fit`` (stepwise online EM), prediction and
+    scoring. A subclass supplies its parameters through these hooks:
+
+    * ``_check_parameters(X)`` -- validate the user's initial parameters;
+    * ``_initialize(X, resp)`` -- parameters from initial responsibilities
+      (``resp`` is None when the user gave every initial parameter);
+    * ``_em_pass(X)`` -- one pass over ``X`` under the current parameters,
+      returning ``(mean log-likelihood, sufficient statistics)``;
+    * ``_blend_statistics(old, new, step)`` -- ``(1 - step) old + step new``;
+    * ``_m_step(stats)`` -- parameters from sufficient statistics;
+    * ``_estimate_weighted_log_prob(X)`` -- ``log w_k + log p(x | k)``;
+    * ``_get_parameters()`` / ``_set_parameters(params)``.
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0.0, None, closed="left")],
+        "reg_covar": [Interval(Real, 0.0, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "init_params": [
+            StrOptions({"kmeans", "random", "random_from_data", "k-means++"})
+        ],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "verbose_interval": [Interval(Integral, 1, None, closed="left")],
+        "learning_decay": [Interval(Real, 0.5, 1.0, closed="right")],
+        "learning_offset": [Interval(Real, 0.0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components,
+        tol,
+        reg_covar,
+        max_iter,
+        n_init,
+        init_params,
+        random_state,
+        warm_start,
+        verbose,
+        verbose_interval,
+        learning_decay,
+        learning_offset,
+    ):
+        self.n_components = n_components
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.verbose_interval = verbose_interval
+        self.learning_decay = learning_decay
+        self.learning_offset = learning_offset
+
+    # -- hooks ---------------------------------------------------------------
+
+    @abstractmethod
+    def _check_parameters(self, X):
+        """Validate the initial parameters against ``X``."""
+
+    @abstractmethod
+    def _initialize(self, X, resp):
+        """Set the parameters from initial responsibilities."""
+
+    @abstractmethod
+    def _em_pass(self, X):
+        """Return ``(mean log-likelihood, statistics)`` under the current model."""
+
+    @abstractmethod
+    def _blend_statistics(self, old, new, step):
+        """Return the statistics ``(1 - step) * old + step * new``."""
+
+    @abstractmethod
+    def _m_step(self, stats):
+        """Set the parameters that maximise the expected log-likelihood."""
+
+    @abstractmethod
+    def _estimate_weighted_log_prob(self, X):
+        """Return ``log w_k + log p(x_i | k)``, shape (n_samples, n_components)."""
+
+    @abstractmethod
+    def _get_parameters(self):
+        """Return the fitted parameters as a tuple."""
+
+    @abstractmethod
+    def _set_parameters(self, params):
+        """Set the fitted parameters from a tuple of ``_get_parameters``."""
+
+    # -- fitting -------------------------------------------------------------
+
+    def _validate_training_data(self, X, reset):
+        X = validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            ensure_min_samples=2,
+            reset=reset,
+        )
+        if X.shape[0] < self.n_components:
+            raise ValueError(
+                "Expected n_samples >= n_components but got "
+                f"n_components = {self.n_components}, n_samples = {X.shape[0]}"
+            )
+        return X
+
+    def _initialize_parameters(self, X, random_state):
+        """Initial responsibilities by ``init_params``, then ``_initialize``."""
+        n_samples = X.shape[0]
+        n_components = self.n_components
+        if self.init_params == "random":
+            resp = random_state.uniform(size=(n_samples, n_components))
+            resp /= resp.sum(axis=1)[:, np.newaxis]
+        else:
+            if self.init_params == "kmeans":
+                labels = (
+                    KMeans(n_clusters=n_components, n_init=1, random_state=random_state)
+                    .fit(X)
+                    .labels_
+                )
+                rows, cols = np.arange(n_samples), labels
+            elif self.init_params == "k-means++":
+                _, rows = kmeans_plusplus(X, n_components, random_state=random_state)
+                cols = np.arange(n_components)
+            else:  # "random_from_data"
+                rows = random_state.choice(n_samples, size=n_components, replace=False)
+                cols = np.arange(n_components)
+            resp = np.zeros((n_samples, n_components))
+            resp[rows, cols] = 1.0
+        self._initialize(X, resp)
+
+    def fit(self, X, y=None):
+        """Estimate the model parameters with the EM algorithm.
+
+        The model is fitted ``n_init`` times and the parameters with the
+        largest lower bound are kept. Each trial alternates E- and M-steps
+        until the lower bound changes by less than ``tol`` or ``max_iter``
+        iterations are done; in the latter case a
+        :class:`~sklearn.exceptions.ConvergenceWarning` is raised.
+
+        With ``warm_start=True``, ``n_init`` is ignored after the first call
+        and each call continues from the previous parameters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The fitted mixture.
+        """
+        self.fit_predict(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_predict(self, X, y=None):
+        """Estimate the model parameters with EM and predict the labels of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Component of largest posterior probability for each row; equal to
+            ``fit(X).predict(X)``.
+        """
+        X = self._validate_training_data(X, reset=True)
+        self._check_parameters(X)
+
+        do_init = not (self.warm_start and hasattr(self, "converged_"))
+        n_init = self.n_init if do_init else 1
+        random_state = check_random_state(self.random_state)
+
+        max_lower_bound = -np.inf
+        best_lower_bounds = []
+        self.converged_ = False
+        for init in range(n_init):
+            self._print_verbose_msg_init_beg(init)
+            if do_init:
+                self._initialize_parameters(X, random_state)
+            lower_bound = -np.inf if do_init else self.lower_bound_
+            lower_bounds = []
+            if self.max_iter == 0:
+                best_params = self._get_parameters()
+                best_n_iter = 0
+                continue
+            converged = False
+            for n_iter in range(1, self.max_iter + 1):
+                prev_lower_bound = lower_bound
+                # E-step and sufficient statistics in one pass, then M-step.
+                lower_bound, stats = self._em_pass(X)
+                self._m_step(stats)
+                lower_bounds.append(lower_bound)
+                change = lower_bound - prev_lower_bound
+                self._print_verbose_msg_iter_end(n_iter, change)
+                if abs(change) < self.tol:
+                    converged = True
+                    break
+            self._print_verbose_msg_init_end(lower_bound, converged)
+            if lower_bound > max_lower_bound or max_lower_bound == -np.inf:
+                max_lower_bound = lower_bound
+                best_params = self._get_parameters()
+                best_n_iter = n_iter
+                best_lower_bounds = lower_bounds
+                best_change = change
+                self.converged_ = converged
+
+        if not self.converged_ and self.max_iter > 0:
+            warnings.warn(
+                f"Best performing initialization did not converge in "
+                f"max_iter={self.max_iter} iterations: the last change of the "
+                f"lower bound was {best_change:.3g}, above tol={self.tol:g}. "
+                "Increase max_iter, raise tol, try other init_params, or "
+                "check the data for degenerate columns.",
+                ConvergenceWarning,
+            )
+
+        self._set_parameters(best_params)
+        self.n_iter_ = best_n_iter
+        self.lower_bound_ = max_lower_bound
+        self.lower_bounds_ = best_lower_bounds
+        self._start_sample_stream()
+        # A last E-step, so that fit_predict(X) == fit(X).predict(X) always.
+        return self._predict_labels(X)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Update the model with one batch of rows by stepwise online EM.
+
+        Each call runs one E-step on the batch under the current parameters
+        and moves the running sufficient statistics toward the batch's,
+
+        .. math:: s \\leftarrow (1 - \\rho_t)\\, s + \\rho_t\\, \\hat s_t,
+                  \\qquad \\rho_t = (t + \\text{learning\\_offset})^{-\\text{learning\\_decay}},
+
+        where ``t`` counts the previous calls (``rho = 1`` for the first batch),
+        then runs the M-step on ``s`` (Cappé & Moulines, 2009). With
+        ``learning_decay=1`` and ``learning_offset=1`` the statistics are the
+        plain average over batches. The first call initialises the parameters
+        from its batch with ``init_params`` (unless ``fit`` was called before).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One batch of rows; the first batch needs at least ``n_components``.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The updated mixture.
+        """
+        first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
+        X = self._validate_training_data(X, reset=first_call)
+        if first_call:
+            self._check_parameters(X)
+            self._initialize_parameters(X, check_random_state(self.random_state))
+            self.converged_ = False
+            self._start_sample_stream()
+        step = getattr(self, "n_steps_", 0)
+        log_likelihood, batch_stats = self._em_pass(X)
+        if step == 0 or getattr(self, "_running_stats", None) is None:
+            self._running_stats = batch_stats
+        else:
+            rho = (step + self.learning_offset) ** -self.learning_decay
+            self._running_stats = self._blend_statistics(
+                self._running_stats, batch_stats, rho
+            )
+        self._m_step(self._running_stats)
+        self._set_parameters(self._get_parameters())
+        self.n_steps_ = step + 1
+        self.n_iter_ = getattr(self, "n_iter_", 0) + 1
+        self.lower_bound_ = log_likelihood
+        return self
+
+    # -- prediction ----------------------------------------------------------
+
+    def _validate_test_data(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self, X, dtype=[np.float64, np.float32], order="C", reset=False
+        )
+
+    def _blocks(self, X):
+        """Row blocks that bound the (rows, n_components) temporaries."""
+        for start in range(0, X.shape[0], _SCORE_BLOCK_ROWS):
+            yield slice(start, start + _SCORE_BLOCK_ROWS)
+
+    def _predict_labels(self, X):
+        labels = np.empty(X.shape[0], dtype=np.intp)
+        for rows in self._blocks(X):
+            labels[rows] = self._estimate_weighted_log_prob(X[rows]).argmax(axis=1)
+        return labels
+
+    def score_samples(self, X):
+        """Log-density of each row under the mixture.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+            ``log p(x_i)``, the log of the mixture density at each row.
+        """
+        X = self._validate_test_data(X)
+        log_prob = np.empty(X.shape[0])
+        for rows in self._blocks(X):
+            log_prob[rows] = logsumexp(self._estimate_weighted_log_prob(X[rows]), axis=1)
+        return log_prob
+
+    def predict(self, X):
+        """Component of largest posterior probability for each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to label.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Component labels.
+        """
+        return self._predict_labels(self._validate_test_data(X))
+
+    def predict_proba(self, X):
+        """Posterior probability of each component for each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to evaluate.
+
+        Returns
+        -------
+        resp : ndarray of shape (n_samples, n_components)
+            ``p(k | x_i)``; rows sum to one.
+        """
+        X = self._validate_test_data(X)
+        resp = np.empty((X.shape[0], self.n_components))
+        for rows in self._blocks(X):
+            weighted = self._estimate_weighted_log_prob(X[rows])
+            resp[rows] = np.exp(weighted - logsumexp(weighted, axis=1)[:, np.newaxis])
+        return resp
+
+    # -- verbose output, as scikit-learn prints it ----------------------------
+
+    def _print_verbose_msg_init_beg(self, n_init):
+        if self.verbose >= 1:
+            print(f"Initialization {n_init}")
+            self._init_prev_time = self._iter_prev_time = time()
+
+    def _print_verbose_msg_iter_end(self, n_iter, diff_ll):
+        if self.verbose >= 1 and n_iter % self.verbose_interval == 0:
+            if self.verbose == 1:
+                print(f"  Iteration {n_iter}")
+            else:
+                now = time()
+                print(
+                    f"  Iteration {n_iter}\t time lapse {now - self._iter_prev_time:.5f}s"
+                    f"\t ll change {diff_ll:.5f}"
+                )
+                self._iter_prev_time = now
+
+    def _print_verbose_msg_init_end(self, lower_bound, converged):
+        if self.verbose >= 1:
+            status = "converged" if converged else "did not converge"
+            message = f"Initialization {status}."
+            if self.verbose >= 2:
+                message += (
+                    f" time lapse {time() - self._init_prev_time:.5f}s\t "
+                    f"lower bound {lower_bound:.5f}"
+                )
+            print(message)

@@ -1,0 +1,668 @@
+"""Gaussian mixture model fitted by EM on fused Numba kernels."""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from scipy import linalg
+from sklearn.utils import check_array
+
+from skgen.mixture import _kernels
+from skgen.mixture._base import BaseMixture
+from skgen.utils._chunking import n_chunks_for
+from skgen.utils._sklearn_compat import StrOptions
+
+_COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+
+_ILL_DEFINED_COVARIANCE = (
+    "Fitting the mixture model failed because some components have ill-defined "
+    "empirical covariance (for instance caused by singleton or collapsed "
+    "samples). Try to decrease the number of components, increase reg_covar, "
+    "or scale the input data."
+)
+
+
+class _Statistics(NamedTuple):
+    """Sufficient statistics of EM, per row of data.
+
+    ``weights[k]`` is the mean responsibility of component k, ``means[k]`` its
+    weighted mean and ``scatter`` the centred second moments, in the shape of
+    ``covariances_``: per component for 'full', 'diag' and 'spherical'; for
+    'tied' the pooled within-component scatter ``sum_k weights[k] * C_k``.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    scatter: np.ndarray
+
+
+# ---------------------------------------------------------------------------
+# Validation of user-given initial parameters.
+# ---------------------------------------------------------------------------
+
+
+def _check_shape(param, expected, name):
+    if param.shape != expected:
+        raise ValueError(
+            f"The parameter '{name}' should have the shape of {expected}, "
+            f"but got {param.shape}"
+        )
+
+
+def _check_weights(weights, n_components):
+    weights = check_array(
+        weights, dtype=[np.float64, np.float32], ensure_2d=False, input_name="weights_init"
+    )
+    _check_shape(weights, (n_components,), "weights_init")
+    if np.any(weights < 0.0) or np.any(weights > 1.0):
+        raise ValueError(
+            "The parameter 'weights_init' should be in the range [0, 1], but got "
+            f"max value {weights.max():.5f}, min value {weights.min():.5f}"
+        )
+    atol = 1e-6 if weights.dtype == np.float32 else 1e-8
+    if abs(1.0 - weights.sum()) > atol:
+        raise ValueError(
+            "The parameter 'weights_init' should be normalized, but got "
+            f"sum(weights_init) = {weights.sum():.5f}"
+        )
+    return weights.astype(np.float64)
+
+
+def _check_means(means, n_components, n_features):
+    means = check_array(
+        means, dtype=[np.float64, np.float32], ensure_2d=False, input_name="means_init"
+    )
+    _check_shape(means, (n_components, n_features), "means_init")
+    return means.astype(np.float64)
+
+
+def _check_precisions(precisions, covariance_type, n_components, n_features):
+    precisions = check_array(
+        precisions,
+        dtype=[np.float64, np.float32],
+        ensure_2d=False,
+        allow_nd=covariance_type == "full",
+        input_name="precisions_init",
+    ).astype(np.float64)
+    expected = {
+        "full": (n_components, n_features, n_features),
+        "tied": (n_features, n_features),
+        "diag": (n_components, n_features),
+        "spherical": (n_components,),
+    }[covariance_type]
+    _check_shape(precisions, expected, "precisions_init")
+    if covariance_type in ("full", "tied"):
+        for matrix in precisions.reshape(-1, n_features, n_features):
+            if not (
+                np.allclose(matrix, matrix.T) and np.all(linalg.eigvalsh(matrix) > 0.0)
+            ):
+                raise ValueError(
+                    f"'{covariance_type}' precisions_init should be symmetric, "
+                    "positive-definite"
+                )
+    elif np.any(precisions <= 0.0):
+        raise ValueError(f"'{covariance_type}' precisions_init should be positive")
+    return precisions
+
+
+# ---------------------------------------------------------------------------
+# Parameter algebra: covariances <-> Cholesky factors of the precisions.
+# ``precisions_cholesky_`` is upper triangular, precision = L @ L.T, as in
+# scikit-learn.
+# ---------------------------------------------------------------------------
+
+
+def _compute_precision_cholesky(covariances, covariance_type):
+    """Cholesky factors of the precisions from the covariances."""
+    if covariance_type in ("full", "tied"):
+        matrices = covariances.reshape(-1, *covariances.shape[-2:])
+        factors = np.empty_like(matrices)
+        eye = np.eye(matrices.shape[-1])
+        for k, covariance in enumerate(matrices):
+            try:
+                cov_chol = linalg.cholesky(covariance, lower=True)
+            except linalg.LinAlgError:
+                raise ValueError(_ILL_DEFINED_COVARIANCE) from None
+            factors[k] = linalg.solve_triangular(cov_chol, eye, lower=True).T
+        return factors.reshape(covariances.shape)
+    if np.any(covariances <= 0.0):
+        raise ValueError(_ILL_DEFINED_COVARIANCE)
+    return 1.0 / np.sqrt(covariances)
+
+
+def _precision_cholesky_from_precisions(precisions, covariance_type):
+    """Upper-triangular U with U U^T = precision (Cholesky of the flipped matrix)."""
+    if covariance_type in ("full", "tied"):
+        flipped = precisions[..., ::-1, ::-1]
+        factors = np.linalg.cholesky(flipped)
+        return np.ascontiguousarray(factors[..., ::-1, ::-1])
+    return np.sqrt(precisions)
+
+
+def _precisions_from_cholesky(precisions_chol, covariance_type):
+    if covariance_type in ("full", "tied"):
+        return precisions_chol @ np.swapaxes(precisions_chol, -1, -2)
+    return precisions_chol**2
+
+
+def _covariances_from_precisions(precisions, covariance_type):
+    if covariance_type in ("full", "tied"):
+        return np.linalg.inv(precisions)
+    return 1.0 / precisions
+
+
+def _log_det_cholesky(precisions_chol, covariance_type, n_features):
+    """log det of each precision's Cholesky factor (half the log det precision)."""
+    if covariance_type == "full":
+        return np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
+    if covariance_type == "tied":
+        return np.log(np.diag(precisions_chol)).sum()
+    if covariance_type == "diag":
+        return np.log(precisions_chol).sum(axis=1)
+    return n_features * np.log(precisions_chol)
+
+
+def _component_offsets(weights, precisions_chol, covariance_type, n_features):
+    """log w_k + log det L_k - d/2 log(2 pi): the row-independent part."""
+    with np.errstate(divide="ignore"):  # an empty component has log w = -inf
+        log_weights = np.log(weights)
+    log_det = _log_det_cholesky(precisions_chol, covariance_type, n_features)
+    return log_weights + log_det - 0.5 * n_features * math.log(2 * math.pi)
+
+
+def _diag_precisions_t(precisions_chol, covariance_type, n_features, dtype):
+    """Diagonal precisions as (n_features, n_components), as the kernels want."""
+    precisions = precisions_chol**2
+    if covariance_type == "spherical":
+        precisions = np.repeat(precisions[:, np.newaxis], n_features, axis=1)
+    return np.ascontiguousarray(precisions.T, dtype=dtype)
+
+
+# ---------------------------------------------------------------------------
+# E-step kernels behind one interface per task.
+# ---------------------------------------------------------------------------
+
+
+def _estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_type):
+    """``log w_k + log N(x_i | k)`` for every row, shape (n_samples, n_components)."""
+    n_samples, n_features = X.shape
+    offsets = _component_offsets(weights, precisions_chol, covariance_type, n_features)
+    n_chunks = n_chunks_for(n_samples)
+    dtype = X.dtype
+    if covariance_type == "full":
+        return _kernels.weighted_log_prob_full(
+            X, means.astype(dtype), precisions_chol.astype(dtype), offsets, n_chunks
+        )
+    if covariance_type == "tied":
+        return _kernels.weighted_log_prob_tied(
+            X,
+            (means @ precisions_chol).astype(dtype),
+            precisions_chol.astype(dtype),
+            offsets,
+            n_chunks,
+        )
+    return _kernels.weighted_log_prob_diag(
+        X,
+        np.ascontiguousarray(means.T, dtype=dtype),
+        _diag_precisions_t(precisions_chol, covariance_type, n_features, dtype),
+        offsets,
+        n_chunks,
+    )
+
+
+def _em_pass(X, weights, means, precisions_chol, covariance_type):
+    """One pass of EM: mean log-likelihood and the batch's :class:`_Statistics`.
+
+    The kernels return sums around the current means; the new means and the
+    centred scatter follow from them without cancellation (see ``_kernels``).
+    """
+    n_samples, n_features = X.shape
+    n_components = means.shape[0]
+    offsets = _component_offsets(weights, precisions_chol, covariance_type, n_features)
+    dtype = X.dtype
+    if covariance_type == "full":
+        n_chunks = n_chunks_for(n_samples, n_components * n_features * (n_features + 1))
+        log_lik, nk, sx, sxx = _kernels.em_pass_full(
+            X, means.astype(dtype), precisions_chol.astype(dtype), offsets, n_chunks
+        )
+    elif covariance_type == "tied":
+        n_chunks = n_chunks_for(n_samples, n_features * (n_features + n_components))
+        shift = weights @ means  # close to the data mean: keeps the scatter small
+        log_lik, nk, sx, sxx = _kernels.em_pass_tied(
+            X,
+            means.astype(dtype),
+            (means @ precisions_chol).astype(dtype),
+            precisions_chol.astype(dtype),
+            offsets,
+            shift.astype(dtype),
+            n_chunks,
+        )
+    else:
+        n_chunks = n_chunks_for(n_samples, 2 * n_components * n_features)
+        log_lik, nk, sx, sxx = _kernels.em_pass_diag(
+            X,
+            np.ascontiguousarray(means.T, dtype=dtype),
+            _diag_precisions_t(precisions_chol, covariance_type, n_features, dtype),
+            offsets,
+            n_chunks,
+        )
+    # Reduce the chunks in their fixed order (thread-count independent).
+    log_lik, nk, sx, sxx = (part.sum(axis=0) for part in (log_lik, nk, sx, sxx))
+    if covariance_type in ("diag", "spherical"):
+        sx, sxx = sx.T, sxx.T
+    # As scikit-learn: 10 eps keeps an empty component's division finite.
+    nk = nk + 10 * np.finfo(np.float64).eps
+    shift_to_new_mean = sx / nk[:, np.newaxis]
+    new_means = means + shift_to_new_mean
+    if covariance_type == "full":
+        scatter = sxx / nk[:, np.newaxis, np.newaxis] - (
+            shift_to_new_mean[:, :, np.newaxis] * shift_to_new_mean[:, np.newaxis, :]
+        )
+    elif covariance_type == "tied":
+        # Scatter of all rows around `shift`, minus the between-component part.
+        between = new_means - shift
+        scatter = (sxx - (nk * between.T) @ between) / n_samples
+    else:
+        scatter = sxx / nk[:, np.newaxis] - shift_to_new_mean**2
+        if covariance_type == "spherical":
+            scatter = scatter.mean(axis=1)
+    return log_lik / n_samples, _Statistics(nk / n_samples, new_means, scatter)
+
+
+def _statistics_from_resp(X, resp, covariance_type):
+    """:class:`_Statistics` of explicit responsibilities (initialisation only)."""
+    X = np.asarray(X, dtype=np.float64)
+    n_samples = X.shape[0]
+    nk = resp.sum(axis=0) + 10 * np.finfo(np.float64).eps
+    means = (resp.T @ X) / nk[:, np.newaxis]
+    if covariance_type == "full":
+        scatter = np.empty((len(nk), X.shape[1], X.shape[1]))
+        for k in range(len(nk)):
+            diff = X - means[k]
+            scatter[k] = (resp[:, k] * diff.T) @ diff / nk[k]
+    elif covariance_type == "tied":
+        scatter = (X.T @ X - (nk * means.T) @ means) / n_samples
+    else:
+        scatter = (resp.T @ (X * X)) / nk[:, np.newaxis] - means**2
+        if covariance_type == "spherical":
+            scatter = scatter.mean(axis=1)
+    return _Statistics(nk / n_samples, means, scatter)
+
+
+def _blend(old, new, step, covariance_type):
+    """Statistics of the mixture ``(1 - step) * old + step * new`` of two data sets.
+
+    Exact in centred form: the second moments of the merged set are the two
+    scatters plus the spread between the two means.
+    """
+    a = (1.0 - step) * old.weights
+    b = step * new.weights
+    weights = a + b
+    means = (a[:, np.newaxis] * old.means + b[:, np.newaxis] * new.means) / weights[
+        :, np.newaxis
+    ]
+    delta = old.means - new.means
+    spread = a * b / weights
+    if covariance_type == "full":
+        cross = delta[:, :, np.newaxis] * delta[:, np.newaxis, :]
+        scatter = (
+            a[:, None, None] * old.scatter
+            + b[:, None, None] * new.scatter
+            + spread[:, None, None] * cross
+        ) / weights[:, None, None]
+    elif covariance_type == "tied":
+        scatter = (
+            (1.0 - step) * old.scatter
+            + step * new.scatter
+            + (spread * delta.T) @ delta
+        )
+    else:
+        cross = delta**2 if covariance_type == "diag" else (delta**2).mean(axis=1)
+        extra = (slice(None),) + (np.newaxis,) * (cross.ndim - 1)
+        scatter = (
+            a[extra] * old.scatter + b[extra] * new.scatter + spread[extra] * cross
+        ) / weights[extra]
+    return _Statistics(weights, means, scatter)
+
+
+class GaussianMixture(BaseMixture):
+    """Gaussian mixture model fitted by EM, on fused Numba kernels.
+
+    A drop-in for :class:`sklearn.mixture.GaussianMixture`: the same
+    parameters, fitted attributes and results (to rounding), with one pass over
+    the data per EM iteration that computes the responsibilities and the
+    M-step's sufficient statistics together, in parallel over fixed chunks of
+    rows. Adds ``partial_fit`` (stepwise online EM) and a ``sample`` whose
+    successive calls differ.
+
+    Read more in the :ref:`User Guide <mixture>`.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of mixture components.
+
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+        Form of the covariance: 'full', each component its own general
+        covariance; 'tied', one general covariance shared by all; 'diag', each
+        its own diagonal covariance; 'spherical', each its own single variance.
+
+    tol : float, default=1e-3
+        Convergence threshold: EM stops when the lower bound (the mean
+        log-likelihood) gains less than ``tol``.
+
+    reg_covar : float, default=1e-6
+        Non-negative regularisation added to the diagonal of the covariances,
+        so that they stay positive definite.
+
+    max_iter : int, default=100
+        Number of EM iterations per initialisation.
+
+    n_init : int, default=1
+        Number of initialisations; the best result is kept.
+
+    init_params : {'kmeans', 'k-means++', 'random', 'random_from_data'}, \
+            default='kmeans'
+        How the initial responsibilities are made: by k-means labels,
+        k-means++ centres, uniform random responsibilities, or randomly chosen
+        rows as the initial means.
+
+    weights_init : array-like of shape (n_components,), default=None
+        Initial weights; by default from ``init_params``.
+
+    means_init : array-like of shape (n_components, n_features), default=None
+        Initial means; by default from ``init_params``.
+
+    precisions_init : array-like, default=None
+        Initial precisions (inverse covariances), shaped by
+        ``covariance_type``: (n_components,) 'spherical', (n_features,
+        n_features) 'tied', (n_components, n_features) 'diag',
+        (n_components, n_features, n_features) 'full'. By default from
+        ``init_params``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation and the stream ``sample`` draws from.
+        An int gives the same fit, bit for bit, on any number of threads.
+
+    warm_start : bool, default=False
+        If True, each ``fit`` starts from the previous solution (``n_init`` is
+        then ignored).
+
+    verbose : int, default=0
+        1 prints each initialisation and iteration; 2 adds timings and the
+        change of the lower bound.
+
+    verbose_interval : int, default=10
+        Iterations between two printed lines.
+
+    learning_decay : float, default=0.7
+        Exponent of the step size of ``partial_fit``, in (0.5, 1].
+
+    learning_offset : float, default=1.0
+        Offset of the step size of ``partial_fit``: step ``t`` weighs the new
+        batch by ``(t + learning_offset) ** -learning_decay``.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_components,)
+        Mixing weights.
+
+    means_ : ndarray of shape (n_components, n_features)
+        Component means.
+
+    covariances_ : ndarray
+        Component covariances, shaped by ``covariance_type`` as
+        ``precisions_init``.
+
+    precisions_ : ndarray
+        Inverses of ``covariances_``.
+
+    precisions_cholesky_ : ndarray
+        Upper-triangular Cholesky factors ``U`` of the precisions,
+        ``precision = U @ U.T``.
+
+    converged_ : bool
+        Whether the best initialisation converged within ``max_iter``.
+
+    n_iter_ : int
+        EM iterations of the best initialisation (or ``partial_fit`` calls).
+
+    lower_bound_ : float
+        Mean log-likelihood of the training data under the parameters before
+        the last M-step, as scikit-learn reports it.
+
+    lower_bounds_ : list of float
+        ``lower_bound_`` after each iteration of the best initialisation.
+
+    n_steps_ : int
+        Number of ``partial_fit`` calls since the model was initialised.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` had string column names.
+
+    See Also
+    --------
+    sklearn.mixture.GaussianMixture : The reference implementation.
+
+    References
+    ----------
+    .. [1] A. P. Dempster, N. M. Laird and D. B. Rubin, "Maximum likelihood from
+       incomplete data via the EM algorithm", JRSS B 39(1), 1977.
+    .. [2] O. Cappé and E. Moulines, "On-line expectation-maximization algorithm
+       for latent data models", JRSS B 71(3), 2009.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.mixture import GaussianMixture
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    >>> gm = GaussianMixture(n_components=2, random_state=0).fit(X)
+    >>> gm.means_
+    array([[10.,  2.],
+           [ 1.,  2.]])
+    >>> gm.predict([[0, 0], [12, 3]])
+    array([1, 0])
+    >>> X_new, labels = gm.sample(4, random_state=0)
+    >>> X_new.shape, labels.shape
+    ((4, 2), (4,))
+    """
+
+    _parameter_constraints: dict = {
+        **BaseMixture._parameter_constraints,
+        "covariance_type": [StrOptions(set(_COVARIANCE_TYPES))],
+        "weights_init": ["array-like", None],
+        "means_init": ["array-like", None],
+        "precisions_init": ["array-like", None],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        weights_init=None,
+        means_init=None,
+        precisions_init=None,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        verbose_interval=10,
+        learning_decay=0.7,
+        learning_offset=1.0,
+    ):
+        super().__init__(
+            n_components=n_components,
+            tol=tol,
+            reg_covar=reg_covar,
+            max_iter=max_iter,
+            n_init=n_init,
+            init_params=init_params,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+            verbose_interval=verbose_interval,
+            learning_decay=learning_decay,
+            learning_offset=learning_offset,
+        )
+        self.covariance_type = covariance_type
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.precisions_init = precisions_init
+
+    def _check_parameters(self, X):
+        n_features = X.shape[1]
+        self._weights_init = (
+            None
+            if self.weights_init is None
+            else _check_weights(self.weights_init, self.n_components)
+        )
+        self._means_init = (
+            None
+            if self.means_init is None
+            else _check_means(self.means_init, self.n_components, n_features)
+        )
+        self._precisions_init = (
+            None
+            if self.precisions_init is None
+            else _check_precisions(
+                self.precisions_init,
+                self.covariance_type,
+                self.n_components,
+                n_features,
+            )
+        )
+
+    def _initialize_parameters(self, X, random_state):
+        # Every initial parameter given: nothing to estimate from the data.
+        if (
+            self._weights_init is None
+            or self._means_init is None
+            or self._precisions_init is None
+        ):
+            super()._initialize_parameters(X, random_state)
+        else:
+            self._initialize(X, None)
+
+    def _initialize(self, X, resp):
+        if resp is not None:
+            stats = _statistics_from_resp(X, resp, self.covariance_type)
+            self._m_step(stats)
+            if self._weights_init is None:
+                # scikit-learn's initial weights are nk / n, not renormalised.
+                self.weights_ = stats.weights
+        if self._weights_init is not None:
+            self.weights_ = self._weights_init.copy()
+        if self._means_init is not None:
+            self.means_ = self._means_init.copy()
+        if self._precisions_init is not None:
+            self.precisions_cholesky_ = _precision_cholesky_from_precisions(
+                self._precisions_init, self.covariance_type
+            )
+            self.covariances_ = _covariances_from_precisions(
+                self._precisions_init, self.covariance_type
+            )
+
+    def _em_pass(self, X):
+        return _em_pass(
+            X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+        )
+
+    def _blend_statistics(self, old, new, step):
+        return _blend(old, new, step, self.covariance_type)
+
+    def _m_step(self, stats):
+        covariances = np.array(stats.scatter, dtype=np.float64)
+        if self.covariance_type == "tied":
+            covariances /= stats.weights.sum()
+        if self.covariance_type in ("full", "tied"):
+            diagonal = np.arange(covariances.shape[-1])
+            covariances[..., diagonal, diagonal] += self.reg_covar
+        else:
+            covariances += self.reg_covar
+        self.weights_ = stats.weights / stats.weights.sum()
+        self.means_ = stats.means
+        self.covariances_ = covariances
+        self.precisions_cholesky_ = _compute_precision_cholesky(
+            covariances, self.covariance_type
+        )
+
+    def _estimate_weighted_log_prob(self, X):
+        return _estimate_weighted_log_prob(
+            X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+        )
+
+    def _get_parameters(self):
+        return (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+
+    def _set_parameters(self, params):
+        (
+            self.weights_,
+            self.means_,
+            self.covariances_,
+            self.precisions_cholesky_,
+        ) = params
+        self.precisions_ = _precisions_from_cholesky(
+            self.precisions_cholesky_, self.covariance_type
+        )
+
+    def _n_parameters(self):
+        """Number of free parameters of the model."""
+        n_features = self.means_.shape[1]
+        k = self.n_components
+        cov_params = {
+            "full": k * n_features * (n_features + 1) / 2.0,
+            "diag": k * n_features,
+            "tied": n_features * (n_features + 1) / 2.0,
+            "spherical": k,
+        }[self.covariance_type]
+        return int(cov_params + n_features * k + k - 1)
+
+    def sample(self, n_samples=1, *, random_state=None):
+        """Draw rows from the fitted mixture.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to draw.
+        random_state : int, RandomState instance or None, default=None
+            None draws from the model's own stream, created at ``fit`` and
+            advanced by every call, so successive calls differ. An int makes
+            the call reproducible; it gives the same rows as scikit-learn's
+            ``GaussianMixture(random_state=that_int).sample`` on the same
+            parameters.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            The rows, grouped by component.
+        labels : ndarray of shape (n_samples,)
+            The component each row was drawn from.
+        """
+        rng = self._sample_stream(n_samples, random_state)
+        counts = rng.multinomial(n_samples, self.weights_)
+        n_features = self.means_.shape[1]
+        if self.covariance_type in ("full", "tied"):
+            covariances = (
+                self.covariances_
+                if self.covariance_type == "full"
+                else [self.covariances_] * self.n_components
+            )
+            blocks = [
+                rng.multivariate_normal(mean, covariance, int(count))
+                for mean, covariance, count in zip(self.means_, covariances, counts)
+            ]
+        else:
+            blocks = [
+                mean + rng.standard_normal(size=(count, n_features)) * np.sqrt(covariance)
+                for mean, covariance, count in zip(self.means_, self.covariances_, counts)
+            ]
+        labels = np.repeat(np.arange(self.n_components), counts)
+        return np.vstack(blocks), labels
