@@ -1,0 +1,29 @@
+"""What the contract tests need to know about each estimator: how to make one
+that fits fast, and data it can be fitted on. A new family adds its case here
+(and is then checked by every test in ``test_common.py`` by being listed in
+``skgen.utils.all_estimators()``)."""
+
+import numpy as np
+
+from skgen.utils import all_estimators
+
+# Small, fast settings per estimator; anything not named uses its defaults.
+FAST_PARAMS = {
+    "GaussianMixture": {"n_components": 2, "random_state": 0},
+}
+
+
+def make_estimator(cls, **params):
+    return cls(**{**FAST_PARAMS.get(cls.__name__, {}), **params})
+
+
+def fast_estimators():
+    return [make_estimator(cls) for _, cls in all_estimators()]
+
+
+def training_data(estimator, n_samples=60, n_features=3, seed=0):
+    """Data ``estimator`` can be fitted on: two Gaussian blobs."""
+    rng = np.random.RandomState(seed)
+    centres = np.array([[0.0] * n_features, [4.0] * n_features])
+    labels = rng.randint(2, size=n_samples)
+    return centres[labels] + rng.standard_normal((n_samples, n_features))

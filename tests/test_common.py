@@ -1,0 +1,249 @@
+"""The contract every skgen estimator keeps (DESIGN.md section 1).
+
+Every test here runs over ``skgen.utils.all_estimators()``: an estimator is
+checked by being listed.
+"""
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skgen.utils import all_estimators
+from tests._contract import fast_estimators, make_estimator, training_data
+
+ESTIMATORS = fast_estimators()
+IDS = [type(est).__name__ for est in ESTIMATORS]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+def test_all_estimators_lists_the_public_estimators():
+    import skgen
+
+    names = [name for name, _ in all_estimators()]
+    assert names == sorted(names)
+    assert "GaussianMixture" in names
+    for name in names:
+        assert name in skgen.__all__
+
+
+@pytest.fixture(params=ESTIMATORS, ids=IDS)
+def fitted(request):
+    estimator = clone(request.param)
+    X = training_data(estimator)
+    return estimator.fit(X), X
+
+
+def test_score_samples_shape_finite_and_score_is_mean(fitted):
+    estimator, X = fitted
+    log_prob = estimator.score_samples(X)
+    assert log_prob.shape == (X.shape[0],)
+    assert np.all(np.isfinite(log_prob))
+    assert estimator.score(X) == pytest.approx(log_prob.mean(), rel=1e-12)
+
+
+def test_sample_returns_rows_and_latent(fitted):
+    estimator, X = fitted
+    X_new, latent = estimator.sample(7)
+    assert X_new.shape == (7, X.shape[1])
+    assert len(latent) == 7
+    assert np.all(np.isfinite(X_new))
+
+
+def test_sample_stream_advances_unless_seeded(fitted):
+    estimator, _ = fitted
+    first, _ = estimator.sample(5)
+    second, _ = estimator.sample(5)
+    assert not np.array_equal(first, second)
+    seeded_a, _ = estimator.sample(5, random_state=3)
+    seeded_b, _ = estimator.sample(5, random_state=3)
+    np.testing.assert_array_equal(seeded_a, seeded_b)
+
+
+def test_sample_stream_is_reproducible_from_random_state(fitted):
+    estimator, X = fitted
+    again = clone(estimator).fit(X)
+    np.testing.assert_array_equal(estimator.sample(4)[0], again.sample(4)[0])
+
+
+@pytest.mark.parametrize("n_samples", [0, -1, 2.5, "3"])
+def test_sample_rejects_bad_n_samples(fitted, n_samples):
+    estimator, _ = fitted
+    with pytest.raises((ValueError, TypeError), match="n_samples"):
+        estimator.sample(n_samples)
+
+
+def test_bic_aic_from_log_likelihood(fitted):
+    estimator, X = fitted
+    log_lik = estimator.score_samples(X).sum()
+    p = estimator._n_parameters()
+    n = X.shape[0]
+    assert estimator.bic(X) == pytest.approx(-2 * log_lik + p * np.log(n), rel=1e-10)
+    assert estimator.aic(X) == pytest.approx(-2 * log_lik + 2 * p, rel=1e-10)
+
+
+def test_pickle_round_trip(fitted):
+    estimator, X = fitted
+    restored = pickle.loads(pickle.dumps(estimator))
+    np.testing.assert_array_equal(restored.score_samples(X), estimator.score_samples(X))
+    np.testing.assert_array_equal(
+        restored.sample(3, random_state=0)[0], estimator.sample(3, random_state=0)[0]
+    )
+
+
+def test_float32_input_gives_close_results(fitted):
+    estimator, X = fitted
+    X32 = X.astype(np.float32)
+    fitted32 = clone(estimator).fit(X32)
+    log_prob32 = fitted32.score_samples(X32)
+    assert log_prob32.shape == (X.shape[0],)
+    assert np.all(np.isfinite(log_prob32))
+    np.testing.assert_allclose(log_prob32, estimator.score_samples(X), rtol=1e-3, atol=1e-3)
+
+
+def test_dataframe_input_sets_feature_names(fitted):
+    pd = pytest.importorskip("pandas")
+    estimator, X = fitted
+    frame = pd.DataFrame(X, columns=[f"col{i}" for i in range(X.shape[1])])
+    from_frame = clone(estimator).fit(frame)
+    np.testing.assert_array_equal(from_frame.feature_names_in_, frame.columns)
+    np.testing.assert_allclose(from_frame.score_samples(frame), estimator.score_samples(X))
+
+
+_FIT_IN_SUBPROCESS = textwrap.dedent(
+    """
+    import hashlib, json, sys
+    import numpy as np
+    import numba
+    from skgen.utils import all_estimators
+    from tests._contract import make_estimator, training_data
+
+    digests = {"threads": numba.get_num_threads()}
+    for name, cls in all_estimators():
+        est = make_estimator(cls)
+        X = training_data(est, n_samples=5000, seed=1)
+        est.fit(X)
+        h = hashlib.sha256()
+        for attr in sorted(vars(est)):
+            value = getattr(est, attr)
+            if attr.endswith("_") and isinstance(value, np.ndarray):
+                h.update(attr.encode()); h.update(np.ascontiguousarray(value).tobytes())
+        h.update(est.score_samples(X).tobytes())
+        digests[name] = h.hexdigest()
+    print(json.dumps(digests))
+    """
+)
+
+
+def test_fit_is_identical_for_one_and_two_threads():
+    """A fixed random_state fixes the fit bit for bit, whatever the thread count."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    results = []
+    for threads in ("1", "2"):
+        env = {**os.environ, "NUMBA_NUM_THREADS": threads, "PYTHONPATH": root}
+        out = subprocess.run(
+            [sys.executable, "-c", _FIT_IN_SUBPROCESS],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=root,
+            check=True,
+        )
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    one, two = results
+    assert (one.pop("threads"), two.pop("threads")) == (1, 2)
+    assert one == two
+
+
+# -- bad input: clear errors before any kernel runs ---------------------------
+
+
+def _bad_arrays():
+    X = training_data(None)
+    with_nan = X.copy()
+    with_nan[3, 1] = np.nan
+    with_inf = X.copy()
+    with_inf[0, 0] = np.inf
+    return {
+        "nan": (with_nan, ValueError, "NaN"),
+        "inf": (with_inf, ValueError, "infinity"),
+        "empty": (np.empty((0, 3)), ValueError, "0 sample"),
+        "one-dimensional": (X[:, 0], ValueError, "2D array"),
+        "three-dimensional": (X[:, :, None], ValueError, "dim"),
+        "strings": (np.array([["a", "b"], ["c", "d"]]), ValueError, "convert|string"),
+        "complex": (X.astype(complex), ValueError, "[Cc]omplex"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_arrays()))
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_fit_rejects_bad_input_clearly(estimator, case):
+    X, error, message = _bad_arrays()[case]
+    with pytest.raises(error, match=message):
+        clone(estimator).fit(X)
+
+
+def test_sparse_input_is_a_type_error_for_dense_models(fitted):
+    from scipy import sparse
+
+    estimator, X = fitted
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        clone(estimator).fit(sparse.csr_matrix(X))
+
+
+@pytest.mark.parametrize("method", ["score_samples", "score", "predict", "predict_proba"])
+def test_wrong_feature_count_is_named(fitted, method):
+    estimator, X = fitted
+    if not hasattr(estimator, method):
+        pytest.skip(f"{type(estimator).__name__} has no {method}")
+    with pytest.raises(ValueError, match="features"):
+        getattr(estimator, method)(X[:, :-1])
+
+
+@pytest.mark.parametrize("method", ["score_samples", "sample", "bic"])
+def test_unfitted_estimator_says_so(method):
+    for estimator in ESTIMATORS:
+        X = training_data(estimator)
+        args = () if method == "sample" else (X,)
+        with pytest.raises(NotFittedError):
+            getattr(clone(estimator), method)(*args)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_bad_parameter_is_named(estimator):
+    X = training_data(estimator)
+    for name in ("n_components", "max_iter", "random_state"):
+        if name in estimator.get_params():
+            bad = clone(estimator).set_params(**{name: "bad"})
+            with pytest.raises(ValueError, match=name):
+                bad.fit(X)
+
+
+def test_awkward_but_legal_data_gives_finite_results():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((80, 3))
+    cases = {
+        "constant column": np.column_stack([X[:, :2], np.full(80, 7.0)]),
+        "duplicate rows": np.repeat(X[:10], 8, axis=0),
+        "huge values": X * 1e6 + 1e9,
+        "tiny values": X * 1e-8,
+    }
+    for _, cls in all_estimators():
+        for label, data in cases.items():
+            estimator = make_estimator(cls)
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                log_prob = estimator.fit(data).score_samples(data)
+            assert np.all(np.isfinite(log_prob)), (cls.__name__, label)
+            assert np.all(np.isfinite(estimator.sample(5)[0])), (cls.__name__, label)
