@@ -1,0 +1,161 @@
+"""The Numba kernels against plain numpy / scipy on the same parameters."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from skgen.mixture import _kernels
+from skgen.mixture._gaussian_mixture import (
+    _component_offsets,
+    _compute_precision_cholesky,
+    _diag_precisions_t,
+)
+
+
+def random_problem(covariance_type, n=301, d=4, k=3, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, d)) * 2 + 1
+    weights = rng.dirichlet(np.ones(k))
+    means = rng.standard_normal((k, d))
+    if covariance_type == "full":
+        A = rng.standard_normal((k, d, d))
+        covariances = A @ A.transpose(0, 2, 1) + np.eye(d)
+    elif covariance_type == "tied":
+        A = rng.standard_normal((d, d))
+        covariances = A @ A.T + np.eye(d)
+    elif covariance_type == "diag":
+        covariances = rng.uniform(0.5, 2.0, (k, d))
+    else:
+        covariances = rng.uniform(0.5, 2.0, k)
+    return X, weights, means, covariances
+
+
+def dense(covariances, covariance_type, k, d):
+    if covariance_type == "full":
+        return list(covariances)
+    if covariance_type == "tied":
+        return [covariances] * k
+    if covariance_type == "diag":
+        return [np.diag(c) for c in covariances]
+    return [c * np.eye(d) for c in covariances]
+
+
+def reference_weighted_log_prob(X, weights, means, covariances, covariance_type):
+    k, d = means.shape
+    return np.column_stack(
+        [
+            np.log(w) + stats.multivariate_normal(m, c).logpdf(X)
+            for w, m, c in zip(weights, means, dense(covariances, covariance_type, k, d))
+        ]
+    )
+
+
+def kernel_weighted_log_prob(X, weights, means, covariances, covariance_type, n_chunks):
+    d = X.shape[1]
+    prec_chol = _compute_precision_cholesky(covariances, covariance_type)
+    offsets = _component_offsets(weights, prec_chol, covariance_type, d)
+    if covariance_type == "full":
+        return _kernels.weighted_log_prob_full(X, means, prec_chol, offsets, n_chunks)
+    if covariance_type == "tied":
+        return _kernels.weighted_log_prob_tied(
+            X, means @ prec_chol, prec_chol, offsets, n_chunks
+        )
+    return _kernels.weighted_log_prob_diag(
+        X,
+        np.ascontiguousarray(means.T),
+        _diag_precisions_t(prec_chol, covariance_type, d, X.dtype),
+        offsets,
+        n_chunks,
+    )
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+@pytest.mark.parametrize("n_chunks", [1, 7])
+def test_weighted_log_prob_matches_scipy(covariance_type, n_chunks):
+    problem = random_problem(covariance_type)
+    ours = kernel_weighted_log_prob(*problem, covariance_type, n_chunks)
+    np.testing.assert_allclose(
+        ours, reference_weighted_log_prob(*problem, covariance_type), rtol=1e-11
+    )
+
+
+def reference_statistics(X, weights, means, covariances, covariance_type):
+    """Responsibilities from scipy, then the kernel's shifted sums in numpy."""
+    log_prob = reference_weighted_log_prob(X, weights, means, covariances, covariance_type)
+    log_norm = np.logaddexp.reduce(log_prob, axis=1)
+    resp = np.exp(log_prob - log_norm[:, None])
+    diff = X[:, None, :] - means[None, :, :]  # (n, k, d)
+    sx = np.einsum("nk,nkd->kd", resp, diff)
+    sxx = np.einsum("nk,nkd,nke->kde", resp, diff, diff)
+    return log_norm.sum(), resp.sum(axis=0), sx, sxx
+
+
+@pytest.mark.parametrize("n_chunks", [1, 5])
+def test_em_pass_full_sums(n_chunks):
+    X, weights, means, covariances = random_problem("full")
+    prec_chol = _compute_precision_cholesky(covariances, "full")
+    offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
+    parts = _kernels.em_pass_full(X, means, prec_chol, offsets, n_chunks)
+    assert parts[0].shape == (n_chunks,)
+    for ours, ref in zip(parts, reference_statistics(X, weights, means, covariances, "full")):
+        np.testing.assert_allclose(ours.sum(axis=0), ref, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical"])
+def test_em_pass_diag_sums(covariance_type):
+    X, weights, means, covariances = random_problem(covariance_type)
+    d = X.shape[1]
+    prec_chol = _compute_precision_cholesky(covariances, covariance_type)
+    offsets = _component_offsets(weights, prec_chol, covariance_type, d)
+    parts = _kernels.em_pass_diag(
+        X,
+        np.ascontiguousarray(means.T),
+        _diag_precisions_t(prec_chol, covariance_type, d, X.dtype),
+        offsets,
+        3,
+    )
+    log_lik, nk, sx, sxx = (p.sum(axis=0) for p in parts)
+    ref = reference_statistics(X, weights, means, covariances, covariance_type)
+    np.testing.assert_allclose(log_lik, ref[0], rtol=1e-10)
+    np.testing.assert_allclose(nk, ref[1], rtol=1e-10)
+    np.testing.assert_allclose(sx.T, ref[2], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(sxx.T, np.einsum("kdd->kd", ref[3]), rtol=1e-10)
+
+
+def test_em_pass_tied_sums():
+    X, weights, means, covariance = random_problem("tied")
+    prec_chol = _compute_precision_cholesky(covariance, "tied")
+    offsets = _component_offsets(weights, prec_chol, "tied", X.shape[1])
+    shift = np.array([0.5, -1.0, 2.0, 0.0])
+    parts = _kernels.em_pass_tied(
+        X, means, means @ prec_chol, prec_chol, offsets, shift, 4
+    )
+    log_lik, nk, sx, scatter = (p.sum(axis=0) for p in parts)
+    ref = reference_statistics(X, weights, means, covariance, "tied")
+    np.testing.assert_allclose(log_lik, ref[0], rtol=1e-10)
+    np.testing.assert_allclose(nk, ref[1], rtol=1e-10)
+    np.testing.assert_allclose(sx, ref[2], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(scatter, (X - shift).T @ (X - shift), rtol=1e-12)
+
+
+def test_float32_rows_accumulate_in_float64():
+    X, weights, means, covariances = random_problem("full", n=2000)
+    prec_chol = _compute_precision_cholesky(covariances, "full")
+    offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
+    args64 = (X, means, prec_chol, offsets, 2)
+    args32 = (X.astype(np.float32), means.astype(np.float32), prec_chol.astype(np.float32), offsets, 2)
+    parts64 = _kernels.em_pass_full(*args64)
+    parts32 = _kernels.em_pass_full(*args32)
+    for p32, p64 in zip(parts32, parts64):
+        assert p32.dtype == np.float64
+        np.testing.assert_allclose(p32.sum(axis=0), p64.sum(axis=0), rtol=1e-4, atol=1e-3)
+
+
+def test_a_row_far_from_every_component_stays_finite():
+    """Responsibilities of a far row underflow to exact zeros, not NaN."""
+    X, weights, means, covariances = random_problem("full")
+    X[0] = 1e4
+    prec_chol = _compute_precision_cholesky(covariances, "full")
+    offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
+    for part in _kernels.em_pass_full(X, means, prec_chol, offsets, 2):
+        assert np.all(np.isfinite(part))
