@@ -235,6 +235,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             if self.max_iter == 0:
                 best_params = self._get_parameters()
                 best_n_iter = 0
+                best_stats = None
                 continue
             converged = False
             for n_iter in range(1, self.max_iter + 1):
@@ -255,6 +256,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
                 best_n_iter = n_iter
                 best_lower_bounds = lower_bounds
                 best_change = change
+                best_stats = stats
                 self.converged_ = converged
 
         if not self.converged_ and self.max_iter > 0:
@@ -268,6 +270,8 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             )
 
         self._set_parameters(best_params)
+        # The statistics behind the parameters: partial_fit continues from them.
+        self._running_stats = best_stats
         self.n_iter_ = best_n_iter
         self.lower_bound_ = max_lower_bound
         self.lower_bounds_ = best_lower_bounds
@@ -289,7 +293,9 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         then runs the M-step on ``s`` (Cappé & Moulines, 2009). With
         ``learning_decay=1`` and ``learning_offset=1`` the statistics are the
         plain average over batches. The first call initialises the parameters
-        from its batch with ``init_params`` (unless ``fit`` was called before).
+        from its batch with ``init_params``; after ``fit``, the statistics of
+        the fit's last iteration stand for the first batch, so the model is
+        updated, not restarted.
 
         Parameters
         ----------
@@ -313,14 +319,16 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         if first_call:
             self._check_parameters(X)
             self._initialize_parameters(X, check_random_state(self.random_state))
+            self._running_stats = None
             self.converged_ = False
             self._start_sample_stream()
         step = getattr(self, "n_steps_", 0)
         log_likelihood, batch_stats = self._em_pass(X)
-        if step == 0 or getattr(self, "_running_stats", None) is None:
+        if getattr(self, "_running_stats", None) is None:
             self._running_stats = batch_stats
         else:
-            rho = (step + self.learning_offset) ** -self.learning_decay
+            # After fit, the fitted statistics count as step 0's.
+            rho = (max(step, 1) + self.learning_offset) ** -self.learning_decay
             self._running_stats = self._blend_statistics(
                 self._running_stats, batch_stats, rho
             )

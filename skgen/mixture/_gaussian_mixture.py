@@ -170,12 +170,12 @@ def _component_offsets(weights, precisions_chol, covariance_type, n_features):
     return log_weights + log_det - 0.5 * n_features * math.log(2 * math.pi)
 
 
-def _diag_precisions_t(precisions_chol, covariance_type, n_features, dtype):
-    """Diagonal precisions as (n_features, n_components), as the kernels want."""
-    precisions = precisions_chol**2
+def _half_diag_precisions(precisions_chol, covariance_type, n_features, dtype):
+    """1 / (2 var) per component and feature, (n_components, n_features)."""
+    half = 0.5 * precisions_chol**2
     if covariance_type == "spherical":
-        precisions = np.repeat(precisions[:, np.newaxis], n_features, axis=1)
-    return np.ascontiguousarray(precisions.T, dtype=dtype)
+        half = np.repeat(half[:, np.newaxis], n_features, axis=1)
+    return np.ascontiguousarray(half, dtype=dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -203,8 +203,8 @@ def _estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_t
         )
     return _kernels.weighted_log_prob_diag(
         X,
-        np.ascontiguousarray(means.T, dtype=dtype),
-        _diag_precisions_t(precisions_chol, covariance_type, n_features, dtype),
+        means.astype(dtype),
+        _half_diag_precisions(precisions_chol, covariance_type, n_features, dtype),
         offsets,
         n_chunks,
     )
@@ -241,15 +241,13 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
         n_chunks = n_chunks_for(n_samples, 2 * n_components * n_features)
         log_lik, nk, sx, sxx = _kernels.em_pass_diag(
             X,
-            np.ascontiguousarray(means.T, dtype=dtype),
-            _diag_precisions_t(precisions_chol, covariance_type, n_features, dtype),
+            means.astype(dtype),
+            _half_diag_precisions(precisions_chol, covariance_type, n_features, dtype),
             offsets,
             n_chunks,
         )
     # Reduce the chunks in their fixed order (thread-count independent).
     log_lik, nk, sx, sxx = (part.sum(axis=0) for part in (log_lik, nk, sx, sxx))
-    if covariance_type in ("diag", "spherical"):
-        sx, sxx = sx.T, sxx.T
     # As scikit-learn: 10 eps keeps an empty component's division finite.
     nk = nk + 10 * np.finfo(np.float64).eps
     shift_to_new_mean = sx / nk[:, np.newaxis]

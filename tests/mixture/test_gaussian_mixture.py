@@ -1,6 +1,7 @@
 """GaussianMixture against independent references: scikit-learn's
 GaussianMixture, scipy.stats densities and Monte-Carlo moments."""
 
+import pickle
 import warnings
 
 import numpy as np
@@ -283,6 +284,29 @@ def test_partial_fit_over_batches_reaches_the_batch_solution(covariance_type):
         online.means_[order], batch.means_[ref_order], atol=0.1
     )
     assert online.score(X) == pytest.approx(batch.score(X), abs=0.02)
+
+
+def test_partial_fit_after_fit_updates_rather_than_restarts():
+    X = three_blobs(seed=15)
+    fitted = GaussianMixture(3, random_state=0).fit(X)
+    batch = three_blobs(n_per_blob=5, seed=16)
+    updated = pickle.loads(pickle.dumps(fitted)).partial_fit(batch)
+    # A model that starts at the fitted parameters but has seen only the batch.
+    restarted = GaussianMixture(
+        3,
+        weights_init=fitted.weights_,
+        means_init=fitted.means_,
+        precisions_init=fitted.precisions_,
+    ).partial_fit(batch)
+    moved = np.abs(updated.means_ - fitted.means_).max()
+    assert 0 < moved < np.abs(restarted.means_ - fitted.means_).max()
+    # rho after fit: (1 + learning_offset) ** -learning_decay of the batch.
+    rho = 2.0**-0.7
+    _, batch_stats = _em_pass(
+        batch, fitted.weights_, fitted.means_, fitted.precisions_cholesky_, "full"
+    )
+    expected = _blend(fitted._running_stats, batch_stats, rho, "full")
+    np.testing.assert_allclose(updated.means_, expected.means, rtol=1e-12)
 
 
 def test_partial_fit_checks_features_after_the_first_batch():

@@ -8,7 +8,7 @@ from skgen.mixture import _kernels
 from skgen.mixture._gaussian_mixture import (
     _component_offsets,
     _compute_precision_cholesky,
-    _diag_precisions_t,
+    _half_diag_precisions,
 )
 
 
@@ -62,8 +62,8 @@ def kernel_weighted_log_prob(X, weights, means, covariances, covariance_type, n_
         )
     return _kernels.weighted_log_prob_diag(
         X,
-        np.ascontiguousarray(means.T),
-        _diag_precisions_t(prec_chol, covariance_type, d, X.dtype),
+        means,
+        _half_diag_precisions(prec_chol, covariance_type, d, X.dtype),
         offsets,
         n_chunks,
     )
@@ -109,8 +109,8 @@ def test_em_pass_diag_sums(covariance_type):
     offsets = _component_offsets(weights, prec_chol, covariance_type, d)
     parts = _kernels.em_pass_diag(
         X,
-        np.ascontiguousarray(means.T),
-        _diag_precisions_t(prec_chol, covariance_type, d, X.dtype),
+        means,
+        _half_diag_precisions(prec_chol, covariance_type, d, X.dtype),
         offsets,
         3,
     )
@@ -118,8 +118,8 @@ def test_em_pass_diag_sums(covariance_type):
     ref = reference_statistics(X, weights, means, covariances, covariance_type)
     np.testing.assert_allclose(log_lik, ref[0], rtol=1e-10)
     np.testing.assert_allclose(nk, ref[1], rtol=1e-10)
-    np.testing.assert_allclose(sx.T, ref[2], rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(sxx.T, np.einsum("kdd->kd", ref[3]), rtol=1e-10)
+    np.testing.assert_allclose(sx, ref[2], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(sxx, np.einsum("kdd->kd", ref[3]), rtol=1e-10)
 
 
 def test_em_pass_tied_sums():

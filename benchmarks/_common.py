@@ -1,0 +1,101 @@
+"""Shared by the benchmark scripts: machine description, timing, tables."""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine():
+    """What the numbers were measured on."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import numba
+
+    return {
+        "python": platform.python_version(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "numba_threads": numba.get_num_threads(),
+        "numba_threading_layer": _threading_layer(),
+        **{pkg: version(pkg) for pkg in ("numpy", "scipy", "scikit-learn", "numba")},
+    }
+
+
+def _threading_layer():
+    import numba
+    import numpy as np
+
+    @numba.njit(parallel=True)
+    def touch(a):
+        for i in numba.prange(a.shape[0]):
+            a[i] += 1.0
+
+    touch(np.zeros(4))
+    return numba.threading_layer()
+
+
+def interleaved(runs, repeats, settle=0.2):
+    """Median wall time of each callable, the callables alternating each round.
+
+    Alternating (and reversing the order every other round) spreads drifts of
+    the machine's speed evenly over the contenders.
+    """
+    times = {name: [] for name in runs}
+    names = list(runs)
+    for r in range(repeats):
+        for name in names if r % 2 == 0 else names[::-1]:
+            # Let the previous contender's idle BLAS / OpenMP threads stop
+            # spinning, so neither side pays for the other's thread pool.
+            time.sleep(settle)
+            start = time.perf_counter()
+            runs[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}, times
+
+
+def matmul_gflops(n=2000, repeats=5):
+    """What this machine does on a large float64 matrix product (all cores)."""
+    import numpy as np
+
+    a = np.random.default_rng(0).standard_normal((n, n))
+    a @ a
+    best = min(_timed(lambda: a @ a) for _ in range(repeats))
+    return 2 * n**3 / best / 1e9
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run_python(code, env=None):
+    """Run ``code`` in a fresh interpreter; return its last stdout line as JSON."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def write_results(name, markdown, data):
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(markdown)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    print(markdown)
+    print(f"written: {RESULTS / (name + '.md')}")
