@@ -1,0 +1,161 @@
+"""HMM kernels against brute-force enumeration of every state path and against
+hmmlearn's compiled routines on the same parameters."""
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.special import logsumexp
+
+from skgen.hmm import _kernels
+
+
+def random_hmm(n_components, n_samples, seed, zero_transitions=False):
+    rng = np.random.RandomState(seed)
+    startprob = rng.dirichlet(np.ones(n_components))
+    transmat = rng.dirichlet(np.ones(n_components), size=n_components)
+    if zero_transitions:  # left-right: no way back
+        transmat = np.triu(transmat)
+        transmat /= transmat.sum(axis=1, keepdims=True)
+    log_frameprob = rng.normal(-3.0, 2.0, (n_samples, n_components))
+    return startprob, transmat, log_frameprob
+
+
+def bounds_of(lengths):
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+
+def log(a):
+    with np.errstate(divide="ignore"):
+        return np.log(a)
+
+
+def brute_force(startprob, transmat, log_frameprob):
+    """Every path of one sequence: likelihood, posteriors, counts, best path."""
+    n_steps, n_components = log_frameprob.shape
+    paths = np.array(list(itertools.product(range(n_components), repeat=n_steps)))
+    steps = np.arange(n_steps)
+    log_p = (
+        log(startprob)[paths[:, 0]]
+        + log(transmat)[paths[:, :-1], paths[:, 1:]].sum(axis=1)
+        + log_frameprob[steps, paths].sum(axis=1)
+    )
+    log_lik = logsumexp(log_p)
+    weight = np.exp(log_p - log_lik)
+    posteriors = np.zeros((n_steps, n_components))
+    transitions = np.zeros((n_components, n_components))
+    for path, w in zip(paths, weight):
+        posteriors[steps, path] += w
+        np.add.at(transitions, (path[:-1], path[1:]), w)
+    best = paths[np.argmax(log_p)]
+    return log_lik, posteriors, transitions, log_p.max(), best
+
+
+@pytest.mark.parametrize("n_components, n_steps", [(1, 4), (2, 5), (3, 6), (3, 1)])
+@pytest.mark.parametrize("zero_transitions", [False, True])
+def test_forward_backward_and_viterbi_match_enumeration(n_components, n_steps, zero_transitions):
+    for seed in range(3):
+        startprob, transmat, log_frameprob = random_hmm(
+            n_components, n_steps, seed, zero_transitions
+        )
+        bounds = bounds_of([n_steps])
+        log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
+            startprob, transmat, log_frameprob, bounds, 1
+        )
+        ref_lik, ref_post, ref_trans, ref_best_lp, ref_best = brute_force(
+            startprob, transmat, log_frameprob
+        )
+        np.testing.assert_allclose(log_lik[0], ref_lik, rtol=1e-12)
+        np.testing.assert_allclose(post, ref_post, atol=1e-12)
+        np.testing.assert_allclose(start_counts[0], ref_post[0], atol=1e-12)
+        np.testing.assert_allclose(trans_counts[0], ref_trans, atol=1e-12)
+        steps = _kernels.step_log_likelihood(startprob, transmat, log_frameprob, bounds, 1)
+        assert steps.sum() == pytest.approx(ref_lik, rel=1e-12)
+        # Step t's entry is log p(x_<=t) - log p(x_<t): check the first prefix.
+        prefix = brute_force(startprob, transmat, log_frameprob[:1])[0]
+        assert steps[0] == pytest.approx(prefix, rel=1e-12)
+        best_lp, best = _kernels.viterbi(
+            log(startprob), log(transmat), log_frameprob, bounds, 1
+        )
+        assert best_lp[0] == pytest.approx(ref_best_lp, rel=1e-12)
+        np.testing.assert_array_equal(best, ref_best)
+
+
+@pytest.fixture(scope="module")
+def hmmc():
+    return pytest.importorskip("hmmlearn._hmmc")
+
+
+@pytest.mark.parametrize("n_components", [2, 5, 8])
+@pytest.mark.parametrize("zero_transitions", [False, True])
+def test_match_hmmlearn_on_several_sequences(hmmc, n_components, zero_transitions):
+    lengths = [50, 1, 7, 200, 33]
+    startprob, transmat, log_frameprob = random_hmm(
+        n_components, sum(lengths), 4, zero_transitions
+    )
+    bounds = bounds_of(lengths)
+    log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
+        startprob, transmat, log_frameprob, bounds, 3
+    )
+    best_lp, best = _kernels.viterbi(log(startprob), log(transmat), log_frameprob, bounds, 2)
+    ref_trans = np.zeros((n_components, n_components))
+    ref_start = np.zeros(n_components)
+    for s, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+        frameprob = np.exp(log_frameprob[a:b])
+        ref_lik, fwd, scaling = hmmc.forward_scaling(startprob, transmat, frameprob)
+        bwd = hmmc.backward_scaling(startprob, transmat, frameprob, scaling)
+        assert log_lik[s] == pytest.approx(ref_lik, rel=1e-12)
+        # hmmlearn's posteriors: fwd * bwd normalised per row.
+        ref_post = fwd * bwd
+        ref_post /= ref_post.sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(post[a:b], ref_post, rtol=1e-9, atol=1e-13)
+        ref_start += ref_post[0]
+        if b - a > 1:
+            ref_trans += hmmc.compute_scaling_xi_sum(fwd, transmat, bwd, frameprob)
+        ref_lp, ref_path = hmmc.viterbi(startprob, transmat, log_frameprob[a:b])
+        assert best_lp[s] == pytest.approx(ref_lp, rel=1e-12)
+        np.testing.assert_array_equal(best[a:b], ref_path)
+    np.testing.assert_allclose(start_counts.sum(axis=0), ref_start, rtol=1e-10)
+    np.testing.assert_allclose(trans_counts.sum(axis=0), ref_trans, rtol=1e-10, atol=1e-12)
+    if zero_transitions:
+        assert np.all(trans_counts.sum(axis=0)[transmat == 0] == 0)
+
+
+def test_results_do_not_depend_on_the_chunking():
+    lengths = [30, 31, 32, 33, 34, 35, 36]
+    startprob, transmat, log_frameprob = random_hmm(4, sum(lengths), 5)
+    bounds = bounds_of(lengths)
+    one = _kernels.forward_backward(startprob, transmat, log_frameprob, bounds, 1)
+    many = _kernels.forward_backward(startprob, transmat, log_frameprob, bounds, 7)
+    np.testing.assert_array_equal(one[0], many[0])  # per sequence: identical
+    np.testing.assert_array_equal(one[1], many[1])
+    np.testing.assert_allclose(one[3].sum(axis=0), many[3].sum(axis=0), rtol=1e-13)
+
+
+def test_a_million_steps_do_not_underflow(hmmc):
+    n_steps = 10**6
+    startprob, transmat, log_frameprob = random_hmm(3, n_steps, 6)
+    log_frameprob -= 50.0  # every frame probability below 1e-21
+    bounds = bounds_of([n_steps])
+    log_lik, post, _, trans_counts = _kernels.forward_backward(
+        startprob, transmat, log_frameprob, bounds, 1
+    )
+    ref_lik, _ = hmmc.forward_log(startprob, transmat, log_frameprob)
+    assert np.isfinite(log_lik[0])
+    assert log_lik[0] == pytest.approx(ref_lik, rel=1e-10)
+    np.testing.assert_allclose(post.sum(axis=1), 1.0, rtol=1e-10)
+    assert trans_counts.sum() == pytest.approx(n_steps - 1, rel=1e-10)
+
+
+def test_an_impossible_sequence_has_zero_likelihood():
+    startprob = np.array([1.0, 0.0])
+    transmat = np.array([[1.0, 0.0], [0.0, 1.0]])  # stuck in state 0
+    log_frameprob = np.array([[0.0, -1.0], [-np.inf, 0.0], [0.0, 0.0]])
+    bounds = bounds_of([1, 2])
+    log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
+        startprob, transmat, log_frameprob, bounds, 1
+    )
+    assert np.isfinite(log_lik[0]) and log_lik[1] == -np.inf
+    assert np.all(post[1:] == 0) and np.all(np.isfinite(trans_counts))
+    steps = _kernels.step_log_likelihood(startprob, transmat, log_frameprob, bounds, 1)
+    assert np.isfinite(steps[0]) and np.all(steps[1:] == -np.inf)
