@@ -242,3 +242,21 @@ def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
                 arg = back[t, arg]
                 states[start + t - 1] = arg
     return log_prob, states
+
+
+@njit(cache=True, nogil=True)
+def sample_states(startprob_cdf, transmat_cdf, uniforms):
+    """A state path from uniform draws: inverse-CDF at every step."""
+    n_steps = uniforms.shape[0]
+    n_components = startprob_cdf.shape[0]
+    states = np.empty(n_steps, dtype=np.int64)
+    state = 0
+    for t in range(n_steps):
+        cdf = startprob_cdf if t == 0 else transmat_cdf[state]
+        state = n_components - 1
+        for k in range(n_components):
+            if cdf[k] > uniforms[t]:
+                state = k
+                break
+        states[t] = state
+    return states

@@ -1,6 +1,5 @@
 """Gaussian mixture model fitted by EM on fused Numba kernels."""
 
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -10,16 +9,18 @@ from sklearn.utils import check_array
 from skgen.mixture import _kernels
 from skgen.mixture._base import BaseMixture
 from skgen.utils._chunking import n_chunks_for
+from skgen.utils._gaussian import (
+    component_offsets,
+    compute_precision_cholesky,
+    covariances_from_precisions,
+    estimate_weighted_log_prob,
+    half_diag_precisions,
+    precision_cholesky_from_precisions,
+    precisions_from_cholesky,
+)
 from skgen.utils._sklearn_compat import StrOptions
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-
-_ILL_DEFINED_COVARIANCE = (
-    "Fitting the mixture model failed because some components have ill-defined "
-    "empirical covariance (for instance caused by singleton or collapsed "
-    "samples). Try to decrease the number of components, increase reg_covar, "
-    "or scale the input data."
-)
 
 
 class _Statistics(NamedTuple):
@@ -105,111 +106,6 @@ def _check_precisions(precisions, covariance_type, n_components, n_features):
     return precisions
 
 
-# ---------------------------------------------------------------------------
-# Parameter algebra: covariances <-> Cholesky factors of the precisions.
-# ``precisions_cholesky_`` is upper triangular, precision = L @ L.T, as in
-# scikit-learn.
-# ---------------------------------------------------------------------------
-
-
-def _compute_precision_cholesky(covariances, covariance_type):
-    """Cholesky factors of the precisions from the covariances."""
-    if covariance_type in ("full", "tied"):
-        matrices = covariances.reshape(-1, *covariances.shape[-2:])
-        factors = np.empty_like(matrices)
-        eye = np.eye(matrices.shape[-1])
-        for k, covariance in enumerate(matrices):
-            try:
-                cov_chol = linalg.cholesky(covariance, lower=True)
-            except linalg.LinAlgError:
-                raise ValueError(_ILL_DEFINED_COVARIANCE) from None
-            factors[k] = linalg.solve_triangular(cov_chol, eye, lower=True).T
-        return factors.reshape(covariances.shape)
-    if np.any(covariances <= 0.0):
-        raise ValueError(_ILL_DEFINED_COVARIANCE)
-    return 1.0 / np.sqrt(covariances)
-
-
-def _precision_cholesky_from_precisions(precisions, covariance_type):
-    """Upper-triangular U with U U^T = precision (Cholesky of the flipped matrix)."""
-    if covariance_type in ("full", "tied"):
-        flipped = precisions[..., ::-1, ::-1]
-        factors = np.linalg.cholesky(flipped)
-        return np.ascontiguousarray(factors[..., ::-1, ::-1])
-    return np.sqrt(precisions)
-
-
-def _precisions_from_cholesky(precisions_chol, covariance_type):
-    if covariance_type in ("full", "tied"):
-        return precisions_chol @ np.swapaxes(precisions_chol, -1, -2)
-    return precisions_chol**2
-
-
-def _covariances_from_precisions(precisions, covariance_type):
-    if covariance_type in ("full", "tied"):
-        return np.linalg.inv(precisions)
-    return 1.0 / precisions
-
-
-def _log_det_cholesky(precisions_chol, covariance_type, n_features):
-    """log det of each precision's Cholesky factor (half the log det precision)."""
-    if covariance_type == "full":
-        return np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
-    if covariance_type == "tied":
-        return np.log(np.diag(precisions_chol)).sum()
-    if covariance_type == "diag":
-        return np.log(precisions_chol).sum(axis=1)
-    return n_features * np.log(precisions_chol)
-
-
-def _component_offsets(weights, precisions_chol, covariance_type, n_features):
-    """log w_k + log det L_k - d/2 log(2 pi): the row-independent part."""
-    with np.errstate(divide="ignore"):  # an empty component has log w = -inf
-        log_weights = np.log(weights)
-    log_det = _log_det_cholesky(precisions_chol, covariance_type, n_features)
-    return log_weights + log_det - 0.5 * n_features * math.log(2 * math.pi)
-
-
-def _half_diag_precisions(precisions_chol, covariance_type, n_features, dtype):
-    """1 / (2 var) per component and feature, (n_components, n_features)."""
-    half = 0.5 * precisions_chol**2
-    if covariance_type == "spherical":
-        half = np.repeat(half[:, np.newaxis], n_features, axis=1)
-    return np.ascontiguousarray(half, dtype=dtype)
-
-
-# ---------------------------------------------------------------------------
-# E-step kernels behind one interface per task.
-# ---------------------------------------------------------------------------
-
-
-def _estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_type):
-    """``log w_k + log N(x_i | k)`` for every row, shape (n_samples, n_components)."""
-    n_samples, n_features = X.shape
-    offsets = _component_offsets(weights, precisions_chol, covariance_type, n_features)
-    n_chunks = n_chunks_for(n_samples)
-    dtype = X.dtype
-    if covariance_type == "full":
-        return _kernels.weighted_log_prob_full(
-            X, means.astype(dtype), precisions_chol.astype(dtype), offsets, n_chunks
-        )
-    if covariance_type == "tied":
-        return _kernels.weighted_log_prob_tied(
-            X,
-            (means @ precisions_chol).astype(dtype),
-            precisions_chol.astype(dtype),
-            offsets,
-            n_chunks,
-        )
-    return _kernels.weighted_log_prob_diag(
-        X,
-        means.astype(dtype),
-        _half_diag_precisions(precisions_chol, covariance_type, n_features, dtype),
-        offsets,
-        n_chunks,
-    )
-
-
 def _em_pass(X, weights, means, precisions_chol, covariance_type):
     """One pass of EM: mean log-likelihood and the batch's :class:`_Statistics`.
 
@@ -218,7 +114,7 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
-    offsets = _component_offsets(weights, precisions_chol, covariance_type, n_features)
+    offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
     dtype = X.dtype
     if covariance_type == "full":
         n_chunks = n_chunks_for(n_samples, n_components * n_features * (n_features + 1))
@@ -242,7 +138,7 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
         log_lik, nk, sx, sxx = _kernels.em_pass_diag(
             X,
             means.astype(dtype),
-            _half_diag_precisions(precisions_chol, covariance_type, n_features, dtype),
+            half_diag_precisions(precisions_chol, covariance_type, n_features, dtype),
             offsets,
             n_chunks,
         )
@@ -561,10 +457,10 @@ class GaussianMixture(BaseMixture):
         if self._means_init is not None:
             self.means_ = self._means_init.copy()
         if self._precisions_init is not None:
-            self.precisions_cholesky_ = _precision_cholesky_from_precisions(
+            self.precisions_cholesky_ = precision_cholesky_from_precisions(
                 self._precisions_init, self.covariance_type
             )
-            self.covariances_ = _covariances_from_precisions(
+            self.covariances_ = covariances_from_precisions(
                 self._precisions_init, self.covariance_type
             )
 
@@ -588,12 +484,12 @@ class GaussianMixture(BaseMixture):
         self.weights_ = stats.weights / stats.weights.sum()
         self.means_ = stats.means
         self.covariances_ = covariances
-        self.precisions_cholesky_ = _compute_precision_cholesky(
+        self.precisions_cholesky_ = compute_precision_cholesky(
             covariances, self.covariance_type
         )
 
     def _estimate_weighted_log_prob(self, X):
-        return _estimate_weighted_log_prob(
+        return estimate_weighted_log_prob(
             X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
         )
 
@@ -607,7 +503,7 @@ class GaussianMixture(BaseMixture):
             self.covariances_,
             self.precisions_cholesky_,
         ) = params
-        self.precisions_ = _precisions_from_cholesky(
+        self.precisions_ = precisions_from_cholesky(
             self.precisions_cholesky_, self.covariance_type
         )
 

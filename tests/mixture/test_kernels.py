@@ -1,82 +1,15 @@
-"""The Numba kernels against plain numpy / scipy on the same parameters."""
+"""The mixture's one-pass EM kernels against plain numpy sums."""
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from skgen.mixture import _kernels
-from skgen.mixture._gaussian_mixture import (
-    _component_offsets,
-    _compute_precision_cholesky,
-    _half_diag_precisions,
+from skgen.utils._gaussian import (
+    component_offsets as _component_offsets,
+    compute_precision_cholesky as _compute_precision_cholesky,
+    half_diag_precisions as _half_diag_precisions,
 )
-
-
-def random_problem(covariance_type, n=301, d=4, k=3, seed=0):
-    rng = np.random.RandomState(seed)
-    X = rng.standard_normal((n, d)) * 2 + 1
-    weights = rng.dirichlet(np.ones(k))
-    means = rng.standard_normal((k, d))
-    if covariance_type == "full":
-        A = rng.standard_normal((k, d, d))
-        covariances = A @ A.transpose(0, 2, 1) + np.eye(d)
-    elif covariance_type == "tied":
-        A = rng.standard_normal((d, d))
-        covariances = A @ A.T + np.eye(d)
-    elif covariance_type == "diag":
-        covariances = rng.uniform(0.5, 2.0, (k, d))
-    else:
-        covariances = rng.uniform(0.5, 2.0, k)
-    return X, weights, means, covariances
-
-
-def dense(covariances, covariance_type, k, d):
-    if covariance_type == "full":
-        return list(covariances)
-    if covariance_type == "tied":
-        return [covariances] * k
-    if covariance_type == "diag":
-        return [np.diag(c) for c in covariances]
-    return [c * np.eye(d) for c in covariances]
-
-
-def reference_weighted_log_prob(X, weights, means, covariances, covariance_type):
-    k, d = means.shape
-    return np.column_stack(
-        [
-            np.log(w) + stats.multivariate_normal(m, c).logpdf(X)
-            for w, m, c in zip(weights, means, dense(covariances, covariance_type, k, d))
-        ]
-    )
-
-
-def kernel_weighted_log_prob(X, weights, means, covariances, covariance_type, n_chunks):
-    d = X.shape[1]
-    prec_chol = _compute_precision_cholesky(covariances, covariance_type)
-    offsets = _component_offsets(weights, prec_chol, covariance_type, d)
-    if covariance_type == "full":
-        return _kernels.weighted_log_prob_full(X, means, prec_chol, offsets, n_chunks)
-    if covariance_type == "tied":
-        return _kernels.weighted_log_prob_tied(
-            X, means @ prec_chol, prec_chol, offsets, n_chunks
-        )
-    return _kernels.weighted_log_prob_diag(
-        X,
-        means,
-        _half_diag_precisions(prec_chol, covariance_type, d, X.dtype),
-        offsets,
-        n_chunks,
-    )
-
-
-@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
-@pytest.mark.parametrize("n_chunks", [1, 7])
-def test_weighted_log_prob_matches_scipy(covariance_type, n_chunks):
-    problem = random_problem(covariance_type)
-    ours = kernel_weighted_log_prob(*problem, covariance_type, n_chunks)
-    np.testing.assert_allclose(
-        ours, reference_weighted_log_prob(*problem, covariance_type), rtol=1e-11
-    )
+from tests._gaussian_problems import random_problem, reference_weighted_log_prob
 
 
 def reference_statistics(X, weights, means, covariances, covariance_type):

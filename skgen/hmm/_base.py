@@ -1,0 +1,428 @@
+"""Base class of skgen's hidden Markov models: EM over sequences, decoding, sampling."""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+from time import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
+
+from skgen.base import GenerativeMixin
+from skgen.hmm import _kernels
+from skgen.utils._chunking import n_chunks_for
+from skgen.utils._sequences import sequence_bounds
+from skgen.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
+
+
+def _normalize_rows(counts, previous):
+    """Rows of ``counts`` made stochastic; a row with no mass keeps ``previous``.
+
+    hmmlearn leaves such a row at zero, which makes its state a dead end; here
+    the state's previous distribution stays (and a warning says which).
+    """
+    totals = counts.sum(axis=-1, keepdims=True)
+    empty = totals[..., 0] == 0
+    out = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), previous)
+    return out, np.flatnonzero(np.atleast_1d(empty))
+
+
+def _check_stochastic(name, array, shape):
+    array = np.asarray(array, dtype=np.float64)
+    if array.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {array.shape}.")
+    if not np.all(np.isfinite(array)) or np.any(array < 0):
+        raise ValueError(f"{name} must hold finite, non-negative probabilities.")
+    sums = array.sum(axis=-1)
+    if not np.allclose(sums, 1.0):
+        raise ValueError(
+            f"Each row of {name} must sum to 1, got sums {np.round(sums, 6).tolist()}."
+        )
+    return array
+
+
+class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class for hidden Markov models fitted by Baum-Welch (EM).
+
+    Owns the sequences (``lengths`` as hmmlearn, or the sample-aligned
+    ``sequence_ids`` that scikit-learn's cross-validation can split), the EM
+    loop over the Numba forward-backward kernel, the start and transition
+    M-step, decoding, scoring and sampling. An emission family supplies:
+
+    * ``_emission_codes`` -- its letters in ``params`` / ``init_params``;
+    * ``_validate_emission_data(X, reset)`` -- check and convert ``X``;
+    * ``_init_emissions(X, random_state)`` / ``_check_emissions()``;
+    * ``_emission_log_likelihood(X)`` -- (n_samples, n_components) log p(x | state);
+    * ``_emission_statistics(X, posteriors)`` and ``_emission_m_step(stats)``;
+    * ``_sample_emissions(states, random_state)``;
+    * ``_n_emission_parameters()`` -- free parameters per code letter.
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "startprob_prior": ["array-like", Interval(Real, 0.0, None, closed="left")],
+        "transmat_prior": ["array-like", Interval(Real, 0.0, None, closed="left")],
+        "algorithm": [StrOptions({"viterbi", "map"})],
+        "random_state": ["random_state"],
+        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0.0, None, closed="left")],
+        "verbose": ["verbose"],
+        "params": [str],
+        "init_params": [str],
+    }
+
+    # Sequences travel with the rows through metadata routing, requested by
+    # default so that cross_validate / GridSearchCV pass them on.
+    __metadata_request__fit = {"sequence_ids": True, "lengths": True}
+    __metadata_request__score = {"sequence_ids": True, "lengths": True}
+    __metadata_request__score_samples = {"sequence_ids": True, "lengths": True}
+    __metadata_request__predict = {"sequence_ids": True, "lengths": True}
+    __metadata_request__predict_proba = {"sequence_ids": True, "lengths": True}
+
+    def __init__(
+        self,
+        n_components,
+        startprob_prior,
+        transmat_prior,
+        algorithm,
+        random_state,
+        n_iter,
+        tol,
+        verbose,
+        params,
+        init_params,
+    ):
+        self.n_components = n_components
+        self.startprob_prior = startprob_prior
+        self.transmat_prior = transmat_prior
+        self.algorithm = algorithm
+        self.random_state = random_state
+        self.n_iter = n_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.params = params
+        self.init_params = init_params
+
+    # -- emission hooks ------------------------------------------------------
+
+    _emission_codes = ""
+
+    @abstractmethod
+    def _validate_emission_data(self, X, reset):
+        """Return ``X`` checked for this emission family."""
+
+    @abstractmethod
+    def _init_emissions(self, X, random_state):
+        """Initialise the emission parameters whose code is in init_params."""
+
+    @abstractmethod
+    def _check_emissions(self):
+        """Validate emission parameters the user set."""
+
+    @abstractmethod
+    def _emission_log_likelihood(self, X):
+        """Return log p(x_t | state k), shape (n_samples, n_components)."""
+
+    @abstractmethod
+    def _emission_statistics(self, X, posteriors):
+        """Sufficient statistics of the emissions under state posteriors."""
+
+    @abstractmethod
+    def _emission_m_step(self, stats):
+        """Update the emission parameters in ``params`` from statistics."""
+
+    @abstractmethod
+    def _sample_emissions(self, states, random_state):
+        """Draw one row per state of the path ``states``."""
+
+    @abstractmethod
+    def _n_emission_parameters(self):
+        """Dict: emission code letter -> number of free scalars."""
+
+    # -- data and sequences --------------------------------------------------
+
+    def _validate(self, X, lengths, sequence_ids, reset):
+        if reset:
+            X = self._validate_emission_data(X, reset=True)
+        else:
+            check_is_fitted(self)
+            X = self._validate_emission_data(X, reset=False)
+        bounds = sequence_bounds(X.shape[0], lengths, sequence_ids)
+        return X, bounds
+
+    def _needs_init(self, code, name):
+        return code in self.init_params or not hasattr(self, name)
+
+    def _init_parameters(self, X):
+        random_state = check_random_state(self.random_state)
+        k = self.n_components
+        if self._needs_init("s", "startprob_"):
+            self.startprob_ = random_state.dirichlet(np.full(k, 1.0 / k))
+        if self._needs_init("t", "transmat_"):
+            self.transmat_ = random_state.dirichlet(np.full(k, 1.0 / k), size=k)
+        self._init_emissions(X, random_state)
+
+    def _check_parameters(self):
+        k = self.n_components
+        self.startprob_ = _check_stochastic("startprob_", self.startprob_, (k,))
+        self.transmat_ = _check_stochastic("transmat_", self.transmat_, (k, k))
+        self._check_emissions()
+
+    # -- fitting -------------------------------------------------------------
+
+    def _forward_backward(self, X, bounds):
+        return _kernels.forward_backward(
+            self.startprob_,
+            self.transmat_,
+            self._emission_log_likelihood(X),
+            bounds,
+            n_chunks_for(len(bounds) - 1, self.n_components**2),
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, lengths=None, sequence_ids=None):
+        """Estimate the parameters with the Baum-Welch algorithm (EM).
+
+        Parameters not in ``init_params`` keep the values set on the estimator
+        before ``fit``; those not in ``params`` are not updated. Zeros of a
+        given ``transmat_`` or ``startprob_`` stay zero (left-right and other
+        sparse topologies).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        y : None
+            Ignored; present for API consistency.
+        lengths : array-like of int, default=None
+            Lengths of the sequences in ``X`` (as hmmlearn); they sum to
+            ``n_samples``.
+        sequence_ids : array-like of shape (n_samples,), default=None
+            The sequence of each row; rows of one sequence are contiguous.
+            Aligned with ``X``, so cross-validation splits it with the rows.
+
+        Returns
+        -------
+        self : object
+            The fitted model.
+        """
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._init_parameters(X)
+            self._check_parameters()
+            self._em(X, bounds)
+        self._start_sample_stream()
+        return self
+
+    def _em(self, X, bounds):
+        history = []
+        self.converged_ = False
+        tic = time()
+        for n_iter in range(1, self.n_iter + 1):
+            log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
+            if np.any(np.isneginf(log_lik)):
+                raise ValueError(
+                    f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "
+                    "have zero probability under the current parameters (a "
+                    "forbidden transition or start, or rows no state can emit)."
+                )
+            lower_bound = float(log_lik.sum())
+            stats = self._emission_statistics(X, posteriors)
+            self._m_step(start.sum(axis=0), transitions.sum(axis=0), stats)
+            change = lower_bound - history[-1] if history else np.inf
+            history.append(lower_bound)
+            if self.verbose:
+                print(
+                    f"  iteration {n_iter:>4}  log-likelihood {lower_bound:.6f}"
+                    f"  change {change:.6g}  ({time() - tic:.2f} s)"
+                )
+            if abs(change) < self.tol:
+                self.converged_ = True
+                break
+        self.n_iter_ = n_iter
+        self.lower_bound_ = history[-1]
+        self.lower_bounds_ = history
+        if not self.converged_:
+            warnings.warn(
+                f"Baum-Welch did not converge in n_iter={self.n_iter} iterations: "
+                f"the last change of the log-likelihood was {change:.3g}, above "
+                f"tol={self.tol:g}. Increase n_iter or raise tol.",
+                ConvergenceWarning,
+            )
+
+    def _m_step(self, start_counts, transition_counts, emission_stats):
+        if "s" in self.params:
+            counts = np.maximum(self.startprob_prior - 1.0 + start_counts, 0.0)
+            counts = np.where(self.startprob_ == 0, 0.0, counts)
+            self.startprob_, _ = _normalize_rows(counts, self.startprob_)
+        if "t" in self.params:
+            counts = np.maximum(self.transmat_prior - 1.0 + transition_counts, 0.0)
+            counts = np.where(self.transmat_ == 0, 0.0, counts)
+            self.transmat_, empty = _normalize_rows(counts, self.transmat_)
+            if empty.size:
+                warnings.warn(
+                    f"No transition out of state(s) {empty.tolist()} was expected "
+                    "in the data; their rows of transmat_ are left unchanged. "
+                    "Consider fewer n_components.",
+                    RuntimeWarning,
+                )
+        self._emission_m_step(emission_stats)
+
+    # -- inference -----------------------------------------------------------
+
+    def score_samples(self, X, lengths=None, sequence_ids=None):
+        """Log-likelihood of each row given the rows before it in its sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+            ``log p(x_t | x_<t)``; the entries of a sequence sum to its
+            log-likelihood ``log p(x_1, ..., x_T)``.
+        """
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        return _kernels.step_log_likelihood(
+            self.startprob_,
+            self.transmat_,
+            self._emission_log_likelihood(X),
+            bounds,
+            n_chunks_for(len(bounds) - 1),
+        )
+
+    def score(self, X, y=None, lengths=None, sequence_ids=None):
+        """Mean of :meth:`score_samples`: log-likelihood per row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        y : None
+            Ignored; present for API consistency.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        log_likelihood : float
+            Total log-likelihood of the sequences divided by ``n_samples``.
+        """
+        return float(np.mean(self.score_samples(X, lengths, sequence_ids)))
+
+    def predict_proba(self, X, lengths=None, sequence_ids=None):
+        """Posterior probability of each state at each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        posteriors : ndarray of shape (n_samples, n_components)
+            ``p(z_t = k | x)`` given the whole sequence.
+        """
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        return self._forward_backward(X, bounds)[1]
+
+    def decode(self, X, lengths=None, sequence_ids=None, algorithm=None):
+        """Most likely states, as hmmlearn's ``decode``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+        algorithm : {'viterbi', 'map'}, default=None
+            'viterbi': the single most likely path; 'map': the most likely
+            state at each row. Defaults to the estimator's ``algorithm``.
+
+        Returns
+        -------
+        log_prob : float
+            'viterbi': log-probability of the best paths, summed over
+            sequences; 'map': the log-likelihood of the sequences.
+        states : ndarray of shape (n_samples,)
+            The decoded states.
+        """
+        algorithm = self.algorithm if algorithm is None else algorithm
+        if algorithm not in ("viterbi", "map"):
+            raise ValueError(f"algorithm must be 'viterbi' or 'map', got {algorithm!r}.")
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        if algorithm == "map":
+            log_lik, posteriors, _, _ = self._forward_backward(X, bounds)
+            return float(log_lik.sum()), posteriors.argmax(axis=1)
+        with np.errstate(divide="ignore"):
+            log_prob, states = _kernels.viterbi(
+                np.log(self.startprob_),
+                np.log(self.transmat_),
+                self._emission_log_likelihood(X),
+                bounds,
+                n_chunks_for(len(bounds) - 1),
+            )
+        return float(log_prob.sum()), states
+
+    def predict(self, X, lengths=None, sequence_ids=None):
+        """Decoded states by ``algorithm`` (Viterbi by default).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        states : ndarray of shape (n_samples,)
+        """
+        return self.decode(X, lengths, sequence_ids)[1]
+
+    def sample(self, n_samples=1, *, random_state=None):
+        """Draw one sequence from the model.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Length of the sequence.
+        random_state : int, RandomState instance or None, default=None
+            None draws from the model's own stream (advanced by every call);
+            an int makes the call reproducible.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            The emitted rows.
+        states : ndarray of shape (n_samples,)
+            The hidden state path.
+        """
+        rng = self._sample_stream(n_samples, random_state)
+        states = _kernels.sample_states(
+            np.cumsum(self.startprob_),
+            np.cumsum(self.transmat_, axis=1),
+            rng.uniform(size=n_samples),
+        )
+        return self._sample_emissions(states, rng), states
+
+    def _n_parameters(self):
+        """Free parameters that ``params`` lets EM change."""
+        k = self.n_components
+        counts = {"s": k - 1, "t": k * (k - 1), **self._n_emission_parameters()}
+        return int(sum(n for code, n in counts.items() if code in self.params))

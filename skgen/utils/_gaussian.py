@@ -1,0 +1,117 @@
+"""Gaussian parameter algebra shared by every family with Gaussian components.
+
+``precisions_cholesky`` is upper triangular, ``precision = U @ U.T``, as in
+scikit-learn; shapes follow ``covariance_type``: (K, d, d) 'full', (d, d)
+'tied', (K, d) 'diag', (K,) 'spherical'.
+"""
+
+import math
+
+import numpy as np
+from scipy import linalg
+
+from skgen.utils import _gaussian_kernels
+from skgen.utils._chunking import n_chunks_for
+
+ILL_DEFINED_COVARIANCE = (
+    "Fitting the mixture model failed because some components have ill-defined "
+    "empirical covariance (for instance caused by singleton or collapsed "
+    "samples). Try to decrease the number of components, increase reg_covar, "
+    "or scale the input data."
+)
+
+
+def compute_precision_cholesky(covariances, covariance_type):
+    """Cholesky factors of the precisions from the covariances."""
+    if covariance_type in ("full", "tied"):
+        matrices = covariances.reshape(-1, *covariances.shape[-2:])
+        factors = np.empty_like(matrices)
+        eye = np.eye(matrices.shape[-1])
+        for k, covariance in enumerate(matrices):
+            try:
+                cov_chol = linalg.cholesky(covariance, lower=True)
+            except linalg.LinAlgError:
+                raise ValueError(ILL_DEFINED_COVARIANCE) from None
+            factors[k] = linalg.solve_triangular(cov_chol, eye, lower=True).T
+        return factors.reshape(covariances.shape)
+    if np.any(covariances <= 0.0):
+        raise ValueError(ILL_DEFINED_COVARIANCE)
+    return 1.0 / np.sqrt(covariances)
+
+
+def precision_cholesky_from_precisions(precisions, covariance_type):
+    """Upper-triangular U with U U^T = precision (Cholesky of the flipped matrix)."""
+    if covariance_type in ("full", "tied"):
+        flipped = precisions[..., ::-1, ::-1]
+        factors = np.linalg.cholesky(flipped)
+        return np.ascontiguousarray(factors[..., ::-1, ::-1])
+    return np.sqrt(precisions)
+
+
+def precisions_from_cholesky(precisions_chol, covariance_type):
+    if covariance_type in ("full", "tied"):
+        return precisions_chol @ np.swapaxes(precisions_chol, -1, -2)
+    return precisions_chol**2
+
+
+def covariances_from_precisions(precisions, covariance_type):
+    if covariance_type in ("full", "tied"):
+        return np.linalg.inv(precisions)
+    return 1.0 / precisions
+
+
+def log_det_cholesky(precisions_chol, covariance_type, n_features):
+    """log det of each precision's Cholesky factor (half the log det precision)."""
+    if covariance_type == "full":
+        return np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
+    if covariance_type == "tied":
+        return np.log(np.diag(precisions_chol)).sum()
+    if covariance_type == "diag":
+        return np.log(precisions_chol).sum(axis=1)
+    return n_features * np.log(precisions_chol)
+
+
+def component_offsets(weights, precisions_chol, covariance_type, n_features):
+    """log w_k + log det L_k - d/2 log(2 pi): the row-independent part."""
+    with np.errstate(divide="ignore"):  # an empty component has log w = -inf
+        log_weights = np.log(weights)
+    log_det = log_det_cholesky(precisions_chol, covariance_type, n_features)
+    return log_weights + log_det - 0.5 * n_features * math.log(2 * math.pi)
+
+
+def half_diag_precisions(precisions_chol, covariance_type, n_features, dtype):
+    """1 / (2 var) per component and feature, (n_components, n_features)."""
+    half = 0.5 * precisions_chol**2
+    if covariance_type == "spherical":
+        half = np.repeat(half[:, np.newaxis], n_features, axis=1)
+    return np.ascontiguousarray(half, dtype=dtype)
+
+
+def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_type):
+    """``log w_k + log N(x_i | k)`` for every row, shape (n_samples, n_components).
+
+    With ``weights`` all ones it is the per-component log-density.
+    """
+    n_samples, n_features = X.shape
+    offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
+    n_chunks = n_chunks_for(n_samples)
+    dtype = X.dtype
+    if covariance_type == "full":
+        return _gaussian_kernels.weighted_log_prob_full(
+            X, means.astype(dtype), precisions_chol.astype(dtype), offsets, n_chunks
+        )
+    if covariance_type == "tied":
+        return _gaussian_kernels.weighted_log_prob_tied(
+            X,
+            (means @ precisions_chol).astype(dtype),
+            precisions_chol.astype(dtype),
+            offsets,
+            n_chunks,
+        )
+    return _gaussian_kernels.weighted_log_prob_diag(
+        X,
+        means.astype(dtype),
+        half_diag_precisions(precisions_chol, covariance_type, n_features, dtype),
+        offsets,
+        n_chunks,
+    )

@@ -1,0 +1,68 @@
+"""Sequences of rows: ``lengths`` (as hmmlearn) or ``sequence_ids`` (sample-aligned)."""
+
+import numpy as np
+
+
+def sequence_bounds(n_samples, lengths=None, sequence_ids=None):
+    """Validate how rows group into sequences; return the boundaries.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of rows of the stacked sequences.
+    lengths : array-like of int, default=None
+        Length of each sequence, in row order; must sum to ``n_samples``.
+    sequence_ids : array-like of shape (n_samples,), default=None
+        Identifier of each row's sequence; the rows of one sequence must be
+        contiguous. Being aligned with the rows, it is split with them by
+        scikit-learn's cross-validation (pass the same array as ``groups`` to
+        ``GroupKFold`` so that no sequence is cut).
+
+    Returns
+    -------
+    bounds : ndarray of int64, shape (n_sequences + 1,)
+        Sequence ``s`` is rows ``bounds[s]:bounds[s + 1]``. Without
+        ``lengths`` or ``sequence_ids``, all rows are one sequence.
+    """
+    if lengths is not None and sequence_ids is not None:
+        raise ValueError("Pass either lengths or sequence_ids, not both.")
+    if sequence_ids is not None:
+        ids = np.asarray(sequence_ids)
+        if ids.ndim != 1 or ids.shape[0] != n_samples:
+            raise ValueError(
+                f"sequence_ids must have one entry per row: expected shape "
+                f"({n_samples},), got {ids.shape}."
+            )
+        if n_samples == 0:
+            return np.zeros(1, dtype=np.int64)
+        starts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+        bounds = np.concatenate([[0], starts, [n_samples]]).astype(np.int64)
+        first_ids = ids[bounds[:-1]]
+        unique, counts = np.unique(first_ids, return_counts=True)
+        if np.any(counts > 1):
+            raise ValueError(
+                "The rows of each sequence must be contiguous, but sequence_ids "
+                f"{unique[counts > 1][:5].tolist()} appear in separate runs of rows."
+            )
+        return bounds
+    if lengths is None:
+        return np.array([0, n_samples], dtype=np.int64)
+    lengths_arr = np.asarray(lengths)
+    if lengths_arr.ndim != 1 or not np.issubdtype(lengths_arr.dtype, np.integer):
+        if lengths_arr.ndim == 1 and lengths_arr.size and np.all(
+            np.mod(lengths_arr, 1) == 0
+        ):
+            lengths_arr = lengths_arr.astype(np.int64)
+        else:
+            raise ValueError(
+                f"lengths must be a 1-d array of integers, got {lengths_arr!r}."
+            )
+    if np.any(lengths_arr < 1):
+        raise ValueError(
+            f"Every sequence length must be at least 1, got {lengths_arr.min()}."
+        )
+    if lengths_arr.sum() != n_samples:
+        raise ValueError(
+            f"lengths sum to {lengths_arr.sum()}, but X has {n_samples} rows."
+        )
+    return np.concatenate([[0], np.cumsum(lengths_arr)]).astype(np.int64)
