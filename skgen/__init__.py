@@ -5,8 +5,9 @@ are cached on disk.
 """
 
 from skgen.base import GenerativeMixin
+from skgen.hmm import GaussianHMM
 from skgen.mixture import GaussianMixture
 
 __version__ = "0.1.0"
 
-__all__ = ["GaussianMixture", "GenerativeMixin", "__version__"]
+__all__ = ["GaussianHMM", "GaussianMixture", "GenerativeMixin", "__version__"]

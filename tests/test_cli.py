@@ -42,9 +42,21 @@ def test_bad_arguments_get_one_line_errors(argv, message, capsys):
 
 
 def test_importing_skgen_compiles_nothing():
-    code = (
-        "import numba.core.registry as r, skgen, skgen.mixture._kernels as k;"
-        "import sys; sys.exit(any(f.signatures for f in "
-        "(k.em_pass_full, k.em_pass_diag, k.weighted_log_prob_full)))"
-    )
+    code = """
+import sys
+from numba.core.registry import CPUDispatcher
+import skgen
+from skgen.hmm import _kernels as hmm_kernels
+from skgen.mixture import _kernels as mixture_kernels
+from skgen.utils import _gaussian_kernels
+dispatchers = [
+    obj
+    for module in (hmm_kernels, mixture_kernels, _gaussian_kernels)
+    for obj in vars(module).values()
+    if isinstance(obj, CPUDispatcher)
+]
+assert len(dispatchers) >= 10, len(dispatchers)
+compiled = [d.py_func.__name__ for d in dispatchers if d.signatures]
+sys.exit(f"compiled at import: {compiled}" if compiled else 0)
+"""
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,8 +1,5 @@
-"""Hidden Markov models.
+"""Hidden Markov models fitted by Baum-Welch on Numba kernels."""
 
-So far this package holds the sequence kernels (``_kernels``: scaled
-forward-backward, per-step log-likelihoods, Viterbi); the estimators built on
-them come with issue 3.
-"""
+from skgen.hmm._models import GaussianHMM
 
-__all__ = []
+__all__ = ["GaussianHMM"]

@@ -19,8 +19,8 @@ from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
     _fit_context,
+    _num_samples,
     check_is_fitted,
-    validate_data,
 )
 
 
@@ -34,6 +34,22 @@ def _normalize_rows(counts, previous):
     empty = totals[..., 0] == 0
     out = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), previous)
     return out, np.flatnonzero(np.atleast_1d(empty))
+
+
+def _warn_if_lengths_passed_as_y(y, n_samples, method):
+    """hmmlearn's ``fit(X, lengths)`` lands ``lengths`` in scikit-learn's ``y``."""
+    y = np.asarray(y)
+    if (
+        y.ndim == 1
+        and 0 < y.shape[0] < n_samples
+        and np.issubdtype(y.dtype, np.integer)
+        and y.sum() == n_samples
+    ):
+        warnings.warn(
+            f"The second argument of {method} is y, which an HMM ignores, yet it "
+            f"looks like sequence lengths: pass them as {method}(X, lengths=...).",
+            UserWarning,
+        )
 
 
 def _check_stochastic(name, array, shape):
@@ -84,7 +100,6 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     # default so that cross_validate / GridSearchCV pass them on.
     __metadata_request__fit = {"sequence_ids": True, "lengths": True}
     __metadata_request__score = {"sequence_ids": True, "lengths": True}
-    __metadata_request__score_samples = {"sequence_ids": True, "lengths": True}
     __metadata_request__predict = {"sequence_ids": True, "lengths": True}
     __metadata_request__predict_proba = {"sequence_ids": True, "lengths": True}
 
@@ -215,6 +230,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted model.
         """
+        if y is not None and lengths is None and sequence_ids is None:
+            _warn_if_lengths_passed_as_y(y, _num_samples(X), "fit")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
         with threadpool_limits(limits=1, user_api="blas"):
             self._init_parameters(X)
@@ -252,10 +269,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self.lower_bound_ = history[-1]
         self.lower_bounds_ = history
         if not self.converged_:
+            last = f"was {change:.3g}" if np.isfinite(change) else "is unknown"
             warnings.warn(
                 f"Baum-Welch did not converge in n_iter={self.n_iter} iterations: "
-                f"the last change of the log-likelihood was {change:.3g}, above "
-                f"tol={self.tol:g}. Increase n_iter or raise tol.",
+                f"the last change of the log-likelihood {last}, tol={self.tol:g}. "
+                "Increase n_iter or raise tol.",
                 ConvergenceWarning,
             )
 
@@ -279,7 +297,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     # -- inference -----------------------------------------------------------
 
-    def score_samples(self, X, lengths=None, sequence_ids=None):
+    def score_samples(self, X, lengths=None, *, sequence_ids=None):
         """Log-likelihood of each row given the rows before it in its sequence.
 
         Parameters
@@ -321,9 +339,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         log_likelihood : float
             Total log-likelihood of the sequences divided by ``n_samples``.
         """
-        return float(np.mean(self.score_samples(X, lengths, sequence_ids)))
+        if y is not None and lengths is None and sequence_ids is None:
+            _warn_if_lengths_passed_as_y(y, _num_samples(X), "score")
+        return float(np.mean(self.score_samples(X, lengths, sequence_ids=sequence_ids)))
 
-    def predict_proba(self, X, lengths=None, sequence_ids=None):
+    def predict_proba(self, X, lengths=None, *, sequence_ids=None):
         """Posterior probability of each state at each row.
 
         Parameters
@@ -341,7 +361,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         return self._forward_backward(X, bounds)[1]
 
-    def decode(self, X, lengths=None, sequence_ids=None, algorithm=None):
+    def decode(self, X, lengths=None, algorithm=None, *, sequence_ids=None):
         """Most likely states, as hmmlearn's ``decode``.
 
         Parameters
@@ -358,7 +378,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         -------
         log_prob : float
             'viterbi': log-probability of the best paths, summed over
-            sequences; 'map': the log-likelihood of the sequences.
+            sequences. 'map': as hmmlearn returns it, the sum over rows of the
+            largest posterior state probability (a score, not a log-probability).
         states : ndarray of shape (n_samples,)
             The decoded states.
         """
@@ -367,8 +388,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(f"algorithm must be 'viterbi' or 'map', got {algorithm!r}.")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
-            log_lik, posteriors, _, _ = self._forward_backward(X, bounds)
-            return float(log_lik.sum()), posteriors.argmax(axis=1)
+            posteriors = self._forward_backward(X, bounds)[1]
+            return float(posteriors.max(axis=1).sum()), posteriors.argmax(axis=1)
         with np.errstate(divide="ignore"):
             log_prob, states = _kernels.viterbi(
                 np.log(self.startprob_),
@@ -379,7 +400,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             )
         return float(log_prob.sum()), states
 
-    def predict(self, X, lengths=None, sequence_ids=None):
+    def predict(self, X, lengths=None, *, sequence_ids=None):
         """Decoded states by ``algorithm`` (Viterbi by default).
 
         Parameters
@@ -393,7 +414,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         -------
         states : ndarray of shape (n_samples,)
         """
-        return self.decode(X, lengths, sequence_ids)[1]
+        return self.decode(X, lengths, sequence_ids=sequence_ids)[1]
 
     def sample(self, n_samples=1, *, random_state=None):
         """Draw one sequence from the model.

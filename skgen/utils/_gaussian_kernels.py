@@ -130,3 +130,40 @@ def weighted_log_prob_diag(X, means, half_precisions, offsets, n_chunks):
                 X[i], X[j], means, half_precisions, offsets, out[i], out[j]
             )
     return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def weighted_moments(X, resp, shift, full, n_chunks):
+    """Moments of the rows under given responsibilities, around ``shift``.
+
+    Returns per-chunk partials: ``nk`` (n_chunks, K) sums of r_ik, ``sx``
+    (n_chunks, K, d) sums of r_ik (x_i - shift_k), and ``sxx``: with ``full``,
+    (n_chunks, K, d, d) sums of r_ik (x_i - shift_k)(x_i - shift_k)^T; else
+    (n_chunks, K, d) sums of r_ik (x_i - shift_k)^2.
+    """
+    n_samples, n_features = X.shape
+    n_components = resp.shape[1]
+    nk = np.zeros((n_chunks, n_components))
+    sx = np.zeros((n_chunks, n_components, n_features))
+    width = n_features if full else 1
+    sxx = np.zeros((n_chunks, n_components, n_features, width))
+    for c in prange(n_chunks):
+        start, stop = chunk_rows(c, n_chunks, n_samples)
+        diff = np.empty(n_features)
+        for i in range(start, stop):
+            for k in range(n_components):
+                r = resp[i, k]
+                if r == 0.0:
+                    continue
+                nk[c, k] += r
+                for a in range(n_features):
+                    diff[a] = X[i, a] - shift[k, a]
+                for a in range(n_features):
+                    w = r * diff[a]
+                    sx[c, k, a] += w
+                    if full:
+                        for b in range(n_features):
+                            sxx[c, k, a, b] += w * diff[b]
+                    else:
+                        sxx[c, k, a, 0] += w * diff[a]
+    return nk, sx, sxx

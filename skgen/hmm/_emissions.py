@@ -1,0 +1,190 @@
+"""Emission families of the HMMs: each supplies the hooks of
+:class:`skgen.hmm._base.BaseHMM` for one kind of observation."""
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.utils import check_array
+
+from skgen.utils import _gaussian_kernels
+from skgen.utils._chunking import n_chunks_for
+from skgen.utils._gaussian import (
+    compute_precision_cholesky,
+    estimate_weighted_log_prob,
+)
+from skgen.utils._sklearn_compat import validate_data
+
+_COVARIANCE_SHAPES = {
+    "spherical": lambda k, d: (k,),
+    "diag": lambda k, d: (k, d),
+    "tied": lambda k, d: (d, d),
+    "full": lambda k, d: (k, d, d),
+}
+
+
+def _dense_covariances(covars, covariance_type, n_components, n_features):
+    """Compact covariances as (n_components, n_features, n_features) matrices."""
+    if covariance_type == "full":
+        return covars.copy()
+    if covariance_type == "tied":
+        return np.tile(covars, (n_components, 1, 1))
+    if covariance_type == "diag":
+        return np.stack([np.diag(c) for c in covars])
+    return np.stack([c * np.eye(n_features) for c in covars])
+
+
+class GaussianEmissions:
+    """Gaussian emissions: one mean and covariance per state.
+
+    The M-step is hmmlearn's, with its conjugate priors (``means_prior``,
+    ``means_weight``, ``covars_prior``, ``covars_weight``), computed from
+    statistics accumulated around the previous means, so that no precision is
+    lost to ``E[x^2] - E[x]^2`` cancellation.
+    """
+
+    _emission_codes = "mc"
+
+    @property
+    def covars_(self):
+        """Covariance of each state, (n_components, n_features, n_features)
+        whatever ``covariance_type`` (as hmmlearn returns them)."""
+        return _dense_covariances(
+            self._covars_, self.covariance_type, self.n_components, self.means_.shape[1]
+        )
+
+    @covars_.setter
+    def covars_(self, covars):
+        self._covars_ = np.array(covars, dtype=np.float64)
+
+    def _validate_emission_data(self, X, reset):
+        return validate_data(
+            self, X, dtype=[np.float64, np.float32], order="C", reset=reset
+        )
+
+    def _init_emissions(self, X, random_state):
+        n_features = X.shape[1]
+        if self._needs_init("m", "means_"):
+            if X.shape[0] < self.n_components:
+                raise ValueError(
+                    "Expected n_samples >= n_components to initialise the means, "
+                    f"got n_samples = {X.shape[0]}, n_components = {self.n_components}."
+                )
+            kmeans = KMeans(self.n_components, n_init=10, random_state=random_state)
+            self.means_ = kmeans.fit(X).cluster_centers_.astype(np.float64)
+        if self._needs_init("c", "_covars_"):
+            cv = np.atleast_2d(np.cov(X.T)) + self.min_covar * np.eye(n_features)
+            k = self.n_components
+            self._covars_ = {
+                "spherical": lambda: np.full(k, cv.diagonal().mean()),
+                "diag": lambda: np.tile(cv.diagonal(), (k, 1)),
+                "tied": lambda: cv,
+                "full": lambda: np.tile(cv, (k, 1, 1)),
+            }[self.covariance_type]()
+
+    def _check_emissions(self):
+        means = check_array(self.means_, input_name="means_")
+        k, d = self.n_components, self.n_features_in_
+        if means.shape != (k, d):
+            raise ValueError(f"means_ must have shape {(k, d)}, got {means.shape}.")
+        covars = np.asarray(self._covars_, dtype=np.float64)
+        expected = _COVARIANCE_SHAPES[self.covariance_type](k, d)
+        if covars.shape != expected:
+            raise ValueError(
+                f"'{self.covariance_type}' covars_ must have shape {expected}, "
+                f"got {covars.shape}."
+            )
+        if self.covariance_type in ("spherical", "diag"):
+            if np.any(covars <= 0):
+                raise ValueError(f"'{self.covariance_type}' covars_ must be positive.")
+        else:
+            for matrix in covars.reshape(-1, d, d):
+                if not np.allclose(matrix, matrix.T) or np.any(
+                    np.linalg.eigvalsh(matrix) <= 0
+                ):
+                    raise ValueError(
+                        f"'{self.covariance_type}' covars_ must be symmetric, "
+                        "positive-definite."
+                    )
+        self.means_ = means.astype(np.float64)
+        self._covars_ = covars
+
+    def _precisions_cholesky(self):
+        return compute_precision_cholesky(self._covars_, self.covariance_type)
+
+    def _emission_log_likelihood(self, X):
+        return estimate_weighted_log_prob(
+            X,
+            np.ones(self.n_components),
+            self.means_,
+            self._precisions_cholesky(),
+            self.covariance_type,
+        )
+
+    def _emission_statistics(self, X, posteriors):
+        full = self.covariance_type in ("full", "tied")
+        shift = self.means_.astype(X.dtype)
+        parts = _gaussian_kernels.weighted_moments(
+            X,
+            posteriors,
+            shift,
+            full,
+            n_chunks_for(X.shape[0], self.n_components * X.shape[1] ** 2),
+        )
+        nk, sx, sxx = (part.sum(axis=0) for part in parts)
+        return nk, sx, sxx if full else sxx[..., 0]
+
+    def _emission_m_step(self, stats):
+        nk, sx, sxx = stats  # sums around the previous means
+        old_means = self.means_
+        means_weight = np.asarray(self.means_weight, dtype=np.float64)
+        means_prior = np.asarray(self.means_prior, dtype=np.float64)
+        denom = nk[:, np.newaxis]
+        if "m" in self.params:
+            sum_x = sx + nk[:, np.newaxis] * old_means
+            self.means_ = (means_weight * means_prior + sum_x) / (means_weight + denom)
+        if "c" not in self.params:
+            return
+        # sum_i r_ik (x_i - m_k)(x_i - m_k)^T from sums around the old means.
+        delta = self.means_ - old_means
+        meandiff = self.means_ - means_prior
+        if self.covariance_type in ("spherical", "diag"):
+            scatter = sxx - 2 * delta * sx + delta**2 * denom
+            c_n = means_weight * meandiff**2 + scatter
+            c_d = max(self.covars_weight - 1, 0) + denom
+            covars = (self.covars_prior + c_n) / np.maximum(c_d, 1e-5)
+            self._covars_ = covars.mean(axis=1) if self.covariance_type == "spherical" else covars
+        else:
+            cross = delta[:, :, None] * sx[:, None, :]
+            scatter = (
+                sxx - cross - np.swapaxes(cross, 1, 2)
+                + nk[:, None, None] * delta[:, :, None] * delta[:, None, :]
+            )
+            c_n = means_weight * (meandiff[:, :, None] * meandiff[:, None, :]) + scatter
+            cv_weight = max(self.covars_weight - self.n_features_in_, 0)
+            if self.covariance_type == "tied":
+                self._covars_ = (self.covars_prior + c_n.sum(axis=0)) / (cv_weight + nk.sum())
+            else:
+                self._covars_ = (self.covars_prior + c_n) / (cv_weight + nk[:, None, None])
+
+    def _sample_emissions(self, states, random_state):
+        n_features = self.means_.shape[1]
+        X = np.empty((states.shape[0], n_features))
+        covars = self.covars_
+        for k in range(self.n_components):
+            rows = np.flatnonzero(states == k)
+            if rows.size:
+                X[rows] = random_state.multivariate_normal(
+                    self.means_[k], covars[k], size=rows.size
+                )
+        return X
+
+    def _n_emission_parameters(self):
+        k, d = self.n_components, self.means_.shape[1]
+        return {
+            "m": k * d,
+            "c": {
+                "spherical": k,
+                "diag": k * d,
+                "tied": d * (d + 1) // 2,
+                "full": k * d * (d + 1) // 2,
+            }[self.covariance_type],
+        }

@@ -1,0 +1,148 @@
+"""Hidden Markov models: the shared base composed with an emission family."""
+
+from numbers import Real
+
+from skgen.hmm._base import BaseHMM
+from skgen.hmm._emissions import GaussianEmissions
+from skgen.utils._sklearn_compat import Interval, StrOptions
+
+
+class GaussianHMM(GaussianEmissions, BaseHMM):
+    """Hidden Markov model with Gaussian emissions.
+
+    A drop-in for :class:`hmmlearn.hmm.GaussianHMM` (same parameters,
+    attributes and, from the same start, the same numbers), fitted by
+    Baum-Welch on Numba kernels that run sequences in parallel. Sequences are
+    given by ``lengths`` (as hmmlearn) or by the sample-aligned
+    ``sequence_ids``, which scikit-learn's cross-validation splits with the rows.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of hidden states.
+    covariance_type : {'spherical', 'diag', 'full', 'tied'}, default='diag'
+        Form of each state's covariance.
+    min_covar : float, default=1e-3
+        Added to the diagonal of the data covariance that initialises
+        ``covars_``.
+    startprob_prior : float or array-like of shape (n_components,), default=1.0
+        Dirichlet prior on ``startprob_`` (1.0: none).
+    transmat_prior : float or array-like of shape (n_components, n_components), \
+            default=1.0
+        Dirichlet prior on each row of ``transmat_`` (1.0: none).
+    means_prior, means_weight : float or array-like, default=0
+        Normal prior on ``means_``: its mean and its weight in pseudo-rows.
+    covars_prior, covars_weight : float or array-like, default=1e-2 and 1
+        Inverse-Wishart (full, tied) or inverse-gamma (diag, spherical) prior
+        on ``covars_``, as hmmlearn defines it.
+    algorithm : {'viterbi', 'map'}, default='viterbi'
+        Decoder of :meth:`predict` and :meth:`decode`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation and the stream :meth:`sample` draws from.
+    n_iter : int, default=10
+        Maximum number of EM iterations.
+    tol : float, default=1e-2
+        EM stops when the total log-likelihood gains less than ``tol``.
+    verbose : bool, default=False
+        Print the log-likelihood at every iteration.
+    params : str, default='stmc'
+        Parameters EM updates: 's' start probabilities, 't' transitions,
+        'm' means, 'c' covariances.
+    init_params : str, default='stmc'
+        Parameters initialised before EM; the others keep the values set on
+        the estimator (e.g. ``model.transmat_ = ...`` before ``fit``).
+    implementation : {'log', 'scaling'}, default='log'
+        Accepted for compatibility with hmmlearn; skgen always runs the scaled
+        forward-backward, which gives the same numbers as either.
+
+    Attributes
+    ----------
+    startprob_ : ndarray of shape (n_components,)
+        Initial state distribution.
+    transmat_ : ndarray of shape (n_components, n_components)
+        Transition probabilities; row i is p(z_{t+1} | z_t = i).
+    means_ : ndarray of shape (n_components, n_features)
+        Mean of each state.
+    covars_ : ndarray of shape (n_components, n_features, n_features)
+        Covariance of each state, as full matrices (as hmmlearn returns them;
+        assign the compact form of ``covariance_type`` to set them).
+    converged_ : bool
+        Whether EM stopped by ``tol`` rather than ``n_iter``.
+    n_iter_ : int
+        EM iterations run.
+    lower_bound_ : float
+        Total log-likelihood of the training sequences before the last M-step.
+    lower_bounds_ : list of float
+        ``lower_bound_`` at every iteration (hmmlearn's ``monitor_.history``).
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    See Also
+    --------
+    skgen.mixture.GaussianMixture : The same emissions without the time
+        dependence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.hmm import GaussianHMM
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.concatenate([rng.normal(0, 1, (50, 1)), rng.normal(8, 1, (50, 1))])
+    >>> model = GaussianHMM(n_components=2, random_state=0).fit(X, lengths=[60, 40])
+    >>> states = model.predict(X, lengths=[60, 40])
+    >>> int((states[:50] != states[0]).sum()), int((states[50:] == states[0]).sum())
+    (0, 0)
+    >>> model.score_samples(X, lengths=[60, 40]).shape
+    (100,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseHMM._parameter_constraints,
+        "covariance_type": [StrOptions({"spherical", "diag", "full", "tied"})],
+        "min_covar": [Interval(Real, 0.0, None, closed="left")],
+        "means_prior": ["array-like", Real],
+        "means_weight": ["array-like", Real],
+        "covars_prior": ["array-like", Real],
+        "covars_weight": ["array-like", Real],
+        "implementation": [StrOptions({"log", "scaling"})],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        covariance_type="diag",
+        min_covar=1e-3,
+        startprob_prior=1.0,
+        transmat_prior=1.0,
+        means_prior=0,
+        means_weight=0,
+        covars_prior=1e-2,
+        covars_weight=1,
+        algorithm="viterbi",
+        random_state=None,
+        n_iter=10,
+        tol=1e-2,
+        verbose=False,
+        params="stmc",
+        init_params="stmc",
+        implementation="log",
+    ):
+        super().__init__(
+            n_components=n_components,
+            startprob_prior=startprob_prior,
+            transmat_prior=transmat_prior,
+            algorithm=algorithm,
+            random_state=random_state,
+            n_iter=n_iter,
+            tol=tol,
+            verbose=verbose,
+            params=params,
+            init_params=init_params,
+        )
+        self.covariance_type = covariance_type
+        self.min_covar = min_covar
+        self.means_prior = means_prior
+        self.means_weight = means_weight
+        self.covars_prior = covars_prior
+        self.covars_weight = covars_weight
+        self.implementation = implementation

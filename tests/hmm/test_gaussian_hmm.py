@@ -1,0 +1,285 @@
+"""GaussianHMM against hmmlearn on the same parameters, and the sequence
+contract: lengths / sequence_ids, routing through cross-validation, errors."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
+
+from skgen.hmm import GaussianHMM
+
+hmmlearn_hmm = pytest.importorskip("hmmlearn.hmm")
+
+COVARIANCE_TYPES = ["diag", "spherical", "full", "tied"]
+LENGTHS = [120, 80, 100]
+
+
+def regime_data(seed=0, lengths=LENGTHS):
+    """Sequences that switch between three Gaussian regimes."""
+    rng = np.random.RandomState(seed)
+    centres = np.array([[0.0, 0.0], [3.0, 1.0], [-2.0, 2.5]])
+    states, rows = [], []
+    for length in lengths:
+        state = rng.randint(3)
+        for _ in range(length):
+            if rng.rand() < 0.1:
+                state = rng.randint(3)
+            states.append(state)
+            rows.append(centres[state] + rng.standard_normal(2) * (0.5 + 0.3 * state))
+    return np.array(rows), np.array(states)
+
+
+def hmmlearn_start(X, covariance_type, lengths=LENGTHS):
+    """A starting point: hmmlearn's initialisation after one iteration."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = hmmlearn_hmm.GaussianHMM(
+            3, covariance_type=covariance_type, n_iter=1, random_state=0
+        ).fit(X, lengths)
+    covars = ref._covars_.copy()
+    return dict(
+        startprob_=ref.startprob_.copy(),
+        transmat_=ref.transmat_.copy(),
+        means_=ref.means_.copy(),
+        # hmmlearn keeps spherical variances tiled over the features
+        covars_=covars[:, 0] if covariance_type == "spherical" else covars,
+    ), covars
+
+
+def set_start(model, start):
+    for name, value in start.items():
+        setattr(model, name, value.copy())
+    return model
+
+
+def compact(model):
+    covars = model._covars_
+    if model.covariance_type == "spherical" and covars.ndim == 2:
+        return covars[:, 0]
+    return covars
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("implementation", ["log", "scaling"])
+def test_ten_baum_welch_iterations_match_hmmlearn(covariance_type, implementation):
+    X, _ = regime_data()
+    start, ref_covars = hmmlearn_start(X, covariance_type)
+    params = dict(n_components=3, covariance_type=covariance_type, n_iter=10, tol=0,
+                  init_params="")
+    ref = set_start(
+        hmmlearn_hmm.GaussianHMM(implementation=implementation, **params), start
+    )
+    ref._covars_ = ref_covars.copy()
+    ref.fit(X, LENGTHS)
+    ours = set_start(GaussianHMM(**params), start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X, lengths=LENGTHS)
+    for name in ["startprob_", "transmat_", "means_"]:
+        np.testing.assert_allclose(getattr(ours, name), getattr(ref, name), rtol=1e-8,
+                                   atol=1e-12, err_msg=name)
+    np.testing.assert_allclose(compact(ours), compact(ref), rtol=1e-8)
+    np.testing.assert_allclose(ours.lower_bounds_, list(ref.monitor_.history), rtol=1e-8)
+    # Inference on the fitted parameters.
+    assert ours.score(X, lengths=LENGTHS) * len(X) == pytest.approx(
+        ref.score(X, LENGTHS), rel=1e-8
+    )
+    np.testing.assert_allclose(
+        ours.predict_proba(X, LENGTHS), ref.predict_proba(X, LENGTHS), rtol=1e-7, atol=1e-10
+    )
+    for algorithm in ["viterbi", "map"]:
+        our_lp, our_states = ours.decode(X, LENGTHS, algorithm)
+        ref_lp, ref_states = ref.decode(X, LENGTHS, algorithm=algorithm)
+        assert our_lp == pytest.approx(ref_lp, rel=1e-8)
+        np.testing.assert_array_equal(our_states, ref_states)
+
+
+def test_priors_match_hmmlearn():
+    X, _ = regime_data(seed=1)
+    for covariance_type in COVARIANCE_TYPES:
+        start, ref_covars = hmmlearn_start(X, covariance_type)
+        params = dict(
+            n_components=3, covariance_type=covariance_type, n_iter=5, tol=0,
+            init_params="", startprob_prior=2.0, transmat_prior=1.5,
+            means_prior=0.5, means_weight=3.0, covars_prior=0.2, covars_weight=4.0,
+        )
+        ref = set_start(hmmlearn_hmm.GaussianHMM(**params), start)
+        ref._covars_ = ref_covars.copy()
+        ref.fit(X, LENGTHS)
+        ours = set_start(GaussianHMM(**params), start)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            ours.fit(X, lengths=LENGTHS)
+        np.testing.assert_allclose(ours.means_, ref.means_, rtol=1e-8, err_msg=covariance_type)
+        np.testing.assert_allclose(compact(ours), compact(ref), rtol=1e-8, err_msg=covariance_type)
+        np.testing.assert_allclose(ours.transmat_, ref.transmat_, rtol=1e-8)
+
+
+def test_score_samples_are_per_step_and_sum_to_each_sequence():
+    X, _ = regime_data(seed=2)
+    model = GaussianHMM(3, random_state=0, n_iter=20).fit(X, lengths=LENGTHS)
+    steps = model.score_samples(X, LENGTHS)
+    bounds = np.cumsum([0] + LENGTHS)
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        assert steps[a:b].sum() == pytest.approx(model.score(X[a:b]) * (b - a), rel=1e-10)
+    # The first step of a sequence is the mixture log-density of one row.
+    first = model.score_samples(X[:1])
+    log_mix = np.logaddexp.reduce(
+        np.log(model.startprob_) + model._emission_log_likelihood(X[:1]), axis=1
+    )
+    np.testing.assert_allclose(first, log_mix, rtol=1e-12)
+
+
+def test_fixed_parameters_and_zero_transitions_stay():
+    X, _ = regime_data(seed=3)
+    left_right = np.array([[0.9, 0.1, 0.0], [0.0, 0.9, 0.1], [0.0, 0.0, 1.0]])
+    model = GaussianHMM(3, init_params="mc", params="tmc", n_iter=15, random_state=0)
+    model.startprob_ = np.array([1.0, 0.0, 0.0])
+    model.transmat_ = left_right.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, lengths=LENGTHS)
+    np.testing.assert_array_equal(model.startprob_, [1.0, 0.0, 0.0])
+    assert np.all(model.transmat_[left_right == 0] == 0)
+    np.testing.assert_allclose(model.transmat_.sum(axis=1), 1.0)
+    states = model.predict(X, LENGTHS)
+    for a, b in zip(np.cumsum([0] + LENGTHS[:-1]), np.cumsum(LENGTHS)):
+        assert np.all(np.diff(states[a:b]) >= 0)  # never goes back
+
+
+def test_sample_follows_the_parameters():
+    """Monte-Carlo: transition frequencies and per-state moments of a long draw."""
+    X, _ = regime_data(seed=4)
+    model = GaussianHMM(3, covariance_type="full", n_iter=20, random_state=0)
+    model.fit(X, lengths=LENGTHS)
+    X_new, states = model.sample(40_000, random_state=0)
+    counts = np.zeros((3, 3))
+    np.add.at(counts, (states[:-1], states[1:]), 1)
+    freq = counts / counts.sum(axis=1, keepdims=True)
+    sd = np.sqrt(model.transmat_ * (1 - model.transmat_) / counts.sum(axis=1, keepdims=True))
+    assert np.all(np.abs(freq - model.transmat_) < 5 * sd + 1e-12)
+    for k in range(3):
+        rows = X_new[states == k]
+        mean_sd = np.sqrt(np.diag(model.covars_[k]) / len(rows))
+        assert np.all(np.abs(rows.mean(axis=0) - model.means_[k]) < 5 * mean_sd)
+        np.testing.assert_allclose(np.cov(rows.T), model.covars_[k], rtol=0.1, atol=0.02)
+
+
+# -- sequences ------------------------------------------------------------------
+
+
+def test_sequence_ids_and_lengths_agree():
+    X, _ = regime_data(seed=5)
+    ids = np.repeat(["a", "b", "c"], LENGTHS)
+    by_lengths = GaussianHMM(3, random_state=0).fit(X, lengths=LENGTHS)
+    by_ids = GaussianHMM(3, random_state=0).fit(X, sequence_ids=ids)
+    np.testing.assert_array_equal(by_ids.transmat_, by_lengths.transmat_)
+    np.testing.assert_array_equal(
+        by_ids.score_samples(X, sequence_ids=ids), by_lengths.score_samples(X, LENGTHS)
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"lengths": [100, 100]}, "lengths sum to 200, but X has 300 rows"),
+        ({"lengths": [150, 0, 150]}, "at least 1"),
+        ({"lengths": [150, -10, 160]}, "at least 1"),
+        ({"lengths": [150.5, 149.5]}, "integers"),
+        ({"sequence_ids": np.repeat([1, 2, 1], 100)}, "contiguous"),
+        ({"sequence_ids": np.zeros(10)}, "one entry per row"),
+        ({"lengths": [300], "sequence_ids": np.zeros(300)}, "either lengths or sequence_ids"),
+    ],
+)
+def test_bad_sequences_are_clear_errors(kwargs, message):
+    X, _ = regime_data()
+    with pytest.raises(ValueError, match=message):
+        GaussianHMM(3).fit(X, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("transmat_", np.full((3, 3), 0.5), "transmat_ must sum to 1"),
+        ("startprob_", np.array([0.5, 0.6, -0.1]), "non-negative"),
+        ("transmat_", np.eye(2), "shape"),
+        ("covars_", -np.ones((3, 2)), "positive"),
+        ("means_", np.zeros((2, 2)), "shape"),
+    ],
+)
+def test_bad_user_parameters_are_named(name, value, message):
+    X, _ = regime_data()
+    model = GaussianHMM(3, init_params="")
+    model.startprob_ = np.full(3, 1 / 3)
+    model.transmat_ = np.full((3, 3), 1 / 3)
+    model.means_ = np.zeros((3, 2))
+    model.covars_ = np.ones((3, 2))
+    setattr(model, name, value)
+    with pytest.raises(ValueError, match=message):
+        model.fit(X)
+
+
+def test_hmmlearn_style_positional_lengths_warn():
+    X, _ = regime_data()
+    with pytest.warns(UserWarning, match=r"fit\(X, lengths=\.\.\.\)"):
+        model = GaussianHMM(3, n_iter=2).fit(X, np.array(LENGTHS))
+    with pytest.warns(UserWarning, match=r"score\(X, lengths=\.\.\.\)"):
+        model.score(X, np.array(LENGTHS))
+
+
+def test_convergence_warning_names_n_iter_and_tol():
+    X, _ = regime_data()
+    with pytest.warns(ConvergenceWarning, match="n_iter=2.*tol"):
+        GaussianHMM(3, n_iter=2, tol=0).fit(X, lengths=LENGTHS)
+
+
+class RecordingHMM(GaussianHMM):
+    """Remembers the sequence ids each fit received."""
+
+    fitted_ids = []
+
+    def fit(self, X, y=None, lengths=None, sequence_ids=None):
+        RecordingHMM.fitted_ids.append(np.asarray(sequence_ids))
+        return super().fit(X, y, lengths=lengths, sequence_ids=sequence_ids)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_grouped_cross_validation_never_cuts_a_sequence():
+    lengths = [40, 55, 35, 60, 45, 50]
+    X, _ = regime_data(seed=6, lengths=lengths)
+    ids = np.repeat(np.arange(len(lengths)), lengths)
+    RecordingHMM.fitted_ids = []
+    with sklearn.config_context(enable_metadata_routing=True):
+        result = cross_validate(
+            RecordingHMM(3, n_iter=5, random_state=0),
+            X,
+            cv=GroupKFold(n_splits=3),
+            params={"sequence_ids": ids, "groups": ids},
+        )
+        search = GridSearchCV(
+            RecordingHMM(n_iter=5, random_state=0),
+            {"n_components": [2, 3]},
+            cv=GroupKFold(n_splits=3),
+        ).fit(X, sequence_ids=ids, groups=ids)
+    assert np.all(np.isfinite(result["test_score"]))
+    assert search.best_params_["n_components"] in (2, 3)
+    full_sizes = dict(zip(range(len(lengths)), lengths))
+    assert len(RecordingHMM.fitted_ids) == 3 + 2 * 3 + 1
+    for fold_ids in RecordingHMM.fitted_ids:
+        present, counts = np.unique(fold_ids, return_counts=True)
+        for seq, count in zip(present, counts):
+            assert count == full_sizes[seq]  # every sequence whole
+        # and each still contiguous, so it is read as one sequence
+        assert np.count_nonzero(np.diff(fold_ids)) == len(present) - 1
+    # The folds' scores are what fitting each fold by hand gives.
+    manual = []
+    for train, test in GroupKFold(n_splits=3).split(X, groups=ids):
+        model = GaussianHMM(3, n_iter=5, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X[train], sequence_ids=ids[train])
+        manual.append(model.score(X[test], sequence_ids=ids[test]))
+    np.testing.assert_allclose(result["test_score"], manual, rtol=1e-12)
