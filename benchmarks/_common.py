@@ -88,7 +88,11 @@ def run_python(code, env=None):
     """Run ``code`` in a fresh interpreter; return its last stdout line as JSON."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

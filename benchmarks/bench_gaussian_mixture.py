@@ -37,7 +37,9 @@ def make_data(n_samples, n_features, n_components, seed=0):
     centres = rng.uniform(-2.5, 2.5, (n_components, n_features))
     labels = rng.integers(n_components, size=n_samples)
     scales = rng.uniform(0.5, 1.5, (n_components, n_features))
-    return centres[labels] + scales[labels] * rng.standard_normal((n_samples, n_features))
+    return centres[labels] + scales[labels] * rng.standard_normal(
+        (n_samples, n_features)
+    )
 
 
 def starting_point(X, n_components, covariance_type):
@@ -72,7 +74,9 @@ def time_fits(X, n_components, repeats):
         medians, _ = interleaved(
             {"scikit-learn": lambda: ref.fit(X), "skgen": lambda: ours.fit(X)}, repeats
         )
-        agreement = np.max(np.abs(ours.means_ - ref.means_)) / np.max(np.abs(ref.means_))
+        agreement = np.max(np.abs(ours.means_ - ref.means_)) / np.max(
+            np.abs(ref.means_)
+        )
         sk_ms = 1000 * medians["scikit-learn"] / params["max_iter"]
         sg_ms = 1000 * medians["skgen"] / params["max_iter"]
         rows.append(
@@ -124,7 +128,8 @@ def compile_and_import_times(repeats=3):
         cached = run_python(_COLD.format(), env={"NUMBA_CACHE_DIR": cache})
     imports = {
         module: statistics.median(
-            run_python(_IMPORT.format(module=module))["import_s"] for _ in range(repeats)
+            run_python(_IMPORT.format(module=module))["import_s"]
+            for _ in range(repeats)
         )
         for module in ("skgen", "sklearn.mixture")
     }
@@ -236,7 +241,9 @@ def main():
         "|---|---:|---:|",
     ]
     for m in memory:
-        lines.append(f"| {m['covariance_type']} | {m['scikit-learn']:.0f} | {m['skgen']:.0f} |")
+        lines.append(
+            f"| {m['covariance_type']} | {m['scikit-learn']:.0f} | {m['skgen']:.0f} |"
+        )
     lines += [
         "",
         "## How far from the machine's limit",
@@ -249,7 +256,12 @@ def main():
     ]
     data = {
         "machine": info,
-        "size": {"n_samples": n, "n_features": d, "n_components": k, "repeats": repeats},
+        "size": {
+            "n_samples": n,
+            "n_features": d,
+            "n_components": k,
+            "repeats": repeats,
+        },
         "fits": rows,
         "compile_s": cold,
         "cached_load_s": cached,
@@ -258,7 +270,9 @@ def main():
         "matmul_gflops": gemm,
         "full_kernel_gflops": rate,
     }
-    write_results("gaussian_mixture" + ("_quick" if args.quick else ""), "\n".join(lines), data)
+    write_results(
+        "gaussian_mixture" + ("_quick" if args.quick else ""), "\n".join(lines), data
+    )
 
 
 if __name__ == "__main__":

@@ -91,7 +91,10 @@ def main(argv=None, out=None):
         ),
     )
     parser.add_argument(
-        "--data", default="iris", choices=DATASETS, help="bundled data set (default: iris)"
+        "--data",
+        default="iris",
+        choices=DATASETS,
+        help="bundled data set (default: iris)",
     )
     parser.add_argument(
         "--max-components",

@@ -1,8 +1,8 @@
 """What every skgen generative estimator shares."""
 
 import math
-from numbers import Integral
 from abc import abstractmethod
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state, check_scalar

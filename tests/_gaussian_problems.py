@@ -44,7 +44,9 @@ def reference_weighted_log_prob(X, weights, means, covariances, covariance_type)
     return np.column_stack(
         [
             np.log(w) + stats.multivariate_normal(m, c).logpdf(X)
-            for w, m, c in zip(weights, means, dense(covariances, covariance_type, k, d))
+            for w, m, c in zip(
+                weights, means, dense(covariances, covariance_type, k, d)
+            )
         ]
     )
 
@@ -54,7 +56,9 @@ def kernel_weighted_log_prob(X, weights, means, covariances, covariance_type, n_
     prec_chol = compute_precision_cholesky(covariances, covariance_type)
     offsets = component_offsets(weights, prec_chol, covariance_type, d)
     if covariance_type == "full":
-        return _gaussian_kernels.weighted_log_prob_full(X, means, prec_chol, offsets, n_chunks)
+        return _gaussian_kernels.weighted_log_prob_full(
+            X, means, prec_chol, offsets, n_chunks
+        )
     if covariance_type == "tied":
         return _gaussian_kernels.weighted_log_prob_tied(
             X, means @ prec_chol, prec_chol, offsets, n_chunks

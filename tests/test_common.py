@@ -110,7 +110,9 @@ def test_float32_input_gives_close_results(fitted):
     log_prob32 = fitted32.score_samples(X32)
     assert log_prob32.shape == (X.shape[0],)
     assert np.all(np.isfinite(log_prob32))
-    np.testing.assert_allclose(log_prob32, estimator.score_samples(X), rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        log_prob32, estimator.score_samples(X), rtol=1e-3, atol=1e-3
+    )
 
 
 def test_dataframe_input_sets_feature_names(fitted):
@@ -119,7 +121,9 @@ def test_dataframe_input_sets_feature_names(fitted):
     frame = pd.DataFrame(X, columns=[f"col{i}" for i in range(X.shape[1])])
     from_frame = clone(estimator).fit(frame)
     np.testing.assert_array_equal(from_frame.feature_names_in_, frame.columns)
-    np.testing.assert_allclose(from_frame.score_samples(frame), estimator.score_samples(X))
+    np.testing.assert_allclose(
+        from_frame.score_samples(frame), estimator.score_samples(X)
+    )
 
 
 _FIT_IN_SUBPROCESS = textwrap.dedent(
@@ -203,7 +207,9 @@ def test_sparse_input_is_a_type_error_for_dense_models(fitted):
         clone(estimator).fit(sparse.csr_matrix(X))
 
 
-@pytest.mark.parametrize("method", ["score_samples", "score", "predict", "predict_proba"])
+@pytest.mark.parametrize(
+    "method", ["score_samples", "score", "predict", "predict_proba"]
+)
 def test_wrong_feature_count_is_named(fitted, method):
     estimator, X = fitted
     if not hasattr(estimator, method):

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -21,3 +23,14 @@ def test_readme_has_exactly_two_setup_commands():
 def test_ci_runs_the_readme_test_command():
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert _readme_commands()[1] in ci_lines
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_readme_quickstart_runs():
+    text = (ROOT / "README.rst").read_text()
+    block = text.split(".. code-block:: python\n\n")[1].split("\nSpeed\n")[0]
+    code = "\n".join(line[4:] for line in block.splitlines())
+    namespace = {}
+    exec(compile(code, "README.rst", "exec"), namespace)
+    assert namespace["X_new"].shape == (5, 2)
+    assert namespace["scores"]["test_score"].shape == (5,)

@@ -22,6 +22,7 @@ from skgen.utils._sklearn_compat import (
     _num_samples,
     check_is_fitted,
 )
+from skgen.utils._threads import threads_for
 
 
 def _normalize_rows(counts, previous):
@@ -34,6 +35,11 @@ def _normalize_rows(counts, previous):
     empty = totals[..., 0] == 0
     out = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), previous)
     return out, np.flatnonzero(np.atleast_1d(empty))
+
+
+def _sequence_chunks(bounds, stat_size=1):
+    """Chunks of whole sequences for the kernels (at least one sequence each)."""
+    return n_chunks_for(len(bounds) - 1, stat_size, min_per_chunk=1)
 
 
 def _warn_if_lengths_passed_as_y(y, n_samples, method):
@@ -49,6 +55,7 @@ def _warn_if_lengths_passed_as_y(y, n_samples, method):
             f"The second argument of {method} is y, which an HMM ignores, yet it "
             f"looks like sequence lengths: pass them as {method}(X, lengths=...).",
             UserWarning,
+            stacklevel=3,
         )
 
 
@@ -195,13 +202,15 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     # -- fitting -------------------------------------------------------------
 
     def _forward_backward(self, X, bounds):
-        return _kernels.forward_backward(
-            self.startprob_,
-            self.transmat_,
-            self._emission_log_likelihood(X),
-            bounds,
-            n_chunks_for(len(bounds) - 1, self.n_components**2),
-        )
+        log_frameprob = self._emission_log_likelihood(X)
+        with threads_for(X.shape[0] * self.n_components**2):
+            return _kernels.forward_backward(
+                self.startprob_,
+                self.transmat_,
+                log_frameprob,
+                bounds,
+                _sequence_chunks(bounds, self.n_components**2),
+            )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, lengths=None, sequence_ids=None):
@@ -275,6 +284,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 f"the last change of the log-likelihood {last}, tol={self.tol:g}. "
                 "Increase n_iter or raise tol.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
 
     def _m_step(self, start_counts, transition_counts, emission_stats):
@@ -292,6 +302,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                     "in the data; their rows of transmat_ are left unchanged. "
                     "Consider fewer n_components.",
                     RuntimeWarning,
+                    stacklevel=3,
                 )
         self._emission_m_step(emission_stats)
 
@@ -314,13 +325,15 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             log-likelihood ``log p(x_1, ..., x_T)``.
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        return _kernels.step_log_likelihood(
-            self.startprob_,
-            self.transmat_,
-            self._emission_log_likelihood(X),
-            bounds,
-            n_chunks_for(len(bounds) - 1),
-        )
+        log_frameprob = self._emission_log_likelihood(X)
+        with threads_for(X.shape[0] * self.n_components**2):
+            return _kernels.step_log_likelihood(
+                self.startprob_,
+                self.transmat_,
+                log_frameprob,
+                bounds,
+                _sequence_chunks(bounds),
+            )
 
     def score(self, X, y=None, lengths=None, sequence_ids=None):
         """Mean of :meth:`score_samples`: log-likelihood per row.
@@ -385,18 +398,24 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         algorithm = self.algorithm if algorithm is None else algorithm
         if algorithm not in ("viterbi", "map"):
-            raise ValueError(f"algorithm must be 'viterbi' or 'map', got {algorithm!r}.")
+            raise ValueError(
+                f"algorithm must be 'viterbi' or 'map', got {algorithm!r}."
+            )
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
             posteriors = self._forward_backward(X, bounds)[1]
             return float(posteriors.max(axis=1).sum()), posteriors.argmax(axis=1)
-        with np.errstate(divide="ignore"):
+        log_frameprob = self._emission_log_likelihood(X)
+        with (
+            np.errstate(divide="ignore"),
+            threads_for(X.shape[0] * self.n_components**2),
+        ):
             log_prob, states = _kernels.viterbi(
                 np.log(self.startprob_),
                 np.log(self.transmat_),
-                self._emission_log_likelihood(X),
+                log_frameprob,
                 bounds,
-                n_chunks_for(len(bounds) - 1),
+                _sequence_chunks(bounds),
             )
         return float(log_prob.sum()), states
 

@@ -12,6 +12,7 @@ from skgen.utils._gaussian import (
     estimate_weighted_log_prob,
 )
 from skgen.utils._sklearn_compat import validate_data
+from skgen.utils._threads import threads_for
 
 _COVARIANCE_SHAPES = {
     "spherical": lambda k, d: (k,),
@@ -122,13 +123,15 @@ class GaussianEmissions:
     def _emission_statistics(self, X, posteriors):
         full = self.covariance_type in ("full", "tied")
         shift = self.means_.astype(X.dtype)
-        parts = _gaussian_kernels.weighted_moments(
-            X,
-            posteriors,
-            shift,
-            full,
-            n_chunks_for(X.shape[0], self.n_components * X.shape[1] ** 2),
-        )
+        n_samples, n_features = X.shape
+        with threads_for(n_samples * self.n_components * n_features**2):
+            parts = _gaussian_kernels.weighted_moments(
+                X,
+                posteriors,
+                shift,
+                full,
+                n_chunks_for(n_samples, self.n_components * n_features**2),
+            )
         nk, sx, sxx = (part.sum(axis=0) for part in parts)
         return nk, sx, sxx if full else sxx[..., 0]
 
@@ -151,19 +154,27 @@ class GaussianEmissions:
             c_n = means_weight * meandiff**2 + scatter
             c_d = max(self.covars_weight - 1, 0) + denom
             covars = (self.covars_prior + c_n) / np.maximum(c_d, 1e-5)
-            self._covars_ = covars.mean(axis=1) if self.covariance_type == "spherical" else covars
+            self._covars_ = (
+                covars.mean(axis=1) if self.covariance_type == "spherical" else covars
+            )
         else:
             cross = delta[:, :, None] * sx[:, None, :]
             scatter = (
-                sxx - cross - np.swapaxes(cross, 1, 2)
+                sxx
+                - cross
+                - np.swapaxes(cross, 1, 2)
                 + nk[:, None, None] * delta[:, :, None] * delta[:, None, :]
             )
             c_n = means_weight * (meandiff[:, :, None] * meandiff[:, None, :]) + scatter
             cv_weight = max(self.covars_weight - self.n_features_in_, 0)
             if self.covariance_type == "tied":
-                self._covars_ = (self.covars_prior + c_n.sum(axis=0)) / (cv_weight + nk.sum())
+                self._covars_ = (self.covars_prior + c_n.sum(axis=0)) / (
+                    cv_weight + nk.sum()
+                )
             else:
-                self._covars_ = (self.covars_prior + c_n) / (cv_weight + nk[:, None, None])
+                self._covars_ = (self.covars_prior + c_n) / (
+                    cv_weight + nk[:, None, None]
+                )
 
     def _sample_emissions(self, states, random_state):
         n_features = self.means_.shape[1]

@@ -188,7 +188,9 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
             _forward_scaled(startprob, transmat, frameprob, alpha, scale)
             for t in range(n_steps):
                 # scale stays 0 from the first impossible step on: log 0 = -inf
-                out[start + t] = np.log(scale[t]) + shift[t] if scale[t] > 0 else -np.inf
+                out[start + t] = (
+                    np.log(scale[t]) + shift[t] if scale[t] > 0 else -np.inf
+                )
     return out
 
 

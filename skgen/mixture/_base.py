@@ -267,6 +267,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
                 "Increase max_iter, raise tol, try other init_params, or "
                 "check the data for degenerate columns.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
 
         self._set_parameters(best_params)
@@ -373,7 +374,9 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         X = self._validate_test_data(X)
         log_prob = np.empty(X.shape[0])
         for rows in self._blocks(X):
-            log_prob[rows] = logsumexp(self._estimate_weighted_log_prob(X[rows]), axis=1)
+            log_prob[rows] = logsumexp(
+                self._estimate_weighted_log_prob(X[rows]), axis=1
+            )
         return log_prob
 
     def predict(self, X):

@@ -19,6 +19,7 @@ from skgen.utils._gaussian import (
     precisions_from_cholesky,
 )
 from skgen.utils._sklearn_compat import StrOptions
+from skgen.utils._threads import threads_for
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -52,7 +53,10 @@ def _check_shape(param, expected, name):
 
 def _check_weights(weights, n_components):
     weights = check_array(
-        weights, dtype=[np.float64, np.float32], ensure_2d=False, input_name="weights_init"
+        weights,
+        dtype=[np.float64, np.float32],
+        ensure_2d=False,
+        input_name="weights_init",
     )
     _check_shape(weights, (n_components,), "weights_init")
     if np.any(weights < 0.0) or np.any(weights > 1.0):
@@ -113,6 +117,14 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
     centred scatter follow from them without cancellation (see ``_kernels``).
     """
     n_samples, n_features = X.shape
+    with threads_for(n_samples * len(weights) * n_features**2):
+        parts = _run_em_pass(X, weights, means, precisions_chol, covariance_type)
+    return _reduce_em_pass(parts, weights, means, covariance_type, n_samples)
+
+
+def _run_em_pass(X, weights, means, precisions_chol, covariance_type):
+    """The kernel of ``covariance_type``: per-chunk partial sums."""
+    n_samples, n_features = X.shape
     n_components = means.shape[0]
     offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
     dtype = X.dtype
@@ -123,14 +135,13 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
         )
     elif covariance_type == "tied":
         n_chunks = n_chunks_for(n_samples, n_features * (n_features + n_components))
-        shift = weights @ means  # close to the data mean: keeps the scatter small
         log_lik, nk, sx, sxx = _kernels.em_pass_tied(
             X,
             means.astype(dtype),
             (means @ precisions_chol).astype(dtype),
             precisions_chol.astype(dtype),
             offsets,
-            shift.astype(dtype),
+            _tied_shift(weights, means).astype(dtype),
             n_chunks,
         )
     else:
@@ -142,8 +153,18 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
             offsets,
             n_chunks,
         )
+    return log_lik, nk, sx, sxx
+
+
+def _tied_shift(weights, means):
+    """Centre of the tied scatter: close to the data mean, so it stays small."""
+    return weights @ means
+
+
+def _reduce_em_pass(parts, weights, means, covariance_type, n_samples):
+    """Mean log-likelihood and :class:`_Statistics` from the kernel's partials."""
     # Reduce the chunks in their fixed order (thread-count independent).
-    log_lik, nk, sx, sxx = (part.sum(axis=0) for part in (log_lik, nk, sx, sxx))
+    log_lik, nk, sx, sxx = (part.sum(axis=0) for part in parts)
     # As scikit-learn: 10 eps keeps an empty component's division finite.
     nk = nk + 10 * np.finfo(np.float64).eps
     shift_to_new_mean = sx / nk[:, np.newaxis]
@@ -154,7 +175,7 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type):
         )
     elif covariance_type == "tied":
         # Scatter of all rows around `shift`, minus the between-component part.
-        between = new_means - shift
+        between = new_means - _tied_shift(weights, means)
         scatter = (sxx - (nk * between.T) @ between) / n_samples
     else:
         scatter = sxx / nk[:, np.newaxis] - shift_to_new_mean**2
@@ -206,9 +227,7 @@ def _blend(old, new, step, covariance_type):
         ) / weights[:, None, None]
     elif covariance_type == "tied":
         scatter = (
-            (1.0 - step) * old.scatter
-            + step * new.scatter
-            + (spread * delta.T) @ delta
+            (1.0 - step) * old.scatter + step * new.scatter + (spread * delta.T) @ delta
         )
     else:
         cross = delta**2 if covariance_type == "diag" else (delta**2).mean(axis=1)
@@ -466,7 +485,11 @@ class GaussianMixture(BaseMixture):
 
     def _em_pass(self, X):
         return _em_pass(
-            X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+            X,
+            self.weights_,
+            self.means_,
+            self.precisions_cholesky_,
+            self.covariance_type,
         )
 
     def _blend_statistics(self, old, new, step):
@@ -490,11 +513,20 @@ class GaussianMixture(BaseMixture):
 
     def _estimate_weighted_log_prob(self, X):
         return estimate_weighted_log_prob(
-            X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+            X,
+            self.weights_,
+            self.means_,
+            self.precisions_cholesky_,
+            self.covariance_type,
         )
 
     def _get_parameters(self):
-        return (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+        return (
+            self.weights_,
+            self.means_,
+            self.covariances_,
+            self.precisions_cholesky_,
+        )
 
     def _set_parameters(self, params):
         (
@@ -555,8 +587,11 @@ class GaussianMixture(BaseMixture):
             ]
         else:
             blocks = [
-                mean + rng.standard_normal(size=(count, n_features)) * np.sqrt(covariance)
-                for mean, covariance, count in zip(self.means_, self.covariances_, counts)
+                mean
+                + rng.standard_normal(size=(count, n_features)) * np.sqrt(covariance)
+                for mean, covariance, count in zip(
+                    self.means_, self.covariances_, counts
+                )
             ]
         labels = np.repeat(np.arange(self.n_components), counts)
         return np.vstack(blocks), labels

@@ -16,22 +16,24 @@ MAX_CHUNKS = 128
 PARTIALS_BUDGET_BYTES = 64 * 2**20
 
 
-def n_chunks_for(n_samples, stat_size=1):
-    """Number of row chunks for a pass over ``n_samples`` rows.
+def n_chunks_for(n_samples, stat_size=1, min_per_chunk=MIN_CHUNK_ROWS):
+    """Number of chunks for a pass over ``n_samples`` rows (or sequences).
 
     Parameters
     ----------
     n_samples : int
-        Number of rows.
+        Number of rows, or of sequences for kernels that run sequences.
     stat_size : int, default=1
         Number of float64 partial statistics each chunk keeps; bounds the
         memory taken by all partials to ``PARTIALS_BUDGET_BYTES``.
+    min_per_chunk : int, default=MIN_CHUNK_ROWS
+        Fewest items worth a chunk: rows are cheap, a sequence is not (1).
 
     Returns
     -------
     n_chunks : int
-        At least 1; a function of ``n_samples`` and ``stat_size`` only.
+        At least 1; a function of the arguments only, never of the threads.
     """
-    by_rows = math.ceil(n_samples / MIN_CHUNK_ROWS)
+    by_rows = math.ceil(n_samples / min_per_chunk)
     by_memory = max(1, PARTIALS_BUDGET_BYTES // (8 * max(1, stat_size)))
     return int(max(1, min(by_rows, MAX_CHUNKS, by_memory)))

@@ -12,6 +12,7 @@ from scipy import linalg
 
 from skgen.utils import _gaussian_kernels
 from skgen.utils._chunking import n_chunks_for
+from skgen.utils._threads import threads_for
 
 ILL_DEFINED_COVARIANCE = (
     "Fitting the mixture model failed because some components have ill-defined "
@@ -92,6 +93,12 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
 
     With ``weights`` all ones it is the per-component log-density.
     """
+    n_samples, n_features = X.shape
+    with threads_for(n_samples * len(weights) * n_features**2):
+        return _weighted_log_prob(X, weights, means, precisions_chol, covariance_type)
+
+
+def _weighted_log_prob(X, weights, means, precisions_chol, covariance_type):
     n_samples, n_features = X.shape
     offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
     n_chunks = n_chunks_for(n_samples)

@@ -49,8 +49,10 @@ def sequence_bounds(n_samples, lengths=None, sequence_ids=None):
         return np.array([0, n_samples], dtype=np.int64)
     lengths_arr = np.asarray(lengths)
     if lengths_arr.ndim != 1 or not np.issubdtype(lengths_arr.dtype, np.integer):
-        if lengths_arr.ndim == 1 and lengths_arr.size and np.all(
-            np.mod(lengths_arr, 1) == 0
+        if (
+            lengths_arr.ndim == 1
+            and lengths_arr.size
+            and np.all(np.mod(lengths_arr, 1) == 0)
         ):
             lengths_arr = lengths_arr.astype(np.int64)
         else:

@@ -67,8 +67,13 @@ def compact(model):
 def test_ten_baum_welch_iterations_match_hmmlearn(covariance_type, implementation):
     X, _ = regime_data()
     start, ref_covars = hmmlearn_start(X, covariance_type)
-    params = dict(n_components=3, covariance_type=covariance_type, n_iter=10, tol=0,
-                  init_params="")
+    params = dict(
+        n_components=3,
+        covariance_type=covariance_type,
+        n_iter=10,
+        tol=0,
+        init_params="",
+    )
     ref = set_start(
         hmmlearn_hmm.GaussianHMM(implementation=implementation, **params), start
     )
@@ -79,16 +84,22 @@ def test_ten_baum_welch_iterations_match_hmmlearn(covariance_type, implementatio
         warnings.simplefilter("ignore", ConvergenceWarning)
         ours.fit(X, lengths=LENGTHS)
     for name in ["startprob_", "transmat_", "means_"]:
-        np.testing.assert_allclose(getattr(ours, name), getattr(ref, name), rtol=1e-8,
-                                   atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(
+            getattr(ours, name), getattr(ref, name), rtol=1e-8, atol=1e-12, err_msg=name
+        )
     np.testing.assert_allclose(compact(ours), compact(ref), rtol=1e-8)
-    np.testing.assert_allclose(ours.lower_bounds_, list(ref.monitor_.history), rtol=1e-8)
+    np.testing.assert_allclose(
+        ours.lower_bounds_, list(ref.monitor_.history), rtol=1e-8
+    )
     # Inference on the fitted parameters.
     assert ours.score(X, lengths=LENGTHS) * len(X) == pytest.approx(
         ref.score(X, LENGTHS), rel=1e-8
     )
     np.testing.assert_allclose(
-        ours.predict_proba(X, LENGTHS), ref.predict_proba(X, LENGTHS), rtol=1e-7, atol=1e-10
+        ours.predict_proba(X, LENGTHS),
+        ref.predict_proba(X, LENGTHS),
+        rtol=1e-7,
+        atol=1e-10,
     )
     for algorithm in ["viterbi", "map"]:
         our_lp, our_states = ours.decode(X, LENGTHS, algorithm)
@@ -102,9 +113,17 @@ def test_priors_match_hmmlearn():
     for covariance_type in COVARIANCE_TYPES:
         start, ref_covars = hmmlearn_start(X, covariance_type)
         params = dict(
-            n_components=3, covariance_type=covariance_type, n_iter=5, tol=0,
-            init_params="", startprob_prior=2.0, transmat_prior=1.5,
-            means_prior=0.5, means_weight=3.0, covars_prior=0.2, covars_weight=4.0,
+            n_components=3,
+            covariance_type=covariance_type,
+            n_iter=5,
+            tol=0,
+            init_params="",
+            startprob_prior=2.0,
+            transmat_prior=1.5,
+            means_prior=0.5,
+            means_weight=3.0,
+            covars_prior=0.2,
+            covars_weight=4.0,
         )
         ref = set_start(hmmlearn_hmm.GaussianHMM(**params), start)
         ref._covars_ = ref_covars.copy()
@@ -113,8 +132,12 @@ def test_priors_match_hmmlearn():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             ours.fit(X, lengths=LENGTHS)
-        np.testing.assert_allclose(ours.means_, ref.means_, rtol=1e-8, err_msg=covariance_type)
-        np.testing.assert_allclose(compact(ours), compact(ref), rtol=1e-8, err_msg=covariance_type)
+        np.testing.assert_allclose(
+            ours.means_, ref.means_, rtol=1e-8, err_msg=covariance_type
+        )
+        np.testing.assert_allclose(
+            compact(ours), compact(ref), rtol=1e-8, err_msg=covariance_type
+        )
         np.testing.assert_allclose(ours.transmat_, ref.transmat_, rtol=1e-8)
 
 
@@ -124,7 +147,9 @@ def test_score_samples_are_per_step_and_sum_to_each_sequence():
     steps = model.score_samples(X, LENGTHS)
     bounds = np.cumsum([0] + LENGTHS)
     for a, b in zip(bounds[:-1], bounds[1:]):
-        assert steps[a:b].sum() == pytest.approx(model.score(X[a:b]) * (b - a), rel=1e-10)
+        assert steps[a:b].sum() == pytest.approx(
+            model.score(X[a:b]) * (b - a), rel=1e-10
+        )
     # The first step of a sequence is the mixture log-density of one row.
     first = model.score_samples(X[:1])
     log_mix = np.logaddexp.reduce(
@@ -159,13 +184,17 @@ def test_sample_follows_the_parameters():
     counts = np.zeros((3, 3))
     np.add.at(counts, (states[:-1], states[1:]), 1)
     freq = counts / counts.sum(axis=1, keepdims=True)
-    sd = np.sqrt(model.transmat_ * (1 - model.transmat_) / counts.sum(axis=1, keepdims=True))
+    sd = np.sqrt(
+        model.transmat_ * (1 - model.transmat_) / counts.sum(axis=1, keepdims=True)
+    )
     assert np.all(np.abs(freq - model.transmat_) < 5 * sd + 1e-12)
     for k in range(3):
         rows = X_new[states == k]
         mean_sd = np.sqrt(np.diag(model.covars_[k]) / len(rows))
         assert np.all(np.abs(rows.mean(axis=0) - model.means_[k]) < 5 * mean_sd)
-        np.testing.assert_allclose(np.cov(rows.T), model.covars_[k], rtol=0.1, atol=0.02)
+        np.testing.assert_allclose(
+            np.cov(rows.T), model.covars_[k], rtol=0.1, atol=0.02
+        )
 
 
 # -- sequences ------------------------------------------------------------------
@@ -191,7 +220,10 @@ def test_sequence_ids_and_lengths_agree():
         ({"lengths": [150.5, 149.5]}, "integers"),
         ({"sequence_ids": np.repeat([1, 2, 1], 100)}, "contiguous"),
         ({"sequence_ids": np.zeros(10)}, "one entry per row"),
-        ({"lengths": [300], "sequence_ids": np.zeros(300)}, "either lengths or sequence_ids"),
+        (
+            {"lengths": [300], "sequence_ids": np.zeros(300)},
+            "either lengths or sequence_ids",
+        ),
     ],
 )
 def test_bad_sequences_are_clear_errors(kwargs, message):

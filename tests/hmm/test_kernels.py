@@ -53,7 +53,9 @@ def brute_force(startprob, transmat, log_frameprob):
 
 @pytest.mark.parametrize("n_components, n_steps", [(1, 4), (2, 5), (3, 6), (3, 1)])
 @pytest.mark.parametrize("zero_transitions", [False, True])
-def test_forward_backward_and_viterbi_match_enumeration(n_components, n_steps, zero_transitions):
+def test_forward_backward_and_viterbi_match_enumeration(
+    n_components, n_steps, zero_transitions
+):
     for seed in range(3):
         startprob, transmat, log_frameprob = random_hmm(
             n_components, n_steps, seed, zero_transitions
@@ -69,7 +71,9 @@ def test_forward_backward_and_viterbi_match_enumeration(n_components, n_steps, z
         np.testing.assert_allclose(post, ref_post, atol=1e-12)
         np.testing.assert_allclose(start_counts[0], ref_post[0], atol=1e-12)
         np.testing.assert_allclose(trans_counts[0], ref_trans, atol=1e-12)
-        steps = _kernels.step_log_likelihood(startprob, transmat, log_frameprob, bounds, 1)
+        steps = _kernels.step_log_likelihood(
+            startprob, transmat, log_frameprob, bounds, 1
+        )
         assert steps.sum() == pytest.approx(ref_lik, rel=1e-12)
         # Step t's entry is log p(x_<=t) - log p(x_<t): check the first prefix.
         prefix = brute_force(startprob, transmat, log_frameprob[:1])[0]
@@ -97,7 +101,9 @@ def test_match_hmmlearn_on_several_sequences(hmmc, n_components, zero_transition
     log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
         startprob, transmat, log_frameprob, bounds, 3
     )
-    best_lp, best = _kernels.viterbi(log(startprob), log(transmat), log_frameprob, bounds, 2)
+    best_lp, best = _kernels.viterbi(
+        log(startprob), log(transmat), log_frameprob, bounds, 2
+    )
     ref_trans = np.zeros((n_components, n_components))
     ref_start = np.zeros(n_components)
     for s, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
@@ -116,7 +122,9 @@ def test_match_hmmlearn_on_several_sequences(hmmc, n_components, zero_transition
         assert best_lp[s] == pytest.approx(ref_lp, rel=1e-12)
         np.testing.assert_array_equal(best[a:b], ref_path)
     np.testing.assert_allclose(start_counts.sum(axis=0), ref_start, rtol=1e-10)
-    np.testing.assert_allclose(trans_counts.sum(axis=0), ref_trans, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        trans_counts.sum(axis=0), ref_trans, rtol=1e-10, atol=1e-12
+    )
     if zero_transitions:
         assert np.all(trans_counts.sum(axis=0)[transmat == 0] == 0)
 

@@ -79,7 +79,9 @@ def test_em_matches_sklearn_from_a_specified_start(covariance_type, n_iter):
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-@pytest.mark.parametrize("init_params", ["kmeans", "k-means++", "random", "random_from_data"])
+@pytest.mark.parametrize(
+    "init_params", ["kmeans", "k-means++", "random", "random_from_data"]
+)
 def test_default_initialisations_match_sklearn(covariance_type, init_params):
     X = three_blobs(n_per_blob=60, seed=1)
     params = dict(
@@ -151,9 +153,7 @@ def test_sample_moments_match_the_fitted_parameters(covariance_type):
         mean_sd = np.sqrt(np.diag(cov) / len(rows))
         assert np.all(np.abs(rows.mean(axis=0) - gm.means_[k]) < 5 * mean_sd)
         # Sample covariance entries: sd of an entry ~ sqrt((s_ii s_jj + s_ij^2) / n)
-        entry_sd = np.sqrt(
-            (np.outer(np.diag(cov), np.diag(cov)) + cov**2) / len(rows)
-        )
+        entry_sd = np.sqrt((np.outer(np.diag(cov), np.diag(cov)) + cov**2) / len(rows))
         assert np.all(np.abs(np.cov(rows.T) - cov) < 5 * entry_sd)
 
 
@@ -200,9 +200,13 @@ def test_float32_path_agrees_with_float64(covariance_type):
     X = three_blobs(seed=8)
     start = specified_start(X, covariance_type)
     gm64 = fit_quietly(GaussianMixture(max_iter=10, tol=0, **start), X)
-    gm32 = fit_quietly(GaussianMixture(max_iter=10, tol=0, **start), X.astype(np.float32))
+    gm32 = fit_quietly(
+        GaussianMixture(max_iter=10, tol=0, **start), X.astype(np.float32)
+    )
     np.testing.assert_allclose(gm32.means_, gm64.means_, rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(gm32.covariances_, gm64.covariances_, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(
+        gm32.covariances_, gm64.covariances_, rtol=1e-3, atol=1e-4
+    )
     assert gm32.lower_bound_ == pytest.approx(gm64.lower_bound_, rel=1e-5)
 
 
@@ -259,7 +263,9 @@ def test_partial_fit_on_one_batch_is_one_em_iteration(covariance_type):
     online = GaussianMixture(**start).partial_fit(X)
     batch = fit_quietly(GaussianMixture(max_iter=1, tol=0, **start), X)
     for name in FITTED:
-        np.testing.assert_allclose(getattr(online, name), getattr(batch, name), rtol=1e-12)
+        np.testing.assert_allclose(
+            getattr(online, name), getattr(batch, name), rtol=1e-12
+        )
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
@@ -280,9 +286,7 @@ def test_partial_fit_over_batches_reaches_the_batch_solution(covariance_type):
     assert online.n_steps_ == 90
     order = np.argsort(online.means_[:, 0] + 10 * online.means_[:, 1])
     ref_order = np.argsort(batch.means_[:, 0] + 10 * batch.means_[:, 1])
-    np.testing.assert_allclose(
-        online.means_[order], batch.means_[ref_order], atol=0.1
-    )
+    np.testing.assert_allclose(online.means_[order], batch.means_[ref_order], atol=0.1)
     assert online.score(X) == pytest.approx(batch.score(X), abs=0.02)
 
 
@@ -347,7 +351,10 @@ def test_fewer_samples_than_components_is_an_error():
         ({"weights_init": [0.5, 0.5]}, "shape"),
         ({"means_init": np.zeros((2, 3))}, "shape"),
         ({"precisions_init": -np.ones((3, 3))}, "positive"),
-        ({"covariance_type": "tied", "precisions_init": -np.eye(3)}, "positive-definite"),
+        (
+            {"covariance_type": "tied", "precisions_init": -np.eye(3)},
+            "positive-definite",
+        ),
         ({"covariance_type": "full", "precisions_init": np.ones((3, 3))}, "shape"),
         ({"covariance_type": "banana"}, "covariance_type"),
         ({"init_params": "magic"}, "init_params"),

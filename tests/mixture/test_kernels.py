@@ -6,7 +6,11 @@ import pytest
 from skgen.mixture import _kernels
 from skgen.utils._gaussian import (
     component_offsets as _component_offsets,
+)
+from skgen.utils._gaussian import (
     compute_precision_cholesky as _compute_precision_cholesky,
+)
+from skgen.utils._gaussian import (
     half_diag_precisions as _half_diag_precisions,
 )
 from tests._gaussian_problems import random_problem, reference_weighted_log_prob
@@ -14,7 +18,9 @@ from tests._gaussian_problems import random_problem, reference_weighted_log_prob
 
 def reference_statistics(X, weights, means, covariances, covariance_type):
     """Responsibilities from scipy, then the kernel's shifted sums in numpy."""
-    log_prob = reference_weighted_log_prob(X, weights, means, covariances, covariance_type)
+    log_prob = reference_weighted_log_prob(
+        X, weights, means, covariances, covariance_type
+    )
     log_norm = np.logaddexp.reduce(log_prob, axis=1)
     resp = np.exp(log_prob - log_norm[:, None])
     diff = X[:, None, :] - means[None, :, :]  # (n, k, d)
@@ -30,7 +36,9 @@ def test_em_pass_full_sums(n_chunks):
     offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
     parts = _kernels.em_pass_full(X, means, prec_chol, offsets, n_chunks)
     assert parts[0].shape == (n_chunks,)
-    for ours, ref in zip(parts, reference_statistics(X, weights, means, covariances, "full")):
+    for ours, ref in zip(
+        parts, reference_statistics(X, weights, means, covariances, "full")
+    ):
         np.testing.assert_allclose(ours.sum(axis=0), ref, rtol=1e-10, atol=1e-10)
 
 
@@ -76,12 +84,20 @@ def test_float32_rows_accumulate_in_float64():
     prec_chol = _compute_precision_cholesky(covariances, "full")
     offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
     args64 = (X, means, prec_chol, offsets, 2)
-    args32 = (X.astype(np.float32), means.astype(np.float32), prec_chol.astype(np.float32), offsets, 2)
+    args32 = (
+        X.astype(np.float32),
+        means.astype(np.float32),
+        prec_chol.astype(np.float32),
+        offsets,
+        2,
+    )
     parts64 = _kernels.em_pass_full(*args64)
     parts32 = _kernels.em_pass_full(*args32)
     for p32, p64 in zip(parts32, parts64):
         assert p32.dtype == np.float64
-        np.testing.assert_allclose(p32.sum(axis=0), p64.sum(axis=0), rtol=1e-4, atol=1e-3)
+        np.testing.assert_allclose(
+            p32.sum(axis=0), p64.sum(axis=0), rtol=1e-4, atol=1e-3
+        )
 
 
 def test_a_row_far_from_every_component_stays_finite():
