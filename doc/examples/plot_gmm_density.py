@@ -1,15 +1,20 @@
 """
-Density of a Gaussian mixture, and samples drawn from it
-=========================================================
+Density of a Gaussian mixture, and new points drawn from it
+===========================================================
 
-A :class:`skgen.mixture.GaussianMixture` with full covariances is fitted to
-three stretched blobs. Its log-density (``score_samples``) is drawn as
-contours, and new points drawn with ``sample`` are laid over it, coloured by
-the component that generated them.
+A generative model does two things a clustering does not: it gives the
+density of any point (``score_samples``) and it draws new points (``sample``).
+Here a :class:`skgen.mixture.GaussianMixture` with three full-covariance
+components is fitted to three stretched, rotated blobs; its log-density is
+drawn as contours, and points drawn from the fitted model are laid over it,
+coloured by the component that generated them.
 """
 
 # %%
-# Data: three elongated, rotated blobs.
+# Data: three elongated, rotated blobs
+# ------------------------------------
+# Each blob is a standard normal cloud, stretched along its axes and rotated.
+# 650 rows in all.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -18,9 +23,11 @@ from skgen.mixture import GaussianMixture
 rng = np.random.default_rng(0)
 
 
-def blob(centre, scales, angle, n):
-    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    return centre + (rng.standard_normal((n, 2)) * scales) @ rotation.T
+def blob(centre, scales, angle, n_rows):
+    """``n_rows`` points around ``centre``, stretched by ``scales``, rotated."""
+    cos, sin = np.cos(angle), np.sin(angle)
+    rotation = np.array([[cos, -sin], [sin, cos]])
+    return centre + (rng.standard_normal((n_rows, 2)) * scales) @ rotation.T
 
 
 X = np.vstack(
@@ -32,21 +39,56 @@ X = np.vstack(
 )
 
 # %%
-# Fit, then evaluate the log-density on a grid and draw new points.
+# Fit the mixture
+# ---------------
+# Full covariances let each component take the orientation of its blob.
 gm = GaussianMixture(n_components=3, covariance_type="full", random_state=0).fit(X)
+print("weights:", gm.weights_.round(3))
+print("means:\n", gm.means_.round(2))
+print(f"mean log-likelihood {gm.score(X):.3f}, BIC {gm.bic(X):.1f}")
 
-xx, yy = np.meshgrid(np.linspace(-8, 10, 250), np.linspace(-4, 9, 250))
-log_density = gm.score_samples(np.column_stack([xx.ravel(), yy.ravel()]))
-X_new, labels = gm.sample(300, random_state=1)
+# %%
+# Density and samples
+# -------------------
+# ``score_samples`` gives ``log p(x)`` at every point of a grid; ``sample``
+# returns new rows together with the component each was drawn from.
+xx, yy = np.meshgrid(np.linspace(-8, 10, 200), np.linspace(-4, 9, 150))
+grid = np.column_stack([xx.ravel(), yy.ravel()])
+log_density = gm.score_samples(grid).reshape(xx.shape)
 
-fig, ax = plt.subplots(figsize=(7, 5))
-contours = ax.contour(
-    xx, yy, log_density.reshape(xx.shape), levels=np.linspace(-12, -1.5, 12), cmap="Greys"
+X_new, labels = gm.sample(300)
+
+fig, ax = plt.subplots(figsize=(8, 5.5))
+filled = ax.contourf(
+    xx, yy, log_density, levels=np.linspace(-12, log_density.max(), 13), cmap="Blues"
 )
-ax.scatter(X[:, 0], X[:, 1], s=4, c="lightgrey", label="training rows")
-ax.scatter(X_new[:, 0], X_new[:, 1], s=10, c=labels, cmap="viridis", label="sampled rows")
-fig.colorbar(contours, ax=ax, label="log p(x)")
-ax.set_title(f"GaussianMixture: BIC {gm.bic(X):.0f}, mean log-likelihood {gm.score(X):.2f}")
-ax.legend(loc="lower right")
+ax.contour(xx, yy, log_density, levels=filled.levels, colors="white", linewidths=0.4)
+ax.scatter(X[:, 0], X[:, 1], s=5, c="0.45", alpha=0.5, label="training rows")
+colours = ["tab:orange", "tab:red", "tab:purple"]
+for k, colour in enumerate(colours):
+    rows = X_new[labels == k]
+    ax.scatter(
+        rows[:, 0],
+        rows[:, 1],
+        s=14,
+        color=colour,
+        edgecolor="black",
+        linewidth=0.3,
+        label=f"sampled from component {k}",
+    )
+ax.scatter(
+    gm.means_[:, 0], gm.means_[:, 1], marker="X", s=120, c="black", label="means"
+)
+fig.colorbar(filled, ax=ax, label="log p(x)  (score_samples)")
+ax.set_xlabel("x1")
+ax.set_ylabel("x2")
+ax.set_title("GaussianMixture(n_components=3, covariance_type='full')")
 ax.set_aspect("equal")
+ax.legend(loc="lower right", fontsize="small")
+fig.tight_layout()
 plt.show()
+
+# %%
+# Contours below ``log p(x) = -12`` are left blank. Successive calls of
+# ``gm.sample`` draw new points; ``gm.sample(300, random_state=0)`` would
+# draw the same points every time.

@@ -9,7 +9,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from threadpoolctl import threadpool_limits
 
 from skgen.base import GenerativeMixin
 from skgen.hmm import _kernels
@@ -22,7 +21,7 @@ from skgen.utils._sklearn_compat import (
     _num_samples,
     check_is_fitted,
 )
-from skgen.utils._threads import threads_for
+from skgen.utils._threads import single_threaded_blas, threads_for
 
 
 def _normalize_rows(counts, previous):
@@ -242,7 +241,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         if y is not None and lengths is None and sequence_ids is None:
             _warn_if_lengths_passed_as_y(y, _num_samples(X), "fit")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             self._init_parameters(X)
             self._check_parameters()
             self._em(X, bounds)

@@ -11,7 +11,6 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from threadpoolctl import threadpool_limits
 
 from skgen.base import GenerativeMixin
 from skgen.utils._sklearn_compat import (
@@ -21,6 +20,7 @@ from skgen.utils._sklearn_compat import (
     check_is_fitted,
     validate_data,
 )
+from skgen.utils._threads import single_threaded_blas
 
 #: Rows scored per call of a kernel in predict / score_samples: bounds the
 #: (rows, n_components) temporary whatever the number of rows.
@@ -213,9 +213,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """
         X = self._validate_training_data(X, reset=True)
         self._check_parameters(X)
-        # The M-step's linear algebra is on (d, d) matrices: BLAS threads would
-        # only spin against the kernels' threads (measured: 300x slower).
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             return self._fit_predict(X)
 
     def _fit_predict(self, X):
@@ -312,7 +310,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
         X = self._validate_training_data(X, reset=first_call)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             self._partial_fit(X, first_call)
         return self
 

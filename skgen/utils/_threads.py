@@ -26,3 +26,23 @@ def threads_for(work):
         yield
     finally:
         numba.set_num_threads(previous)
+
+
+_controller = None
+
+
+def single_threaded_blas():
+    """Limit BLAS to one thread for a ``with`` block.
+
+    The fits' linear algebra is on (n_features, n_features) matrices, where
+    BLAS threads only spin against the kernels' threads (measured: a small
+    kernel call alternating with a small solve took 11.7 ms instead of 38 us).
+    The controller is built once: ``threadpool_limits`` rescans the loaded
+    libraries at every call (3.3 ms, against 0.013 ms here).
+    """
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
