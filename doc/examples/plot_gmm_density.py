@@ -52,7 +52,7 @@ print(f"mean log-likelihood {gm.score(X):.3f}, BIC {gm.bic(X):.1f}")
 # -------------------
 # ``score_samples`` gives ``log p(x)`` at every point of a grid; ``sample``
 # returns new rows together with the component each was drawn from.
-xx, yy = np.meshgrid(np.linspace(-8, 10, 200), np.linspace(-4, 9, 150))
+xx, yy = np.meshgrid(np.linspace(-8, 12, 200), np.linspace(-6, 9, 150))
 grid = np.column_stack([xx.ravel(), yy.ravel()])
 log_density = gm.score_samples(grid).reshape(xx.shape)
 
@@ -60,7 +60,7 @@ X_new, labels = gm.sample(300)
 
 fig, ax = plt.subplots(figsize=(8, 5.5))
 filled = ax.contourf(
-    xx, yy, log_density, levels=np.linspace(-12, log_density.max(), 13), cmap="Blues"
+    xx, yy, log_density, levels=np.arange(-12, -1), cmap="Blues", extend="max"
 )
 ax.contour(xx, yy, log_density, levels=filled.levels, colors="white", linewidths=0.4)
 ax.scatter(X[:, 0], X[:, 1], s=5, c="0.45", alpha=0.5, label="training rows")
@@ -89,6 +89,6 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# Contours below ``log p(x) = -12`` are left blank. Successive calls of
+# Where ``log p(x)`` is below -12 the plot is left blank. Successive calls of
 # ``gm.sample`` draw new points; ``gm.sample(300, random_state=0)`` would
 # draw the same points every time.

@@ -96,6 +96,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         "algorithm": [StrOptions({"viterbi", "map"})],
         "random_state": ["random_state"],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0.0, None, closed="left")],
         "verbose": ["verbose"],
         "params": [str],
@@ -121,6 +122,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         verbose,
         params,
         init_params,
+        n_init,
     ):
         self.n_components = n_components
         self.startprob_prior = startprob_prior
@@ -132,10 +134,13 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self.verbose = verbose
         self.params = params
         self.init_params = init_params
+        self.n_init = n_init
 
     # -- emission hooks ------------------------------------------------------
 
     _emission_codes = ""
+    #: Attributes holding the emission parameters (restored between n_init starts).
+    _emission_parameter_names = ()
 
     @abstractmethod
     def _validate_emission_data(self, X, reset):
@@ -183,8 +188,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     def _needs_init(self, code, name):
         return code in self.init_params or not hasattr(self, name)
 
-    def _init_parameters(self, X):
-        random_state = check_random_state(self.random_state)
+    def _init_parameters(self, X, random_state):
         k = self.n_components
         if self._needs_init("s", "startprob_"):
             self.startprob_ = random_state.dirichlet(np.full(k, 1.0 / k))
@@ -241,16 +245,48 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         if y is not None and lengths is None and sequence_ids is None:
             _warn_if_lengths_passed_as_y(y, _num_samples(X), "fit")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
+        random_state = check_random_state(self.random_state)
+        names = ("startprob_", "transmat_", *self._emission_parameter_names)
+        # Values the user set before fit: every start begins from them.
+        given = {name: np.copy(getattr(self, name)) for name in names if hasattr(self, name)}
+        best = None
         with single_threaded_blas():
-            self._init_parameters(X)
-            self._check_parameters()
-            self._em(X, bounds)
+            for init in range(self.n_init):
+                for name in names:
+                    if name in given:
+                        setattr(self, name, np.copy(given[name]))
+                    elif hasattr(self, name):
+                        delattr(self, name)
+                if self.verbose and self.n_init > 1:
+                    print(f"Initialization {init}")
+                self._init_parameters(X, random_state)
+                self._check_parameters()
+                run = self._em(X, bounds)
+                if best is None or run["lower_bounds"][-1] > best["lower_bounds"][-1]:
+                    best = {**run, "params": {n: getattr(self, n) for n in names}}
+        for name, value in best["params"].items():
+            setattr(self, name, value)
+        self.converged_ = best["converged"]
+        self.n_iter_ = len(best["lower_bounds"])
+        self.lower_bound_ = best["lower_bounds"][-1]
+        self.lower_bounds_ = best["lower_bounds"]
+        if not self.converged_:
+            change = best["change"]
+            last = f"was {change:.3g}" if np.isfinite(change) else "is unknown"
+            warnings.warn(
+                f"Baum-Welch did not converge in n_iter={self.n_iter} iterations: "
+                f"the last change of the log-likelihood {last}, tol={self.tol:g}. "
+                "Increase n_iter or raise tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         self._start_sample_stream()
         return self
 
     def _em(self, X, bounds):
+        """Baum-Welch from the current parameters; return its record."""
         history = []
-        self.converged_ = False
+        converged = False
         tic = time()
         for n_iter in range(1, self.n_iter + 1):
             log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
@@ -271,20 +307,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                     f"  change {change:.6g}  ({time() - tic:.2f} s)"
                 )
             if abs(change) < self.tol:
-                self.converged_ = True
+                converged = True
                 break
-        self.n_iter_ = n_iter
-        self.lower_bound_ = history[-1]
-        self.lower_bounds_ = history
-        if not self.converged_:
-            last = f"was {change:.3g}" if np.isfinite(change) else "is unknown"
-            warnings.warn(
-                f"Baum-Welch did not converge in n_iter={self.n_iter} iterations: "
-                f"the last change of the log-likelihood {last}, tol={self.tol:g}. "
-                "Increase n_iter or raise tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+        return {"lower_bounds": history, "converged": converged, "change": change}
 
     def _m_step(self, start_counts, transition_counts, emission_stats):
         if "s" in self.params:

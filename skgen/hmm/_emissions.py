@@ -43,6 +43,7 @@ class GaussianEmissions:
     """
 
     _emission_codes = "mc"
+    _emission_parameter_names = ("means_", "_covars_")
 
     @property
     def covars_(self):

@@ -54,6 +54,11 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
     implementation : {'log', 'scaling'}, default='log'
         Accepted for compatibility with hmmlearn; skgen always runs the scaled
         forward-backward, which gives the same numbers as either.
+    n_init : int, default=1
+        Number of starts (as in scikit-learn's mixtures; hmmlearn has one);
+        the fit with the highest final log-likelihood is kept. The random
+        initialisation, hmmlearn's, draws nearly one-hot transition rows that
+        can trap EM in a poor optimum: several starts avoid it.
 
     Attributes
     ----------
@@ -67,9 +72,9 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
         Covariance of each state, as full matrices (as hmmlearn returns them;
         assign the compact form of ``covariance_type`` to set them).
     converged_ : bool
-        Whether EM stopped by ``tol`` rather than ``n_iter``.
+        Whether EM stopped by ``tol`` rather than ``n_iter`` (best start).
     n_iter_ : int
-        EM iterations run.
+        EM iterations run (best start).
     lower_bound_ : float
         Total log-likelihood of the training sequences before the last M-step.
     lower_bounds_ : list of float
@@ -126,6 +131,7 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
         params="stmc",
         init_params="stmc",
         implementation="log",
+        n_init=1,
     ):
         super().__init__(
             n_components=n_components,
@@ -138,6 +144,7 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
             verbose=verbose,
             params=params,
             init_params=init_params,
+            n_init=n_init,
         )
         self.covariance_type = covariance_type
         self.min_covar = min_covar

@@ -315,3 +315,18 @@ def test_grouped_cross_validation_never_cuts_a_sequence():
             model.fit(X[train], sequence_ids=ids[train])
         manual.append(model.score(X[test], sequence_ids=ids[test]))
     np.testing.assert_allclose(result["test_score"], manual, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_n_init_keeps_the_best_start_and_restarts_from_given_parameters():
+    X, _ = regime_data(seed=7)
+    one = GaussianHMM(3, n_iter=30, random_state=0).fit(X, lengths=LENGTHS)
+    best = GaussianHMM(3, n_iter=30, n_init=4, random_state=0).fit(X, lengths=LENGTHS)
+    # The first of the four starts draws exactly what the single start draws.
+    assert best.lower_bound_ >= one.lower_bound_
+    assert best.lower_bounds_[-1] == best.lower_bound_
+    left_right = np.array([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5], [0.0, 0.0, 1.0]])
+    model = GaussianHMM(3, init_params="smc", n_init=3, n_iter=5, random_state=0)
+    model.transmat_ = left_right.copy()
+    model.fit(X, lengths=LENGTHS)
+    assert np.all(model.transmat_[left_right == 0] == 0)
