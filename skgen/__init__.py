@@ -5,9 +5,15 @@ are cached on disk.
 """
 
 from skgen.base import GenerativeMixin
-from skgen.hmm import GaussianHMM
+from skgen.hmm import GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
 
 __version__ = "0.1.0"
 
-__all__ = ["GaussianHMM", "GaussianMixture", "GenerativeMixin", "__version__"]
+__all__ = [
+    "GaussianHMM",
+    "GaussianMixture",
+    "GenerativeMixin",
+    "PoissonHMM",
+    "__version__",
+]

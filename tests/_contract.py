@@ -4,6 +4,7 @@ that fits fast, and data it can be fitted on. A new family adds its case here
 ``skgen.utils.all_estimators()``)."""
 
 import numpy as np
+from sklearn.utils import get_tags
 
 from skgen.utils import all_estimators
 
@@ -11,6 +12,7 @@ from skgen.utils import all_estimators
 FAST_PARAMS = {
     "GaussianMixture": {"n_components": 2, "random_state": 0},
     "GaussianHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
+    "PoissonHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
 }
 
 
@@ -22,9 +24,17 @@ def fast_estimators():
     return [make_estimator(cls) for _, cls in all_estimators()]
 
 
+def positive_only(estimator):
+    return estimator is not None and get_tags(estimator).input_tags.positive_only
+
+
 def training_data(estimator, n_samples=60, n_features=3, seed=0):
-    """Data ``estimator`` can be fitted on: two Gaussian blobs."""
+    """Data ``estimator`` can be fitted on: two Gaussian blobs, or two groups
+    of Poisson counts for models of non-negative data."""
     rng = np.random.RandomState(seed)
-    centres = np.array([[0.0] * n_features, [4.0] * n_features])
     labels = rng.randint(2, size=n_samples)
+    if positive_only(estimator):
+        rates = np.array([[1.0] * n_features, [8.0] * n_features])
+        return rng.poisson(rates[labels]).astype(np.float64)
+    centres = np.array([[0.0] * n_features, [4.0] * n_features])
     return centres[labels] + rng.standard_normal((n_samples, n_features))

@@ -18,7 +18,12 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.utils import all_estimators
-from tests._contract import fast_estimators, make_estimator, training_data
+from tests._contract import (
+    fast_estimators,
+    make_estimator,
+    positive_only,
+    training_data,
+)
 
 ESTIMATORS = fast_estimators()
 IDS = [type(est).__name__ for est in ESTIMATORS]
@@ -129,16 +134,21 @@ def test_dataframe_input_sets_feature_names(fitted):
 _FIT_IN_SUBPROCESS = textwrap.dedent(
     """
     import hashlib, json, sys
+    from inspect import signature
     import numpy as np
     import numba
-    from skgen.utils import all_estimators
+    from skgen.utils import _threads, all_estimators
     from tests._contract import make_estimator, training_data
 
+    # Small data normally runs on one thread; make every kernel use them all.
+    _threads.SMALL_WORK = 0
     digests = {"threads": numba.get_num_threads()}
     for name, cls in all_estimators():
         est = make_estimator(cls)
         X = training_data(est, n_samples=5000, seed=1)
-        est.fit(X)
+        # Several sequences for sequence models (chunks of whole sequences).
+        lengths = {"lengths": [1000] * 5} if "lengths" in signature(est.fit).parameters else {}
+        est.fit(X, **lengths)
         h = hashlib.sha256()
         for attr in sorted(vars(est)):
             value = getattr(est, attr)
@@ -249,6 +259,8 @@ def test_awkward_but_legal_data_gives_finite_results():
     for _, cls in all_estimators():
         for label, data in cases.items():
             estimator = make_estimator(cls)
+            if positive_only(estimator):
+                data = np.abs(data)
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 log_prob = estimator.fit(data).score_samples(data)
             assert np.all(np.isfinite(log_prob)), (cls.__name__, label)

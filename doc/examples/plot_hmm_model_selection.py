@@ -37,10 +37,14 @@ candidates = range(1, 7)
 bic, cv_mean, cv_std = [], [], []
 with sklearn.config_context(enable_metadata_routing=True):
     for n_states in candidates:
-        model = GaussianHMM(n_states, covariance_type="full", n_iter=50, n_init=5, random_state=0)
+        model = GaussianHMM(
+            n_states, covariance_type="full", n_iter=50, n_init=5, random_state=0
+        )
         bic.append(model.fit(X, sequence_ids=ids).bic(X))
         scores = cross_validate(
-            GaussianHMM(n_states, covariance_type="full", n_iter=50, n_init=5, random_state=0),
+            GaussianHMM(
+                n_states, covariance_type="full", n_iter=50, n_init=5, random_state=0
+            ),
             X,
             cv=GroupKFold(n_splits=5),
             params={"sequence_ids": ids, "groups": ids},
@@ -48,8 +52,14 @@ with sklearn.config_context(enable_metadata_routing=True):
         cv_mean.append(scores.mean())
         cv_std.append(scores.std())
 
-print("BIC picks", candidates[int(np.argmin(bic))], "states;",
-      "grouped CV picks", candidates[int(np.argmax(cv_mean))], "states")
+print(
+    "BIC picks",
+    candidates[int(np.argmin(bic))],
+    "states;",
+    "grouped CV picks",
+    candidates[int(np.argmax(cv_mean))],
+    "states",
+)
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
 left.plot(candidates, bic, "o-")

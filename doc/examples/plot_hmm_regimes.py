@@ -30,19 +30,28 @@ model = GaussianHMM(n_components=2, n_iter=100, random_state=0).fit(X)
 volatile = int(np.argmax(model.covars_[:, 0, 0]))
 posterior = model.predict_proba(X)[:, volatile]
 path = model.predict(X) == volatile
-print(f"states agree with the true regimes on {np.mean(path == (regime == 1)):.1%} of steps")
+print(
+    f"states agree with the true regimes on {np.mean(path == (regime == 1)):.1%} of steps"
+)
 print("transition matrix:\n", model.transmat_.round(3))
 
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True)
 top.plot(returns, lw=0.6, color="black")
 top.fill_between(
-    np.arange(n_steps), returns.min(), returns.max(), where=path, color="tab:red",
-    alpha=0.15, label="Viterbi: volatile",
+    np.arange(n_steps),
+    returns.min(),
+    returns.max(),
+    where=path,
+    color="tab:red",
+    alpha=0.15,
+    label="Viterbi: volatile",
 )
 top.set_ylabel("return")
 top.legend(loc="upper right")
 bottom.plot(posterior, color="tab:red", lw=1)
-bottom.step(np.arange(n_steps), regime, where="mid", color="grey", lw=0.8, label="true regime")
+bottom.step(
+    np.arange(n_steps), regime, where="mid", color="grey", lw=0.8, label="true regime"
+)
 bottom.set_ylabel("p(volatile | series)")
 bottom.set_xlabel("step")
 bottom.legend(loc="upper right")

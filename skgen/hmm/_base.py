@@ -248,7 +248,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         random_state = check_random_state(self.random_state)
         names = ("startprob_", "transmat_", *self._emission_parameter_names)
         # Values the user set before fit: every start begins from them.
-        given = {name: np.copy(getattr(self, name)) for name in names if hasattr(self, name)}
+        given = {
+            name: np.copy(getattr(self, name)) for name in names if hasattr(self, name)
+        }
         best = None
         with single_threaded_blas():
             for init in range(self.n_init):

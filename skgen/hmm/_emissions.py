@@ -2,8 +2,10 @@
 :class:`skgen.hmm._base.BaseHMM` for one kind of observation."""
 
 import numpy as np
+from scipy.special import gammaln
 from sklearn.cluster import KMeans
 from sklearn.utils import check_array
+from sklearn.utils.validation import check_non_negative
 
 from skgen.utils import _gaussian_kernels
 from skgen.utils._chunking import n_chunks_for
@@ -200,3 +202,84 @@ class GaussianEmissions:
                 "full": k * d * (d + 1) // 2,
             }[self.covariance_type],
         }
+
+
+class PoissonEmissions:
+    """Independent Poisson counts per feature: one rate per state and feature.
+
+    The M-step is hmmlearn's, with its gamma prior (``lambdas_prior``,
+    ``lambdas_weight``). Counts may be non-integral (as scikit-learn's
+    ``MultinomialNB`` allows): the log-mass uses the gamma function,
+    ``x log(lambda) - lambda - log Gamma(x + 1)``.
+    """
+
+    _emission_codes = "l"
+    _emission_parameter_names = ("lambdas_",)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        return tags
+
+    def _validate_emission_data(self, X, reset):
+        X = validate_data(
+            self, X, dtype=[np.float64, np.float32], order="C", reset=reset
+        )
+        check_non_negative(X, f"{type(self).__name__} (input X)")
+        return X
+
+    def _init_emissions(self, X, random_state):
+        if self._needs_init("l", "lambdas_"):
+            # Method of moments over all counts, as hmmlearn does.
+            mean, var = float(X.mean()), float(X.var())
+            if mean <= 0 or var <= 0:  # all zeros, or one repeated count
+                self.lambdas_ = np.full(
+                    (self.n_components, X.shape[1]), max(mean, 1e-3)
+                )
+            else:
+                self.lambdas_ = random_state.gamma(
+                    shape=mean**2 / var,
+                    scale=var / mean,
+                    size=(self.n_components, X.shape[1]),
+                )
+
+    def _check_emissions(self):
+        lambdas = check_array(self.lambdas_, input_name="lambdas_")
+        expected = (self.n_components, self.n_features_in_)
+        if lambdas.shape != expected:
+            raise ValueError(
+                f"lambdas_ must have shape {expected}, got {lambdas.shape}."
+            )
+        if np.any(lambdas < 0):
+            raise ValueError("lambdas_ must be non-negative.")
+        self.lambdas_ = lambdas.astype(np.float64)
+
+    def _emission_log_likelihood(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        # A zero rate emits only zeros: log(tiny) makes any count impossible.
+        log_rates = np.log(np.maximum(self.lambdas_, np.finfo(np.float64).tiny))
+        return (
+            X @ log_rates.T
+            - self.lambdas_.sum(axis=1)
+            - gammaln(X + 1.0).sum(axis=1)[:, np.newaxis]
+        )
+
+    def _emission_statistics(self, X, posteriors):
+        return posteriors.sum(axis=0), posteriors.T @ np.asarray(X, dtype=np.float64)
+
+    def _emission_m_step(self, stats):
+        if "l" not in self.params:
+            return
+        post, obs = stats
+        # hmmlearn's update, including its n = all posteriors (not per state).
+        n = post.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y_bar = obs / post[:, np.newaxis]
+        y_bar = np.where(post[:, np.newaxis] > 0, y_bar, self.lambdas_)
+        self.lambdas_ = (self.lambdas_prior + n * y_bar) / (self.lambdas_weight + n)
+
+    def _sample_emissions(self, states, random_state):
+        return random_state.poisson(self.lambdas_[states]).astype(np.float64)
+
+    def _n_emission_parameters(self):
+        return {"l": self.lambdas_.size}

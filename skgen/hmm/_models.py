@@ -3,7 +3,7 @@
 from numbers import Real
 
 from skgen.hmm._base import BaseHMM
-from skgen.hmm._emissions import GaussianEmissions
+from skgen.hmm._emissions import GaussianEmissions, PoissonEmissions
 from skgen.utils._sklearn_compat import Interval, StrOptions
 
 
@@ -42,7 +42,7 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
     n_iter : int, default=10
         Maximum number of EM iterations.
     tol : float, default=1e-2
-        EM stops when the total log-likelihood gains less than ``tol``.
+        EM stops when the total log-likelihood changes by less than ``tol``.
     verbose : bool, default=False
         Print the log-likelihood at every iteration.
     params : str, default='stmc'
@@ -152,4 +152,113 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
         self.means_weight = means_weight
         self.covars_prior = covars_prior
         self.covars_weight = covars_weight
+        self.implementation = implementation
+
+
+class PoissonHMM(PoissonEmissions, BaseHMM):
+    """Hidden Markov model with independent Poisson counts per feature.
+
+    A drop-in for :class:`hmmlearn.hmm.PoissonHMM` (same parameters and, from
+    the same start, the same numbers), fitted by Baum-Welch on the Numba
+    forward-backward kernel. Sequences as in :class:`GaussianHMM`.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of hidden states.
+    startprob_prior : float or array-like of shape (n_components,), default=1.0
+        Dirichlet prior on ``startprob_`` (1.0: none).
+    transmat_prior : float or array-like of shape (n_components, n_components), \
+            default=1.0
+        Dirichlet prior on each row of ``transmat_`` (1.0: none).
+    lambdas_prior, lambdas_weight : float or array-like, default=0.0
+        Gamma prior on ``lambdas_`` (shape and rate, as hmmlearn defines it).
+    algorithm : {'viterbi', 'map'}, default='viterbi'
+        Decoder of :meth:`predict` and :meth:`decode`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation and the stream :meth:`sample` draws from.
+    n_iter : int, default=10
+        Maximum number of EM iterations.
+    tol : float, default=1e-2
+        EM stops when the total log-likelihood changes by less than ``tol``.
+    verbose : bool, default=False
+        Print the log-likelihood at every iteration.
+    params : str, default='stl'
+        Parameters EM updates: 's' start, 't' transitions, 'l' rates.
+    init_params : str, default='stl'
+        Parameters initialised before EM.
+    implementation : {'log', 'scaling'}, default='log'
+        Accepted for compatibility with hmmlearn; ignored.
+    n_init : int, default=1
+        Number of starts; the best final log-likelihood is kept.
+
+    Attributes
+    ----------
+    startprob_ : ndarray of shape (n_components,)
+        Initial state distribution.
+    transmat_ : ndarray of shape (n_components, n_components)
+        Transition probabilities.
+    lambdas_ : ndarray of shape (n_components, n_features)
+        Poisson rate of each feature in each state.
+    converged_ : bool
+        Whether EM stopped by ``tol`` rather than ``n_iter``.
+    n_iter_ : int
+        EM iterations run.
+    lower_bound_ : float
+        Total log-likelihood before the last M-step.
+    lower_bounds_ : list of float
+        ``lower_bound_`` at every iteration.
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.hmm import PoissonHMM
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.concatenate([rng.poisson(2, (60, 1)), rng.poisson(20, (40, 1))])
+    >>> model = PoissonHMM(n_components=2, n_iter=50, random_state=0).fit(X)
+    >>> np.sort(model.lambdas_.ravel()).round(0)
+    array([ 2., 20.])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseHMM._parameter_constraints,
+        "lambdas_prior": ["array-like", Real],
+        "lambdas_weight": ["array-like", Real],
+        "implementation": [StrOptions({"log", "scaling"})],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        startprob_prior=1.0,
+        transmat_prior=1.0,
+        lambdas_prior=0.0,
+        lambdas_weight=0.0,
+        algorithm="viterbi",
+        random_state=None,
+        n_iter=10,
+        tol=1e-2,
+        verbose=False,
+        params="stl",
+        init_params="stl",
+        implementation="log",
+        n_init=1,
+    ):
+        super().__init__(
+            n_components=n_components,
+            startprob_prior=startprob_prior,
+            transmat_prior=transmat_prior,
+            algorithm=algorithm,
+            random_state=random_state,
+            n_iter=n_iter,
+            tol=tol,
+            verbose=verbose,
+            params=params,
+            init_params=init_params,
+            n_init=n_init,
+        )
+        self.lambdas_prior = lambdas_prior
+        self.lambdas_weight = lambdas_weight
         self.implementation = implementation

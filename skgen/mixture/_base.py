@@ -269,8 +269,10 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             )
 
         self._set_parameters(best_params)
-        # The statistics behind the parameters: partial_fit continues from them.
+        # The statistics behind the parameters: partial_fit continues from
+        # them, as from a first update.
         self._running_stats = best_stats
+        self.n_steps_ = 1
         self.n_iter_ = best_n_iter
         self.lower_bound_ = max_lower_bound
         self.lower_bounds_ = best_lower_bounds
@@ -288,18 +290,18 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         .. math:: s \\leftarrow (1 - \\rho_t)\\, s + \\rho_t\\, \\hat s_t,
                   \\qquad \\rho_t = (t + \\text{learning\\_offset})^{-\\text{learning\\_decay}},
 
-        where ``t`` counts the previous calls (``rho = 1`` for the first batch),
-        then runs the M-step on ``s`` (Cappé & Moulines, 2009). With
+        where ``t`` counts the earlier updates (``rho = 1`` for the first
+        batch), then runs the M-step on ``s`` (Cappé & Moulines, 2009). With
         ``learning_decay=1`` and ``learning_offset=1`` the statistics are the
         plain average over batches. The first call initialises the parameters
-        from its batch with ``init_params``; after ``fit``, the statistics of
-        the fit's last iteration stand for the first batch, so the model is
-        updated, not restarted.
+        from its batch with ``init_params``. After ``fit``, the statistics of
+        the fit's last iteration count as the first update (``t = 1`` for the
+        next batch), so the model is updated, not restarted.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            One batch of rows; the first batch needs at least ``n_components``.
+            One batch of rows: at least 2, and at least ``n_components``.
         y : None
             Ignored; present for API consistency.
 
@@ -326,8 +328,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         if getattr(self, "_running_stats", None) is None:
             self._running_stats = batch_stats
         else:
-            # After fit, the fitted statistics count as step 0's.
-            rho = (max(step, 1) + self.learning_offset) ** -self.learning_decay
+            rho = (step + self.learning_offset) ** -self.learning_decay
             self._running_stats = self._blend_statistics(
                 self._running_stats, batch_stats, rho
             )

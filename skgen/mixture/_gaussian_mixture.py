@@ -262,7 +262,7 @@ class GaussianMixture(BaseMixture):
 
     tol : float, default=1e-3
         Convergence threshold: EM stops when the lower bound (the mean
-        log-likelihood) gains less than ``tol``.
+        log-likelihood) changes by less than ``tol`` in absolute value.
 
     reg_covar : float, default=1e-6
         Non-negative regularisation added to the diagonal of the covariances,
@@ -348,7 +348,8 @@ class GaussianMixture(BaseMixture):
         ``lower_bound_`` after each iteration of the best initialisation.
 
     n_steps_ : int
-        Number of ``partial_fit`` calls since the model was initialised.
+        Updates of the running statistics: 1 for ``fit``, then 1 per
+        ``partial_fit`` call.
 
     n_features_in_ : int
         Number of features seen during fit.

@@ -311,6 +311,15 @@ def test_partial_fit_after_fit_updates_rather_than_restarts():
     )
     expected = _blend(fitted._running_stats, batch_stats, rho, "full")
     np.testing.assert_allclose(updated.means_, expected.means, rtol=1e-12)
+    # The next update is step t=2.
+    second = three_blobs(n_per_blob=5, seed=17)
+    _, second_stats = _em_pass(
+        second, updated.weights_, updated.means_, updated.precisions_cholesky_, "full"
+    )
+    expected = _blend(expected, second_stats, 3.0**-0.7, "full")
+    updated.partial_fit(second)
+    assert updated.n_steps_ == 3
+    np.testing.assert_allclose(updated.means_, expected.means, rtol=1e-12)
 
 
 def test_partial_fit_checks_features_after_the_first_batch():
