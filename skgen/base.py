@@ -6,8 +6,15 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils.validation import _check_sample_weight
 
 from skgen.utils._sklearn_compat import _num_samples, check_is_fitted
+
+
+def _weighted_mean(values, sample_weight):
+    if sample_weight is None:
+        return float(np.mean(values))
+    return float(np.average(values, weights=_check_sample_weight(sample_weight, values)))
 
 
 class GenerativeMixin:
@@ -38,7 +45,7 @@ class GenerativeMixin:
     def _n_parameters(self):
         """Number of free parameters of the fitted model."""
 
-    def score(self, X, y=None):
+    def score(self, X, y=None, sample_weight=None):
         """Mean log-likelihood of the rows of ``X``.
 
         Parameters
@@ -47,13 +54,16 @@ class GenerativeMixin:
             Rows to score.
         y : None
             Ignored; present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the mean. (Also what lets
+            ``Pipeline.score`` run under metadata routing, which passes it.)
 
         Returns
         -------
         log_likelihood : float
             Mean of :meth:`score_samples` over the rows of ``X``.
         """
-        return float(np.mean(self.score_samples(X)))
+        return _weighted_mean(self.score_samples(X), sample_weight)
 
     def bic(self, X):
         """Bayesian information criterion of the fitted model on ``X``.

@@ -265,3 +265,23 @@ def test_awkward_but_legal_data_gives_finite_results():
                 log_prob = estimator.fit(data).score_samples(data)
             assert np.all(np.isfinite(log_prob)), (cls.__name__, label)
             assert np.all(np.isfinite(estimator.sample(5)[0])), (cls.__name__, label)
+
+
+def test_score_takes_sample_weight(fitted):
+    estimator, X = fitted
+    weights = np.linspace(0.0, 2.0, X.shape[0])
+    expected = np.average(estimator.score_samples(X), weights=weights)
+    assert estimator.score(X, sample_weight=weights) == pytest.approx(expected, rel=1e-12)
+
+
+def test_pipeline_score_under_metadata_routing(fitted):
+    """Pipeline.score passes sample_weight when routing is on (scikit-learn's
+    own GaussianMixture fails there); every skgen model accepts it."""
+    import sklearn
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    estimator, X = fitted
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(FunctionTransformer(), clone(estimator)).fit(X)
+        assert pipe.score(X) == pytest.approx(pipe[-1].score(X), rel=1e-12)

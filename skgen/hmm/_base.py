@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from skgen.base import GenerativeMixin
+from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.hmm import _kernels
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._sequences import sequence_bounds
@@ -361,7 +361,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 _sequence_chunks(bounds),
             )
 
-    def score(self, X, y=None, lengths=None, sequence_ids=None):
+    def score(self, X, y=None, lengths=None, sequence_ids=None, sample_weight=None):
         """Mean of :meth:`score_samples`: log-likelihood per row.
 
         Parameters
@@ -372,6 +372,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             Ignored; present for API consistency.
         lengths, sequence_ids : array-like, default=None
             How rows group into sequences (see :meth:`fit`).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows' :meth:`score_samples` in the mean.
 
         Returns
         -------
@@ -380,7 +382,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         if y is not None and lengths is None and sequence_ids is None:
             _warn_if_lengths_passed_as_y(y, _num_samples(X), "score")
-        return float(np.mean(self.score_samples(X, lengths, sequence_ids=sequence_ids)))
+        log_prob = self.score_samples(X, lengths, sequence_ids=sequence_ids)
+        return _weighted_mean(log_prob, sample_weight)
 
     def predict_proba(self, X, lengths=None, *, sequence_ids=None):
         """Posterior probability of each state at each row.

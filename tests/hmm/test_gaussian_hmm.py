@@ -330,3 +330,19 @@ def test_n_init_keeps_the_best_start_and_restarts_from_given_parameters():
     model.transmat_ = left_right.copy()
     model.fit(X, lengths=LENGTHS)
     assert np.all(model.transmat_[left_right == 0] == 0)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_sequence_ids_route_through_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, _ = regime_data(seed=8)
+    ids = np.repeat(np.arange(3), LENGTHS)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(StandardScaler(), GaussianHMM(3, random_state=0))
+        pipe.fit(X, sequence_ids=ids)
+        piped = pipe.score(X, sequence_ids=ids)
+    Z = StandardScaler().fit_transform(X)
+    direct = GaussianHMM(3, random_state=0).fit(Z, sequence_ids=ids)
+    assert piped == pytest.approx(direct.score(Z, sequence_ids=ids), rel=1e-12)
