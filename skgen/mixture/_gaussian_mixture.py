@@ -468,7 +468,10 @@ class GaussianMixture(BaseMixture):
     def _initialize(self, X, resp):
         if resp is not None:
             stats = _statistics_from_resp(X, resp, self.covariance_type)
-            self._m_step(stats)
+            if self._precisions_init is None:
+                self._m_step(stats)
+            else:  # the covariances come from the user: none to estimate
+                self.means_ = stats.means
             if self._weights_init is None:
                 # scikit-learn's initial weights are nk / n, not renormalised.
                 self.weights_ = stats.weights

@@ -399,3 +399,27 @@ def test_predict_proba_rows_sum_to_one_in_blocks():
     finally:
         _base._SCORE_BLOCK_ROWS = old
     np.testing.assert_allclose(full.sum(axis=1), 1.0)
+
+
+def test_given_precisions_are_not_recomputed_from_the_initial_clusters():
+    """A singleton initial cluster with reg_covar=0 is fine when the user gives
+    the precisions (as in scikit-learn)."""
+    X = np.vstack([three_blobs(n_per_blob=30, seed=18), [[50.0, 50.0, 50.0]]])
+    params = dict(
+        n_components=4,
+        covariance_type="diag",
+        reg_covar=0.0,
+        precisions_init=np.ones((4, 3)),
+        max_iter=1,
+        random_state=0,
+    )
+    ours = fit_quietly(GaussianMixture(**params), X)
+    ref = fit_quietly(sk_mixture.GaussianMixture(**params), X)
+    np.testing.assert_allclose(ours.means_, ref.means_, rtol=1e-10)
+    # The lone far point's component has a variance of ~0: scikit-learn's raw
+    # moments give cancellation noise (~1e-12), the centred sums ~1e-41.
+    assert np.all(np.isfinite(ours.precisions_cholesky_) & (ours.precisions_cholesky_ > 0))
+    # (scikit-learn 1.9.1 cannot fit this with max_iter=0: it never sets
+    # covariances_ when precisions_init is given; skgen derives them.)
+    initial = GaussianMixture(**{**params, "max_iter": 0}).fit(X)
+    np.testing.assert_allclose(initial.covariances_, 1.0)
