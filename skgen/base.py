@@ -14,7 +14,9 @@ from skgen.utils._sklearn_compat import _num_samples, check_is_fitted
 def _weighted_mean(values, sample_weight):
     if sample_weight is None:
         return float(np.mean(values))
-    return float(np.average(values, weights=_check_sample_weight(sample_weight, values)))
+    return float(
+        np.average(values, weights=_check_sample_weight(sample_weight, values))
+    )
 
 
 class GenerativeMixin:

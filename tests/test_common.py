@@ -271,7 +271,9 @@ def test_score_takes_sample_weight(fitted):
     estimator, X = fitted
     weights = np.linspace(0.0, 2.0, X.shape[0])
     expected = np.average(estimator.score_samples(X), weights=weights)
-    assert estimator.score(X, sample_weight=weights) == pytest.approx(expected, rel=1e-12)
+    assert estimator.score(X, sample_weight=weights) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_pipeline_score_under_metadata_routing(fitted):

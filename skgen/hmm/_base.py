@@ -1,5 +1,6 @@
 """Base class of skgen's hidden Markov models: EM over sequences, decoding, sampling."""
 
+import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -489,6 +490,47 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             rng.uniform(size=n_samples),
         )
         return self._sample_emissions(states, rng), states
+
+    def bic(self, X, lengths=None, *, sequence_ids=None):
+        """Bayesian information criterion of the fitted model on ``X``.
+
+        ``-2 log L + n_parameters * log(n_samples)``; lower is better. Only
+        the parameters EM estimates (those in ``params``) count; hmmlearn
+        also counts fixed ones.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        bic : float
+        """
+        log_prob = self.score_samples(X, lengths, sequence_ids=sequence_ids)
+        n_samples = log_prob.shape[0]
+        return -2 * log_prob.sum() + self._n_parameters() * math.log(n_samples)
+
+    def aic(self, X, lengths=None, *, sequence_ids=None):
+        """Akaike information criterion of the fitted model on ``X``.
+
+        ``-2 log L + 2 n_parameters``; lower is better.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        aic : float
+        """
+        log_prob = self.score_samples(X, lengths, sequence_ids=sequence_ids)
+        return -2 * log_prob.sum() + 2 * self._n_parameters()
 
     def _n_parameters(self):
         """Free parameters that ``params`` lets EM change."""

@@ -7,6 +7,7 @@ from sklearn.cluster import KMeans
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_non_negative
 
+from skgen.hmm._base import _normalize_rows
 from skgen.utils import _gaussian_kernels
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._gaussian import (
@@ -202,6 +203,145 @@ class GaussianEmissions:
                 "full": k * d * (d + 1) // 2,
             }[self.covariance_type],
         }
+
+
+class CategoricalEmissions:
+    """Categorical emissions: integer symbols ``0 .. n_symbols_ - 1``.
+
+    One column of symbols is hmmlearn's ``CategoricalHMM``. Several columns
+    are independent categorical features given the state (as
+    :class:`sklearn.naive_bayes.CategoricalNB` treats its columns), sharing
+    one alphabet. The M-step is hmmlearn's, with its Dirichlet prior
+    ``emissionprob_prior``.
+    """
+
+    _emission_codes = "e"
+    _emission_parameter_names = ("_emissionprob",)
+
+    @property
+    def emissionprob_(self):
+        """Emission probabilities: (n_components, n_symbols) for one column
+        (as hmmlearn), (n_components, n_features, n_symbols) for several."""
+        probs = self._emissionprob
+        return probs[:, 0, :] if probs.shape[1] == 1 else probs
+
+    @emissionprob_.setter
+    def emissionprob_(self, probs):
+        probs = np.array(probs, dtype=np.float64)
+        self._emissionprob = probs[:, np.newaxis, :] if probs.ndim == 2 else probs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.positive_only = True
+        return tags
+
+    def _validate_emission_data(self, X, reset):
+        X = validate_data(self, X, dtype="numeric", order="C", reset=reset)
+        if not np.issubdtype(X.dtype, np.integer):
+            fractional = X[X != np.round(X)]
+            if fractional.size:
+                raise ValueError(
+                    f"{type(self).__name__} takes integer symbols; X holds "
+                    f"non-integer values such as {fractional[0]}."
+                )
+        if X.size and X.min() < 0:
+            raise ValueError(
+                f"Negative values in data passed to {type(self).__name__}: "
+                f"symbols are 0, 1, ..., got {X.min()}."
+            )
+        X = X.astype(np.intp)
+        if reset:
+            return X
+        n_symbols = self._emissionprob.shape[2]
+        if X.size and X.max() >= n_symbols:
+            raise ValueError(
+                f"Largest symbol in X is {X.max()}, but the model emits symbols "
+                f"up to {n_symbols - 1} only."
+            )
+        return X
+
+    def _init_emissions(self, X, random_state):
+        largest = int(X.max()) + 1
+        if self.n_features is not None and self.n_features < largest:
+            raise ValueError(
+                f"Largest symbol in X is {largest - 1}, but n_features="
+                f"{self.n_features} allows symbols up to {self.n_features - 1}."
+            )
+        if self._needs_init("e", "_emissionprob"):
+            n_symbols = largest if self.n_features is None else self.n_features
+            # hmmlearn's initialisation: uniform draws, normalised.
+            probs = random_state.rand(self.n_components, X.shape[1], n_symbols)
+            self._emissionprob = probs / probs.sum(axis=2, keepdims=True)
+
+    def _check_emissions(self):
+        probs = np.asarray(self._emissionprob, dtype=np.float64)
+        k, d = self.n_components, self.n_features_in_
+        if probs.ndim != 3 or probs.shape[:2] != (k, d):
+            shape = probs[:, 0].shape if probs.ndim == 3 and d == 1 else probs.shape
+            expected = f"({k}, n_symbols)" if d == 1 else f"({k}, {d}, n_symbols)"
+            raise ValueError(f"emissionprob_ must have shape {expected}, got {shape}.")
+        if self.n_features is not None and probs.shape[2] != self.n_features:
+            raise ValueError(
+                f"emissionprob_ has {probs.shape[2]} symbols, but n_features="
+                f"{self.n_features}."
+            )
+        if not np.all(np.isfinite(probs)) or np.any(probs < 0):
+            raise ValueError("emissionprob_ must hold finite, non-negative values.")
+        sums = probs.sum(axis=2)
+        if not np.allclose(sums, 1.0):
+            raise ValueError(
+                "Each row of emissionprob_ must sum to 1, got sums "
+                f"{np.round(sums.ravel(), 6).tolist()}."
+            )
+        self._emissionprob = probs
+
+    @property
+    def n_symbols_(self):
+        """Number of symbols the model emits (hmmlearn's fitted ``n_features``)."""
+        return self._emissionprob.shape[2]
+
+    def _emission_log_likelihood(self, X):
+        with np.errstate(divide="ignore"):
+            log_probs = np.log(self._emissionprob)
+        log_lik = np.zeros((X.shape[0], self.n_components))
+        for feature in range(X.shape[1]):
+            log_lik += log_probs[:, feature, X[:, feature]].T
+        return log_lik
+
+    def _emission_statistics(self, X, posteriors):
+        n_samples, n_features = X.shape
+        n_symbols = self._emissionprob.shape[2]
+        # One bincount per state over (feature, symbol) codes: no one-hot matrix.
+        codes = (X + n_symbols * np.arange(n_features)).ravel()
+        counts = np.empty((self.n_components, n_features, n_symbols))
+        for k in range(self.n_components):
+            counts[k] = np.bincount(
+                codes,
+                weights=np.repeat(posteriors[:, k], n_features),
+                minlength=n_features * n_symbols,
+            ).reshape(n_features, n_symbols)
+        return (counts,)
+
+    def _emission_m_step(self, stats):
+        if "e" not in self.params:
+            return
+        (counts,) = stats
+        prior = np.asarray(self.emissionprob_prior, dtype=np.float64)
+        if prior.ndim == 2:  # hmmlearn's (n_components, n_symbols)
+            prior = prior[:, np.newaxis, :]
+        counts = np.maximum(prior - 1.0 + counts, 0.0)
+        self._emissionprob, _ = _normalize_rows(counts, self._emissionprob)
+
+    def _sample_emissions(self, states, random_state):
+        cdf = np.cumsum(self._emissionprob[states], axis=2)
+        draws = random_state.uniform(size=cdf.shape[:2] + (1,))
+        symbols = (cdf > draws * cdf[..., -1:]).argmax(axis=2)
+        return symbols.astype(np.intp)
+
+    def _n_emission_parameters(self):
+        k, d, n_symbols = self._emissionprob.shape
+        return {"e": k * d * (n_symbols - 1)}
 
 
 class PoissonEmissions:

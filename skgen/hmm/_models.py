@@ -1,9 +1,13 @@
 """Hidden Markov models: the shared base composed with an emission family."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 from skgen.hmm._base import BaseHMM
-from skgen.hmm._emissions import GaussianEmissions, PoissonEmissions
+from skgen.hmm._emissions import (
+    CategoricalEmissions,
+    GaussianEmissions,
+    PoissonEmissions,
+)
 from skgen.utils._sklearn_compat import Interval, StrOptions
 
 
@@ -152,6 +156,133 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
         self.means_weight = means_weight
         self.covars_prior = covars_prior
         self.covars_weight = covars_weight
+        self.implementation = implementation
+
+
+class CategoricalHMM(CategoricalEmissions, BaseHMM):
+    """Hidden Markov model with categorical emissions (integer symbols).
+
+    A drop-in for :class:`hmmlearn.hmm.CategoricalHMM` (same parameters,
+    attributes and, from the same start, the same numbers) on one column of
+    symbols ``0, 1, ..., n_symbols_ - 1``. Several columns are modelled as
+    independent categorical features given the state (as
+    :class:`sklearn.naive_bayes.CategoricalNB` does). Sequences as in
+    :class:`GaussianHMM`.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of hidden states.
+    startprob_prior : float or array-like of shape (n_components,), default=1.0
+        Dirichlet prior on ``startprob_`` (1.0: none).
+    transmat_prior : float or array-like of shape (n_components, n_components), \
+            default=1.0
+        Dirichlet prior on each row of ``transmat_`` (1.0: none).
+    emissionprob_prior : float or array-like of shape (n_components, n_symbols), \
+            default=1.0
+        Dirichlet prior on each row of ``emissionprob_`` (1.0: none).
+    n_features : int, default=None
+        Number of symbols (hmmlearn's name); None infers it as the largest
+        symbol seen in ``fit`` plus one.
+    algorithm : {'viterbi', 'map'}, default='viterbi'
+        Decoder of :meth:`predict` and :meth:`decode`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation and the stream :meth:`sample` draws from.
+    n_iter : int, default=10
+        Maximum number of EM iterations.
+    tol : float, default=1e-2
+        EM stops when the total log-likelihood changes by less than ``tol``.
+    verbose : bool, default=False
+        Print the log-likelihood at every iteration.
+    params : str, default='ste'
+        Parameters EM updates: 's' start, 't' transitions, 'e' emissions.
+    init_params : str, default='ste'
+        Parameters initialised before EM.
+    implementation : {'log', 'scaling'}, default='log'
+        Accepted for compatibility with hmmlearn; ignored.
+    n_init : int, default=1
+        Number of starts; the best final log-likelihood is kept.
+
+    Attributes
+    ----------
+    startprob_ : ndarray of shape (n_components,)
+        Initial state distribution.
+    transmat_ : ndarray of shape (n_components, n_components)
+        Transition probabilities.
+    emissionprob_ : ndarray of shape (n_components, n_symbols_)
+        Probability of each symbol in each state; of shape
+        (n_components, n_features_in_, n_symbols_) for several columns.
+    n_symbols_ : int
+        Number of symbols (hmmlearn sets its ``n_features`` to it).
+    converged_ : bool
+        Whether EM stopped by ``tol`` rather than ``n_iter``.
+    n_iter_ : int
+        EM iterations run.
+    lower_bound_ : float
+        Total log-likelihood before the last M-step.
+    lower_bounds_ : list of float
+        ``lower_bound_`` at every iteration.
+    n_features_in_ : int
+        Number of columns seen during fit (1 for hmmlearn's layout).
+
+    See Also
+    --------
+    sklearn.naive_bayes.CategoricalNB : Categorical features without the
+        time dependence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.hmm import CategoricalHMM
+    >>> X = np.array([[0], [0], [1], [0], [2], [2], [2], [1], [2], [2]])
+    >>> model = CategoricalHMM(n_components=2, n_iter=50, random_state=1).fit(X)
+    >>> model.emissionprob_.shape
+    (2, 3)
+    >>> X_new, states = model.sample(5, random_state=0)
+    >>> X_new.shape, states.shape
+    ((5, 1), (5,))
+    """
+
+    _parameter_constraints: dict = {
+        **BaseHMM._parameter_constraints,
+        "emissionprob_prior": ["array-like", Real],
+        "n_features": [Interval(Integral, 1, None, closed="left"), None],
+        "implementation": [StrOptions({"log", "scaling"})],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        startprob_prior=1.0,
+        transmat_prior=1.0,
+        *,
+        emissionprob_prior=1.0,
+        n_features=None,
+        algorithm="viterbi",
+        random_state=None,
+        n_iter=10,
+        tol=1e-2,
+        verbose=False,
+        params="ste",
+        init_params="ste",
+        implementation="log",
+        n_init=1,
+    ):
+        super().__init__(
+            n_components=n_components,
+            startprob_prior=startprob_prior,
+            transmat_prior=transmat_prior,
+            algorithm=algorithm,
+            random_state=random_state,
+            n_iter=n_iter,
+            tol=tol,
+            verbose=verbose,
+            params=params,
+            init_params=init_params,
+            n_init=n_init,
+        )
+        self.emissionprob_prior = emissionprob_prior
+        self.n_features = n_features
         self.implementation = implementation
 
 

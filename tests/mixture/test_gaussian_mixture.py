@@ -418,7 +418,9 @@ def test_given_precisions_are_not_recomputed_from_the_initial_clusters():
     np.testing.assert_allclose(ours.means_, ref.means_, rtol=1e-10)
     # The lone far point's component has a variance of ~0: scikit-learn's raw
     # moments give cancellation noise (~1e-12), the centred sums ~1e-41.
-    assert np.all(np.isfinite(ours.precisions_cholesky_) & (ours.precisions_cholesky_ > 0))
+    assert np.all(
+        np.isfinite(ours.precisions_cholesky_) & (ours.precisions_cholesky_ > 0)
+    )
     # (scikit-learn 1.9.1 cannot fit this with max_iter=0: it never sets
     # covariances_ when precisions_init is given; skgen derives them.)
     initial = GaussianMixture(**{**params, "max_iter": 0}).fit(X)
