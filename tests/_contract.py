@@ -29,6 +29,17 @@ def positive_only(estimator):
     return estimator is not None and get_tags(estimator).input_tags.positive_only
 
 
+def legal_form(estimator, data):
+    """``data`` made legal input for ``estimator``: absolute values for models
+    of non-negative data, per-column codes of the distinct values for models
+    of categorical symbols."""
+    if get_tags(estimator).input_tags.categorical:
+        return np.column_stack(
+            [np.unique(column, return_inverse=True)[1] for column in data.T]
+        )
+    return np.abs(data) if positive_only(estimator) else data
+
+
 def training_data(estimator, n_samples=60, n_features=3, seed=0):
     """Data ``estimator`` can be fitted on: two Gaussian blobs, or two groups
     of Poisson counts for models of non-negative data."""

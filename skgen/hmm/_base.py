@@ -102,6 +102,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "params": [str],
         "init_params": [str],
+        "learning_decay": [Interval(Real, 0.5, 1.0, closed="right")],
+        "learning_offset": [Interval(Real, 0.0, None, closed="left")],
     }
 
     # Sequences travel with the rows through metadata routing, requested by
@@ -124,6 +126,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         params,
         init_params,
         n_init,
+        learning_decay,
+        learning_offset,
     ):
         self.n_components = n_components
         self.startprob_prior = startprob_prior
@@ -136,6 +140,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self.params = params
         self.init_params = init_params
         self.n_init = n_init
+        self.learning_decay = learning_decay
+        self.learning_offset = learning_offset
 
     # -- emission hooks ------------------------------------------------------
 
@@ -166,6 +172,14 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _emission_m_step(self, stats):
         """Update the emission parameters in ``params`` from statistics."""
+
+    def _blend_emission_statistics(self, old, new, step):
+        """Statistics of ``(1 - step) * old + step * new`` (for partial_fit).
+
+        Linear by default; a family whose statistics are taken around moving
+        reference points overrides it.
+        """
+        return tuple((1.0 - step) * a + step * b for a, b in zip(old, new))
 
     @abstractmethod
     def _sample_emissions(self, states, random_state):
@@ -273,6 +287,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = len(best["lower_bounds"])
         self.lower_bound_ = best["lower_bounds"][-1]
         self.lower_bounds_ = best["lower_bounds"]
+        # partial_fit continues from the last iteration's expected counts.
+        self._running_stats = best["stats"]
+        self.n_steps_ = 1
         if not self.converged_:
             change = best["change"]
             last = f"was {change:.3g}" if np.isfinite(change) else "is unknown"
@@ -286,22 +303,30 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self._start_sample_stream()
         return self
 
+    def _e_step(self, X, bounds):
+        """Log-likelihood of the sequences and the M-step's statistics."""
+        log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
+        if np.any(np.isneginf(log_lik)):
+            raise ValueError(
+                f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "
+                "have zero probability under the current parameters (a "
+                "forbidden transition or start, or rows no state can emit)."
+            )
+        stats = (
+            start.sum(axis=0),
+            transitions.sum(axis=0),
+            self._emission_statistics(X, posteriors),
+        )
+        return float(log_lik.sum()), stats
+
     def _em(self, X, bounds):
         """Baum-Welch from the current parameters; return its record."""
         history = []
         converged = False
         tic = time()
         for n_iter in range(1, self.n_iter + 1):
-            log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
-            if np.any(np.isneginf(log_lik)):
-                raise ValueError(
-                    f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "
-                    "have zero probability under the current parameters (a "
-                    "forbidden transition or start, or rows no state can emit)."
-                )
-            lower_bound = float(log_lik.sum())
-            stats = self._emission_statistics(X, posteriors)
-            self._m_step(start.sum(axis=0), transitions.sum(axis=0), stats)
+            lower_bound, stats = self._e_step(X, bounds)
+            self._m_step(*stats)
             change = lower_bound - history[-1] if history else np.inf
             history.append(lower_bound)
             if self.verbose:
@@ -312,7 +337,76 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             if abs(change) < self.tol:
                 converged = True
                 break
-        return {"lower_bounds": history, "converged": converged, "change": change}
+        return {
+            "lower_bounds": history,
+            "converged": converged,
+            "change": change,
+            "stats": stats,
+        }
+
+    def partial_fit(self, X, y=None, lengths=None, sequence_ids=None):
+        """Update the model with one batch of sequences by stepwise online EM.
+
+        Each call runs one forward-backward pass over the batch under the
+        current parameters and moves the running expected counts toward the
+        batch's,
+
+        .. math::
+
+            s \\leftarrow (1 - \\rho_t)\\, s + \\rho_t\\, \\hat s_t, \\qquad
+            \\rho_t = (t + \\text{learning\\_offset})^{-\\text{learning\\_decay}},
+
+        where ``t`` counts the earlier updates (``rho = 1`` for the first
+        batch), then runs the M-step on ``s`` (Cappé & Moulines, 2009). The
+        counts are on the scale of one batch, so the priors weigh as in a fit
+        on one batch. The first call initialises the parameters from its
+        batch with ``init_params``. After ``fit``, the counts of the fit's last
+        iteration count as the first update, so the model is updated, not
+        restarted. Sequences do not span batches.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of the batch's sequences, stacked.
+        y : None
+            Ignored; present for API consistency.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        self : object
+            The updated model.
+        """
+        first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=first_call)
+        with single_threaded_blas():
+            if first_call:
+                self._init_parameters(X, check_random_state(self.random_state))
+                self._check_parameters()
+                self._running_stats = None
+                self.converged_ = False
+                self.lower_bounds_ = []
+                self._start_sample_stream()
+            step = getattr(self, "n_steps_", 0)
+            log_likelihood, batch_stats = self._e_step(X, bounds)
+            running = getattr(self, "_running_stats", None)
+            if running is None:
+                running = batch_stats
+            else:
+                rho = (step + self.learning_offset) ** -self.learning_decay
+                running = (
+                    (1.0 - rho) * running[0] + rho * batch_stats[0],
+                    (1.0 - rho) * running[1] + rho * batch_stats[1],
+                    self._blend_emission_statistics(running[2], batch_stats[2], rho),
+                )
+            self._running_stats = running
+            self._m_step(*running)
+        self.n_steps_ = step + 1
+        self.n_iter_ = getattr(self, "n_iter_", 0) + 1
+        self.lower_bound_ = log_likelihood
+        self.lower_bounds_ = [*self.lower_bounds_, log_likelihood]
+        return self
 
     def _m_step(self, start_counts, transition_counts, emission_stats):
         if "s" in self.params:

@@ -13,6 +13,7 @@ from skgen.utils._chunking import n_chunks_for
 from skgen.utils._gaussian import (
     compute_precision_cholesky,
     estimate_weighted_log_prob,
+    reshift_moments,
 )
 from skgen.utils._sklearn_compat import validate_data
 from skgen.utils._threads import threads_for
@@ -137,11 +138,17 @@ class GaussianEmissions:
                 n_chunks_for(n_samples, self.n_components * n_features**2),
             )
         nk, sx, sxx = (part.sum(axis=0) for part in parts)
-        return nk, sx, sxx if full else sxx[..., 0]
+        return nk, sx, sxx if full else sxx[..., 0], self.means_
+
+    def _blend_emission_statistics(self, old, new, step):
+        # Both as sums around the new batch's reference means, then linear.
+        old = reshift_moments(*old, new[3])
+        return tuple((1.0 - step) * a + step * b for a, b in zip(old[:3], new[:3])) + (
+            new[3],
+        )
 
     def _emission_m_step(self, stats):
-        nk, sx, sxx = stats  # sums around the previous means
-        old_means = self.means_
+        nk, sx, sxx, old_means = stats  # sums around old_means
         means_weight = np.asarray(self.means_weight, dtype=np.float64)
         means_prior = np.asarray(self.means_prior, dtype=np.float64)
         denom = nk[:, np.newaxis]
@@ -423,3 +430,13 @@ class PoissonEmissions:
 
     def _n_emission_parameters(self):
         return {"l": self.lambdas_.size}
+
+
+#: Shape of GMMHMM's covars_ per covariance_type (hmmlearn's layout): 'tied'
+#: is one matrix per state, shared by the state's mixture components.
+_MIXTURE_COVARIANCE_SHAPES = {
+    "spherical": lambda k, m, d: (k, m),
+    "diag": lambda k, m, d: (k, m, d),
+    "tied": lambda k, m, d: (k, d, d),
+    "full": lambda k, m, d: (k, m, d, d),
+}

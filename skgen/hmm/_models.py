@@ -63,6 +63,12 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
         the fit with the highest final log-likelihood is kept. The random
         initialisation, hmmlearn's, draws nearly one-hot transition rows that
         can trap EM in a poor optimum: several starts avoid it.
+    learning_decay : float in (0.5, 1], default=0.7
+        Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
+        ``(t + learning_offset) ** -learning_decay`` (as in
+        :class:`skgen.mixture.GaussianMixture`).
+    learning_offset : float, default=1.0
+        Delays the decay of :meth:`partial_fit`'s step size.
 
     Attributes
     ----------
@@ -136,6 +142,8 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
         init_params="stmc",
         implementation="log",
         n_init=1,
+        learning_decay=0.7,
+        learning_offset=1.0,
     ):
         super().__init__(
             n_components=n_components,
@@ -149,6 +157,8 @@ class GaussianHMM(GaussianEmissions, BaseHMM):
             params=params,
             init_params=init_params,
             n_init=n_init,
+            learning_decay=learning_decay,
+            learning_offset=learning_offset,
         )
         self.covariance_type = covariance_type
         self.min_covar = min_covar
@@ -202,6 +212,13 @@ class CategoricalHMM(CategoricalEmissions, BaseHMM):
         Accepted for compatibility with hmmlearn; ignored.
     n_init : int, default=1
         Number of starts; the best final log-likelihood is kept.
+
+    learning_decay : float in (0.5, 1], default=0.7
+        Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
+        ``(t + learning_offset) ** -learning_decay`` (as in
+        :class:`skgen.mixture.GaussianMixture`).
+    learning_offset : float, default=1.0
+        Delays the decay of :meth:`partial_fit`'s step size.
 
     Attributes
     ----------
@@ -267,6 +284,8 @@ class CategoricalHMM(CategoricalEmissions, BaseHMM):
         init_params="ste",
         implementation="log",
         n_init=1,
+        learning_decay=0.7,
+        learning_offset=1.0,
     ):
         super().__init__(
             n_components=n_components,
@@ -280,6 +299,8 @@ class CategoricalHMM(CategoricalEmissions, BaseHMM):
             params=params,
             init_params=init_params,
             n_init=n_init,
+            learning_decay=learning_decay,
+            learning_offset=learning_offset,
         )
         self.emissionprob_prior = emissionprob_prior
         self.n_features = n_features
@@ -322,6 +343,13 @@ class PoissonHMM(PoissonEmissions, BaseHMM):
         Accepted for compatibility with hmmlearn; ignored.
     n_init : int, default=1
         Number of starts; the best final log-likelihood is kept.
+
+    learning_decay : float in (0.5, 1], default=0.7
+        Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
+        ``(t + learning_offset) ** -learning_decay`` (as in
+        :class:`skgen.mixture.GaussianMixture`).
+    learning_offset : float, default=1.0
+        Delays the decay of :meth:`partial_fit`'s step size.
 
     Attributes
     ----------
@@ -376,6 +404,8 @@ class PoissonHMM(PoissonEmissions, BaseHMM):
         init_params="stl",
         implementation="log",
         n_init=1,
+        learning_decay=0.7,
+        learning_offset=1.0,
     ):
         super().__init__(
             n_components=n_components,
@@ -389,6 +419,8 @@ class PoissonHMM(PoissonEmissions, BaseHMM):
             params=params,
             init_params=init_params,
             n_init=n_init,
+            learning_decay=learning_decay,
+            learning_offset=learning_offset,
         )
         self.lambdas_prior = lambdas_prior
         self.lambdas_weight = lambdas_weight

@@ -287,8 +287,10 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         Each call runs one E-step on the batch under the current parameters
         and moves the running sufficient statistics toward the batch's,
 
-        .. math:: s \\leftarrow (1 - \\rho_t)\\, s + \\rho_t\\, \\hat s_t,
-                  \\qquad \\rho_t = (t + \\text{learning\\_offset})^{-\\text{learning\\_decay}},
+        .. math::
+
+            s \\leftarrow (1 - \\rho_t)\\, s + \\rho_t\\, \\hat s_t, \\qquad
+            \\rho_t = (t + \\text{learning\\_offset})^{-\\text{learning\\_decay}},
 
         where ``t`` counts the earlier updates (``rho = 1`` for the first
         batch), then runs the M-step on ``s`` (Cappé & Moulines, 2009). With
@@ -426,8 +428,9 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
                 print(f"  Iteration {n_iter}")
             else:
                 now = time()
+                lapse = now - self._iter_prev_time
                 print(
-                    f"  Iteration {n_iter}\t time lapse {now - self._iter_prev_time:.5f}s"
+                    f"  Iteration {n_iter}\t time lapse {lapse:.5f}s"
                     f"\t ll change {diff_ll:.5f}"
                 )
                 self._iter_prev_time = now

@@ -122,3 +122,25 @@ def _weighted_log_prob(X, weights, means, precisions_chol, covariance_type):
         offsets,
         n_chunks,
     )
+
+
+def reshift_moments(weights, sum_x, sum_xx, shift, new_shift):
+    """Weighted moments around ``shift`` re-expressed around ``new_shift``.
+
+    ``sum_x[k] = sum_i r_ik (x_i - shift_k)`` and ``sum_xx`` the matching
+    second moments, full (K, d, d) or diagonal (K, d). Exact algebra: with
+    ``c = shift - new_shift``, ``x - new_shift = (x - shift) + c``.
+    """
+    c = shift - new_shift
+    new_sum_x = sum_x + weights[:, np.newaxis] * c
+    if sum_xx.ndim == 3:
+        cross = sum_x[:, :, np.newaxis] * c[:, np.newaxis, :]
+        new_sum_xx = (
+            sum_xx
+            + cross
+            + np.swapaxes(cross, 1, 2)
+            + weights[:, np.newaxis, np.newaxis] * c[:, :, np.newaxis] * c[:, np.newaxis, :]
+        )
+    else:
+        new_sum_xx = sum_xx + 2.0 * c * sum_x + weights[:, np.newaxis] * c**2
+    return weights, new_sum_x, new_sum_xx, new_shift
