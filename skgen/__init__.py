@@ -5,13 +5,14 @@ are cached on disk.
 """
 
 from skgen.base import GenerativeMixin
-from skgen.hmm import CategoricalHMM, GaussianHMM, PoissonHMM
+from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CategoricalHMM",
+    "GMMHMM",
     "GaussianHMM",
     "GaussianMixture",
     "GenerativeMixin",

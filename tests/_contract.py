@@ -13,6 +13,7 @@ FAST_PARAMS = {
     "GaussianMixture": {"n_components": 2, "random_state": 0},
     "GaussianHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
     "CategoricalHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
+    "GMMHMM": {"n_components": 2, "n_mix": 2, "n_iter": 100, "random_state": 0},
     "PoissonHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
 }
 

@@ -1,5 +1,5 @@
 """Hidden Markov models fitted by Baum-Welch on Numba kernels."""
 
-from skgen.hmm._models import CategoricalHMM, GaussianHMM, PoissonHMM
+from skgen.hmm._models import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 
-__all__ = ["CategoricalHMM", "GaussianHMM", "PoissonHMM"]
+__all__ = ["CategoricalHMM", "GMMHMM", "GaussianHMM", "PoissonHMM"]

@@ -6,6 +6,7 @@ from skgen.hmm._base import BaseHMM
 from skgen.hmm._emissions import (
     CategoricalEmissions,
     GaussianEmissions,
+    GMMEmissions,
     PoissonEmissions,
 )
 from skgen.utils._sklearn_compat import Interval, StrOptions
@@ -424,4 +425,193 @@ class PoissonHMM(PoissonEmissions, BaseHMM):
         )
         self.lambdas_prior = lambdas_prior
         self.lambdas_weight = lambdas_weight
+        self.implementation = implementation
+
+
+class GMMHMM(GMMEmissions, BaseHMM):
+    """Hidden Markov model with a Gaussian mixture per hidden state.
+
+    A drop-in for :class:`hmmlearn.hmm.GMMHMM` (same parameters, priors and
+    their defaults, attributes and, from the same start, the same numbers),
+    fitted by Baum-Welch on the Numba forward-backward kernel. Each state
+    emits from a mixture of ``n_mix`` Gaussians. Sequences as in
+    :class:`GaussianHMM`.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of hidden states.
+    n_mix : int, default=1
+        Number of Gaussian components in each state's mixture.
+    min_covar : float, default=1e-3
+        Added to the diagonal of the data covariance that initialises
+        ``covars_`` (as in hmmlearn, it is no floor during EM).
+    startprob_prior : float or array-like of shape (n_components,), default=1.0
+        Dirichlet prior on ``startprob_`` (1.0: none).
+    transmat_prior : float or array-like of shape (n_components, n_components), \
+            default=1.0
+        Dirichlet prior on each row of ``transmat_`` (1.0: none).
+    weights_prior : float or array-like of shape (n_components, n_mix), \
+            default=1.0
+        Dirichlet prior on each row of ``weights_`` (1.0: none).
+    means_prior, means_weight : float or array-like, default=0.0
+        Normal prior on ``means_``: its mean, broadcast to
+        (n_components, n_mix, n_features), and its weight in pseudo-rows,
+        broadcast to (n_components, n_mix).
+    covars_prior, covars_weight : float or array-like, default=None
+        Prior on ``covars_``, as hmmlearn defines it: inverse-Wishart scale
+        and degrees of freedom ('full', 'tied'), inverse-gamma shape and
+        scale ('diag', 'spherical'). None takes hmmlearn's defaults, which
+        make the update the maximum-likelihood one for 'full', 'tied' and
+        'diag'; for 'spherical' the variance is divided by
+        ``n_features * (N + 1) - n_mix`` rather than ``n_features * N``.
+    algorithm : {'viterbi', 'map'}, default='viterbi'
+        Decoder of :meth:`predict` and :meth:`decode`.
+    covariance_type : {'spherical', 'diag', 'full', 'tied'}, default='diag'
+        Form of the components' covariances; 'tied': one full matrix per
+        state, shared by the components of its mixture.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation and the stream :meth:`sample` draws from.
+    n_iter : int, default=10
+        Maximum number of EM iterations.
+    tol : float, default=1e-2
+        EM stops when the total log-likelihood changes by less than ``tol``.
+    verbose : bool, default=False
+        Print the log-likelihood at every iteration.
+    params : str, default='stmcw'
+        Parameters EM updates: 's' start probabilities, 't' transitions,
+        'm' means, 'c' covariances, 'w' mixture weights.
+    init_params : str, default='stmcw'
+        Parameters initialised before EM (k-means into states, then within
+        each state, as hmmlearn); the others keep the values set on the
+        estimator.
+    implementation : {'log', 'scaling'}, default='log'
+        Accepted for compatibility with hmmlearn; skgen always runs the scaled
+        forward-backward, which gives the same numbers as either.
+    n_init : int, default=1
+        Number of starts; the fit with the highest final log-likelihood is
+        kept (hmmlearn has one).
+    learning_decay : float in (0.5, 1], default=0.7
+        Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
+        ``(t + learning_offset) ** -learning_decay`` (as in
+        :class:`skgen.mixture.GaussianMixture`).
+    learning_offset : float, default=1.0
+        Delays the decay of :meth:`partial_fit`'s step size.
+    learning_decay : float in (0.5, 1], default=0.7
+        Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
+        ``(t + learning_offset) ** -learning_decay`` (as in
+        :class:`skgen.mixture.GaussianMixture`).
+    learning_offset : float, default=1.0
+        Delays the decay of :meth:`partial_fit`'s step size.
+
+    Attributes
+    ----------
+    startprob_ : ndarray of shape (n_components,)
+        Initial state distribution.
+    transmat_ : ndarray of shape (n_components, n_components)
+        Transition probabilities; row i is p(z_{t+1} | z_t = i).
+    weights_ : ndarray of shape (n_components, n_mix)
+        Mixture weights of each state.
+    means_ : ndarray of shape (n_components, n_mix, n_features)
+        Mean of each mixture component of each state.
+    covars_ : ndarray
+        Covariances, in hmmlearn's shape for ``covariance_type``:
+        (n_components, n_mix) 'spherical', (n_components, n_mix, n_features)
+        'diag', (n_components, n_mix, n_features, n_features) 'full',
+        (n_components, n_features, n_features) 'tied'.
+    converged_ : bool
+        Whether EM stopped by ``tol`` rather than ``n_iter`` (best start).
+    n_iter_ : int
+        EM iterations run (best start).
+    lower_bound_ : float
+        Total log-likelihood of the training sequences before the last M-step.
+    lower_bounds_ : list of float
+        ``lower_bound_`` at every iteration (hmmlearn's ``monitor_.history``).
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    See Also
+    --------
+    GaussianHMM : One Gaussian per state.
+    skgen.mixture.GaussianMixture : A Gaussian mixture without the time
+        dependence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.hmm import GMMHMM
+    >>> rng = np.random.RandomState(0)
+    >>> calm = rng.normal(0, 1, (60, 1)) + rng.choice([-3, 3], size=(60, 1))
+    >>> busy = rng.normal(12, 1, (40, 1))
+    >>> X = np.concatenate([calm, busy])
+    >>> model = GMMHMM(n_components=2, n_mix=2, n_iter=50, random_state=0)
+    >>> model = model.fit(X, lengths=[50, 50])
+    >>> model.weights_.shape, model.means_.shape, model.covars_.shape
+    ((2, 2), (2, 2, 1), (2, 2, 1))
+    >>> states = model.predict(X, lengths=[50, 50])
+    >>> int((states[:60] != states[0]).sum()), int((states[60:] == states[0]).sum())
+    (0, 0)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseHMM._parameter_constraints,
+        "n_mix": [Interval(Integral, 1, None, closed="left")],
+        "min_covar": [Interval(Real, 0.0, None, closed="left")],
+        "weights_prior": ["array-like", Real],
+        "means_prior": ["array-like", Real],
+        "means_weight": ["array-like", Real],
+        "covars_prior": ["array-like", Real, None],
+        "covars_weight": ["array-like", Real, None],
+        "covariance_type": [StrOptions({"spherical", "diag", "full", "tied"})],
+        "implementation": [StrOptions({"log", "scaling"})],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        n_mix=1,
+        min_covar=1e-3,
+        startprob_prior=1.0,
+        transmat_prior=1.0,
+        weights_prior=1.0,
+        means_prior=0.0,
+        means_weight=0.0,
+        covars_prior=None,
+        covars_weight=None,
+        algorithm="viterbi",
+        covariance_type="diag",
+        random_state=None,
+        n_iter=10,
+        tol=1e-2,
+        verbose=False,
+        params="stmcw",
+        init_params="stmcw",
+        implementation="log",
+        n_init=1,
+        learning_decay=0.7,
+        learning_offset=1.0,
+    ):
+        super().__init__(
+            n_components=n_components,
+            startprob_prior=startprob_prior,
+            transmat_prior=transmat_prior,
+            algorithm=algorithm,
+            random_state=random_state,
+            n_iter=n_iter,
+            tol=tol,
+            verbose=verbose,
+            params=params,
+            init_params=init_params,
+            n_init=n_init,
+            learning_decay=learning_decay,
+            learning_offset=learning_offset,
+        )
+        self.n_mix = n_mix
+        self.min_covar = min_covar
+        self.weights_prior = weights_prior
+        self.means_prior = means_prior
+        self.means_weight = means_weight
+        self.covars_prior = covars_prior
+        self.covars_weight = covars_weight
+        self.covariance_type = covariance_type
         self.implementation = implementation

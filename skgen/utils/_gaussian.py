@@ -139,7 +139,8 @@ def reshift_moments(weights, sum_x, sum_xx, shift, new_shift):
             sum_xx
             + cross
             + np.swapaxes(cross, 1, 2)
-            + weights[:, np.newaxis, np.newaxis] * c[:, :, np.newaxis] * c[:, np.newaxis, :]
+            + weights[:, np.newaxis, np.newaxis]
+            * (c[:, :, np.newaxis] * c[:, np.newaxis, :])
         )
     else:
         new_sum_xx = sum_xx + 2.0 * c * sum_x + weights[:, np.newaxis] * c**2
