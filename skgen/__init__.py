@@ -5,17 +5,25 @@ are cached on disk.
 """
 
 from skgen.base import GenerativeMixin
+from skgen.classification import GenerativeClassifier, SemiSupervisedEMClassifier
 from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
+from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BernoulliNB",
     "CategoricalHMM",
+    "CategoricalNB",
     "GMMHMM",
     "GaussianHMM",
     "GaussianMixture",
+    "GaussianNB",
+    "GenerativeClassifier",
     "GenerativeMixin",
+    "MultinomialNB",
     "PoissonHMM",
+    "SemiSupervisedEMClassifier",
     "__version__",
 ]

@@ -28,7 +28,7 @@ class GenerativeMixin:
 
     * ``score(X)``: the mean of ``score_samples(X)``, as
       :class:`sklearn.mixture.GaussianMixture` does (classifiers keep
-      accuracy by listing :class:`~sklearn.base.ClassifierMixin` first);
+      :class:`~sklearn.base.ClassifierMixin`'s accuracy);
     * ``bic(X)`` and ``aic(X)`` from the log-likelihood and ``_n_parameters()``;
     * the random stream of ``sample``: created at ``fit`` from the estimator's
       ``random_state`` and advanced by each call, so successive calls draw new
@@ -81,10 +81,8 @@ class GenerativeMixin:
         -------
         bic : float
         """
-        n_samples = _num_samples(X)
-        return -2 * self.score(X) * n_samples + self._n_parameters() * math.log(
-            n_samples
-        )
+        log_lik = float(np.sum(self.score_samples(X)))
+        return -2 * log_lik + self._n_parameters() * math.log(_num_samples(X))
 
     def aic(self, X):
         """Akaike information criterion of the fitted model on ``X``.
@@ -100,7 +98,8 @@ class GenerativeMixin:
         -------
         aic : float
         """
-        return -2 * self.score(X) * _num_samples(X) + 2 * self._n_parameters()
+        log_lik = float(np.sum(self.score_samples(X)))
+        return -2 * log_lik + 2 * self._n_parameters()
 
     def _start_sample_stream(self):
         """Create the generator that ``sample(random_state=None)`` advances.

@@ -4,8 +4,11 @@ that fits fast, and data it can be fitted on. A new family adds its case here
 ``skgen.utils.all_estimators()``)."""
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.utils import get_tags
 
+from skgen.mixture import GaussianMixture
+from skgen.naive_bayes import GaussianNB
 from skgen.utils import all_estimators
 
 # Small, fast settings per estimator; anything not named uses its defaults.
@@ -15,6 +18,15 @@ FAST_PARAMS = {
     "CategoricalHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
     "GMMHMM": {"n_components": 2, "n_mix": 2, "n_iter": 100, "random_state": 0},
     "PoissonHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
+    "GaussianNB": {"random_state": 0},
+    "MultinomialNB": {"random_state": 0},
+    "BernoulliNB": {"random_state": 0},
+    "CategoricalNB": {"random_state": 0},
+    "GenerativeClassifier": {
+        "estimator": GaussianMixture(n_components=1, random_state=0),
+        "random_state": 0,
+    },
+    "SemiSupervisedEMClassifier": {"estimator": GaussianNB(random_state=0)},
 }
 
 
@@ -51,3 +63,16 @@ def training_data(estimator, n_samples=60, n_features=3, seed=0):
         return rng.poisson(rates[labels]).astype(np.float64)
     centres = np.array([[0.0] * n_features, [4.0] * n_features])
     return centres[labels] + rng.standard_normal((n_samples, n_features))
+
+
+def targets(estimator, X, seed=0):
+    """``fit``'s keyword ``y`` for ``X``: none for density models; for
+    classifiers the blob of each row of ``training_data(seed=seed)`` (a
+    quarter of them unlabeled, -1, for semi-supervised models)."""
+    if not is_classifier(estimator):
+        return {}
+    n_samples = len(X)
+    y = np.random.RandomState(seed).randint(2, size=n_samples)
+    if type(estimator).__name__.startswith("SemiSupervised"):
+        y[::4] = -1
+    return {"y": y}

@@ -13,8 +13,9 @@ import textwrap
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.utils import all_estimators
@@ -22,6 +23,7 @@ from tests._contract import (
     fast_estimators,
     legal_form,
     make_estimator,
+    targets,
     training_data,
 )
 
@@ -29,7 +31,11 @@ ESTIMATORS = fast_estimators()
 IDS = [type(est).__name__ for est in ESTIMATORS]
 
 
-@parametrize_with_checks(ESTIMATORS)
+def _expected_failed_checks(estimator):
+    return getattr(estimator, "_expected_failed_checks", {})
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
@@ -48,7 +54,7 @@ def test_all_estimators_lists_the_public_estimators():
 def fitted(request):
     estimator = clone(request.param)
     X = training_data(estimator)
-    return estimator.fit(X), X
+    return estimator.fit(X, **targets(estimator, X)), X
 
 
 def test_score_samples_shape_finite_and_score_is_mean(fitted):
@@ -56,7 +62,8 @@ def test_score_samples_shape_finite_and_score_is_mean(fitted):
     log_prob = estimator.score_samples(X)
     assert log_prob.shape == (X.shape[0],)
     assert np.all(np.isfinite(log_prob))
-    assert estimator.score(X) == pytest.approx(log_prob.mean(), rel=1e-12)
+    if not is_classifier(estimator):  # classifiers score accuracy
+        assert estimator.score(X) == pytest.approx(log_prob.mean(), rel=1e-12)
 
 
 def test_sample_returns_rows_and_latent(fitted):
@@ -79,7 +86,7 @@ def test_sample_stream_advances_unless_seeded(fitted):
 
 def test_sample_stream_is_reproducible_from_random_state(fitted):
     estimator, X = fitted
-    again = clone(estimator).fit(X)
+    again = clone(estimator).fit(X, **targets(estimator, X))
     np.testing.assert_array_equal(estimator.sample(4)[0], again.sample(4)[0])
 
 
@@ -111,7 +118,7 @@ def test_pickle_round_trip(fitted):
 def test_float32_input_gives_close_results(fitted):
     estimator, X = fitted
     X32 = X.astype(np.float32)
-    fitted32 = clone(estimator).fit(X32)
+    fitted32 = clone(estimator).fit(X32, **targets(estimator, X))
     log_prob32 = fitted32.score_samples(X32)
     assert log_prob32.shape == (X.shape[0],)
     assert np.all(np.isfinite(log_prob32))
@@ -124,7 +131,7 @@ def test_dataframe_input_sets_feature_names(fitted):
     pd = pytest.importorskip("pandas")
     estimator, X = fitted
     frame = pd.DataFrame(X, columns=[f"col{i}" for i in range(X.shape[1])])
-    from_frame = clone(estimator).fit(frame)
+    from_frame = clone(estimator).fit(frame, **targets(estimator, X))
     np.testing.assert_array_equal(from_frame.feature_names_in_, frame.columns)
     np.testing.assert_allclose(
         from_frame.score_samples(frame), estimator.score_samples(X)
@@ -138,7 +145,7 @@ _FIT_IN_SUBPROCESS = textwrap.dedent(
     import numpy as np
     import numba
     from skgen.utils import _threads, all_estimators
-    from tests._contract import make_estimator, training_data
+    from tests._contract import make_estimator, targets, training_data
 
     # Small data normally runs on one thread; make every kernel use them all.
     _threads.SMALL_WORK = 0
@@ -149,7 +156,7 @@ _FIT_IN_SUBPROCESS = textwrap.dedent(
         # Several sequences for sequence models (chunks of whole sequences).
         sequential = "lengths" in signature(est.fit).parameters
         lengths = {"lengths": [1000] * 5} if sequential else {}
-        est.fit(X, **lengths)
+        est.fit(X, **lengths, **targets(est, X, seed=1))
         h = hashlib.sha256()
         for attr in sorted(vars(est)):
             value = getattr(est, attr)
@@ -207,15 +214,17 @@ def _bad_arrays():
 def test_fit_rejects_bad_input_clearly(estimator, case):
     X, error, message = _bad_arrays()[case]
     with pytest.raises(error, match=message):
-        clone(estimator).fit(X)
+        clone(estimator).fit(X, **targets(estimator, X))
 
 
 def test_sparse_input_is_a_type_error_for_dense_models(fitted):
     from scipy import sparse
 
     estimator, X = fitted
+    if get_tags(estimator).input_tags.sparse:
+        pytest.skip(f"{type(estimator).__name__} takes sparse input")
     with pytest.raises(TypeError, match="[Ss]parse"):
-        clone(estimator).fit(sparse.csr_matrix(X))
+        clone(estimator).fit(sparse.csr_matrix(X), **targets(estimator, X))
 
 
 @pytest.mark.parametrize(
@@ -225,8 +234,10 @@ def test_wrong_feature_count_is_named(fitted, method):
     estimator, X = fitted
     if not hasattr(estimator, method):
         pytest.skip(f"{type(estimator).__name__} has no {method}")
+    y = targets(estimator, X).get("y")
+    args = (y.clip(0),) if method == "score" and y is not None else ()
     with pytest.raises(ValueError, match="features"):
-        getattr(estimator, method)(X[:, :-1])
+        getattr(estimator, method)(X[:, :-1], *args)
 
 
 @pytest.mark.parametrize("method", ["score_samples", "sample", "bic"])
@@ -245,7 +256,7 @@ def test_bad_parameter_is_named(estimator):
         if name in estimator.get_params():
             bad = clone(estimator).set_params(**{name: "bad"})
             with pytest.raises(ValueError, match=name):
-                bad.fit(X)
+                bad.fit(X, **targets(estimator, X))
 
 
 def test_awkward_but_legal_data_gives_finite_results():
@@ -262,7 +273,8 @@ def test_awkward_but_legal_data_gives_finite_results():
             estimator = make_estimator(cls)
             data = legal_form(estimator, data)
             with np.errstate(over="raise", invalid="raise", divide="raise"):
-                log_prob = estimator.fit(data).score_samples(data)
+                estimator.fit(data, **targets(estimator, data))
+                log_prob = estimator.score_samples(data)
             assert np.all(np.isfinite(log_prob)), (cls.__name__, label)
             assert np.all(np.isfinite(estimator.sample(5)[0])), (cls.__name__, label)
 
@@ -270,6 +282,12 @@ def test_awkward_but_legal_data_gives_finite_results():
 def test_score_takes_sample_weight(fitted):
     estimator, X = fitted
     weights = np.linspace(0.0, 2.0, X.shape[0])
+    if is_classifier(estimator):  # weighted accuracy
+        y = targets(estimator, X)["y"].clip(0)
+        correct = estimator.predict(X) == y
+        expected = np.average(correct, weights=weights)
+        assert estimator.score(X, y, sample_weight=weights) == pytest.approx(expected)
+        return
     expected = np.average(estimator.score_samples(X), weights=weights)
     assert estimator.score(X, sample_weight=weights) == pytest.approx(
         expected, rel=1e-12
@@ -285,5 +303,9 @@ def test_pipeline_score_under_metadata_routing(fitted):
 
     estimator, X = fitted
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = make_pipeline(FunctionTransformer(), clone(estimator)).fit(X)
-        assert pipe.score(X) == pytest.approx(pipe[-1].score(X), rel=1e-12)
+        fit_y = targets(estimator, X)
+        pipe = make_pipeline(FunctionTransformer(), clone(estimator)).fit(X, **fit_y)
+        score_y = {"y": fit_y["y"].clip(0)} if fit_y else {}
+        assert pipe.score(X, **score_y) == pytest.approx(
+            pipe[-1].score(X, **score_y), rel=1e-12
+        )

@@ -1,0 +1,10 @@
+"""Naive Bayes models that classify, score and generate rows."""
+
+from skgen.naive_bayes._naive_bayes import (
+    BernoulliNB,
+    CategoricalNB,
+    GaussianNB,
+    MultinomialNB,
+)
+
+__all__ = ["BernoulliNB", "CategoricalNB", "GaussianNB", "MultinomialNB"]

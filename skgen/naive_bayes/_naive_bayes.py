@@ -1,0 +1,427 @@
+"""scikit-learn's four naive Bayes models, able to generate and to score rows."""
+
+import numpy as np
+from scipy import sparse
+from scipy.special import gammaln
+from sklearn import naive_bayes
+
+from skgen.naive_bayes._base import GenerativeNBMixin
+
+
+class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
+    """Gaussian naive Bayes that can also generate rows.
+
+    :class:`sklearn.naive_bayes.GaussianNB` itself (same parameters, fitted
+    attributes, ``partial_fit``, ``sample_weight`` and predictions) plus
+    :meth:`score_samples` (``log p(x)``, summed over the classes) and
+    :meth:`sample`: a row of class ``y`` has independent normal features of
+    mean ``theta_[y]`` and variance ``var_[y]``.
+
+    Parameters
+    ----------
+    priors : array-like of shape (n_classes,), default=None
+        Prior probabilities of the classes; None estimates them from the data.
+    var_smoothing : float, default=1e-9
+        Portion of the largest feature variance added to every variance.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the stream :meth:`sample` draws from (fitting is deterministic).
+
+    Attributes
+    ----------
+    class_count_ : ndarray of shape (n_classes,)
+        Weighted number of training rows per class.
+    class_prior_ : ndarray of shape (n_classes,)
+        Probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    epsilon_ : float
+        Absolute additive value to variances.
+    theta_ : ndarray of shape (n_classes, n_features)
+        Mean of each feature per class.
+    var_ : ndarray of shape (n_classes, n_features)
+        Variance of each feature per class.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    skgen.classification.GenerativeClassifier : Any density model per class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.naive_bayes import GaussianNB
+    >>> X = np.array([[-1.0, -1.0], [-2.0, -1.0], [1.0, 1.0], [2.0, 1.0]])
+    >>> model = GaussianNB(random_state=0).fit(X, [1, 1, 2, 2])
+    >>> model.predict([[-0.8, -1.0]])
+    array([1])
+    >>> X_new, y_new = model.sample(3, y=2)
+    >>> X_new.shape, y_new.tolist()
+    ((3, 2), [2, 2, 2])
+    """
+
+    _parameter_constraints: dict = {
+        **naive_bayes.GaussianNB._parameter_constraints,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, *, priors=None, var_smoothing=1e-9, random_state=None):
+        super().__init__(priors=priors, var_smoothing=var_smoothing)
+        self.random_state = random_state
+
+    def _class_log_prior(self):
+        with np.errstate(divide="ignore"):
+            return np.log(self.class_prior_)
+
+    def _sample_features(self, class_indices, random_state):
+        noise = random_state.standard_normal((class_indices.size, self.theta_.shape[1]))
+        return self.theta_[class_indices] + np.sqrt(self.var_[class_indices]) * noise
+
+    def _n_parameters(self):
+        prior = 0 if self.priors is not None else len(self.classes_) - 1
+        return prior + 2 * self.theta_.size
+
+    def _n_feature_parameters(self):
+        return 2 * self.theta_.size
+
+
+class _DiscreteNBMixin(GenerativeNBMixin):
+    def _class_log_prior(self):
+        return self.class_log_prior_
+
+    def _n_parameters(self):
+        fitted_prior = self.fit_prior and self.class_prior is None
+        prior = len(self.classes_) - 1 if fitted_prior else 0
+        return prior + self._n_feature_parameters()
+
+
+class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
+    """Multinomial naive Bayes that can also generate rows of counts.
+
+    :class:`sklearn.naive_bayes.MultinomialNB` itself (same parameters, fitted
+    attributes, ``partial_fit``, ``sample_weight``, sparse input and
+    predictions) plus :meth:`score_samples` and :meth:`sample`.
+
+    A multinomial says how a row's total is split among the features, not how
+    large the total is. So :meth:`score_samples` is the multinomial log-mass
+    *given the row's total* ``n``,
+    ``log sum_y p(y) n! / prod_j x_j! prod_j p_yj ** x_j``, and :meth:`sample`
+    draws each row's total from a Poisson distribution whose mean is the mean
+    total of the class's training rows (``feature_count_.sum(axis=1) /
+    class_count_``), then splits it among the features by
+    ``exp(feature_log_prob_)`` (the features are then independent Poisson
+    counts). Smoothing (``alpha``) gives every feature some probability.
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_features,), default=1.0
+        Additive (Laplace / Lidstone) smoothing.
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even when it is below 1e-10.
+    fit_prior : bool, default=True
+        Learn the class prior; False uses a uniform prior.
+    class_prior : array-like of shape (n_classes,), default=None
+        Given prior probabilities of the classes.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the stream :meth:`sample` draws from (fitting is deterministic).
+
+    Attributes
+    ----------
+    class_count_ : ndarray of shape (n_classes,)
+        Weighted number of training rows per class.
+    class_log_prior_ : ndarray of shape (n_classes,)
+        Log-probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    feature_count_ : ndarray of shape (n_classes, n_features)
+        Weighted count of each feature per class.
+    feature_log_prob_ : ndarray of shape (n_classes, n_features)
+        Log-probability of each feature given the class.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.naive_bayes import MultinomialNB
+    >>> X = np.array([[5, 1, 0], [4, 2, 0], [0, 1, 6], [1, 0, 5]])
+    >>> model = MultinomialNB(random_state=0).fit(X, ["a", "a", "b", "b"])
+    >>> X_new, y_new = model.sample(1000, y="b", random_state=0)
+    >>> float(X_new.sum(axis=1).mean().round(0)), str(y_new[0])  # b's mean total
+    (6.0, 'b')
+    """
+
+    _parameter_constraints: dict = {
+        **naive_bayes.MultinomialNB._parameter_constraints,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        force_alpha=True,
+        fit_prior=True,
+        class_prior=None,
+        random_state=None,
+    ):
+        super().__init__(
+            alpha=alpha,
+            force_alpha=force_alpha,
+            fit_prior=fit_prior,
+            class_prior=class_prior,
+        )
+        self.random_state = random_state
+
+    def score_samples(self, X):
+        """Log-mass of each row given its total, summed over the classes.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Rows of counts.
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+            ``log p(x | n)`` for each row of total ``n``: the log of the
+            multinomial mass, multinomial coefficient included.
+        """
+        log_prob = super().score_samples(X)
+        X = self._check_X(X)
+        totals = np.asarray(X.sum(axis=1), dtype=np.float64).ravel()
+        if sparse.issparse(X):
+            X = X.copy()
+            X.data = gammaln(X.data + 1.0)
+            log_factorials = np.asarray(X.sum(axis=1)).ravel()
+        else:
+            log_factorials = gammaln(X + 1.0).sum(axis=1)
+        return log_prob + gammaln(totals + 1.0) - log_factorials
+
+    def _sample_features(self, class_indices, random_state):
+        # Poisson totals of the class's mean total: free to fit (a second pass
+        # over X for the totals' distribution would cost a third of a fit).
+        mean_totals = self.feature_count_.sum(axis=1) / np.maximum(
+            self.class_count_, np.finfo(np.float64).tiny
+        )
+        totals = random_state.poisson(mean_totals[class_indices])
+        # numpy's Generator draws multinomials with a total and a probability
+        # vector per row in C; seed one from the model's stream.
+        generator = np.random.default_rng(random_state.randint(2**63, dtype=np.int64))
+        probabilities = np.exp(self.feature_log_prob_)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        return generator.multinomial(totals, probabilities[class_indices]).astype(
+            np.float64
+        )
+
+    def _n_feature_parameters(self):
+        n_classes, n_features = self.feature_log_prob_.shape
+        return n_classes * (n_features - 1)
+
+
+class BernoulliNB(_DiscreteNBMixin, naive_bayes.BernoulliNB):
+    """Bernoulli naive Bayes that can also generate binary rows.
+
+    :class:`sklearn.naive_bayes.BernoulliNB` itself (same parameters, fitted
+    attributes, ``partial_fit``, ``sample_weight``, sparse input and
+    predictions) plus :meth:`score_samples` (the log-mass of the binarised
+    row, summed over the classes) and :meth:`sample`: features are independent
+    Bernoulli draws of probability ``exp(feature_log_prob_)``, so generated
+    rows are 0/1 (the binarised space, whatever ``binarize``).
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_features,), default=1.0
+        Additive (Laplace / Lidstone) smoothing.
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even when it is below 1e-10.
+    binarize : float or None, default=0.0
+        Threshold above which a feature counts as 1; None if ``X`` is binary.
+    fit_prior : bool, default=True
+        Learn the class prior; False uses a uniform prior.
+    class_prior : array-like of shape (n_classes,), default=None
+        Given prior probabilities of the classes.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the stream :meth:`sample` draws from (fitting is deterministic).
+
+    Attributes
+    ----------
+    class_count_ : ndarray of shape (n_classes,)
+        Weighted number of training rows per class.
+    class_log_prior_ : ndarray of shape (n_classes,)
+        Log-probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    feature_count_ : ndarray of shape (n_classes, n_features)
+        Weighted number of rows with each feature on, per class.
+    feature_log_prob_ : ndarray of shape (n_classes, n_features)
+        Log-probability that each feature is on, given the class.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.naive_bayes import BernoulliNB
+    >>> X = np.array([[1, 1, 0], [1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    >>> model = BernoulliNB(random_state=0).fit(X, [0, 0, 1, 1])
+    >>> X_new, y_new = model.sample(4, random_state=0)
+    >>> sorted(set(X_new.ravel().tolist()))
+    [0.0, 1.0]
+    """
+
+    _parameter_constraints: dict = {
+        **naive_bayes.BernoulliNB._parameter_constraints,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        force_alpha=True,
+        binarize=0.0,
+        fit_prior=True,
+        class_prior=None,
+        random_state=None,
+    ):
+        super().__init__(
+            alpha=alpha,
+            force_alpha=force_alpha,
+            binarize=binarize,
+            fit_prior=fit_prior,
+            class_prior=class_prior,
+        )
+        self.random_state = random_state
+
+    def _sample_features(self, class_indices, random_state):
+        on = np.exp(self.feature_log_prob_)[class_indices]
+        return (random_state.uniform(size=on.shape) < on).astype(np.float64)
+
+    def _n_feature_parameters(self):
+        return self.feature_log_prob_.size
+
+
+class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
+    """Categorical naive Bayes that can also generate rows of categories.
+
+    :class:`sklearn.naive_bayes.CategoricalNB` itself (same parameters, fitted
+    attributes, ``partial_fit``, ``sample_weight`` and predictions) plus
+    :meth:`score_samples` and :meth:`sample`: each feature's category is drawn
+    from ``exp(feature_log_prob_[j])`` of the row's class. A category past
+    ``n_categories_`` at prediction is a ``ValueError`` that names the feature
+    (scikit-learn raises an ``IndexError``).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Additive (Laplace / Lidstone) smoothing.
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even when it is below 1e-10.
+    fit_prior : bool, default=True
+        Learn the class prior; False uses a uniform prior.
+    class_prior : array-like of shape (n_classes,), default=None
+        Given prior probabilities of the classes.
+    min_categories : int or array-like of shape (n_features,), default=None
+        Least number of categories per feature.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the stream :meth:`sample` draws from (fitting is deterministic).
+
+    Attributes
+    ----------
+    category_count_ : list of arrays of shape (n_classes, n_categories_[j])
+        Weighted count of each category of each feature, per class.
+    class_count_ : ndarray of shape (n_classes,)
+        Weighted number of training rows per class.
+    class_log_prior_ : ndarray of shape (n_classes,)
+        Log-probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    feature_log_prob_ : list of arrays of shape (n_classes, n_categories_[j])
+        Log-probability of each category of each feature, given the class.
+    n_categories_ : ndarray of shape (n_features,)
+        Number of categories of each feature.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.naive_bayes import CategoricalNB
+    >>> X = np.array([[0, 2], [0, 1], [1, 0], [2, 0]])
+    >>> model = CategoricalNB(random_state=0).fit(X, [0, 0, 1, 1])
+    >>> X_new, y_new = model.sample(3, y=[0, 1, 1], random_state=0)
+    >>> X_new.shape, y_new.tolist()
+    ((3, 2), [0, 1, 1])
+    """
+
+    _parameter_constraints: dict = {
+        **naive_bayes.CategoricalNB._parameter_constraints,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        force_alpha=True,
+        fit_prior=True,
+        class_prior=None,
+        min_categories=None,
+        random_state=None,
+    ):
+        super().__init__(
+            alpha=alpha,
+            force_alpha=force_alpha,
+            fit_prior=fit_prior,
+            class_prior=class_prior,
+            min_categories=min_categories,
+        )
+        self.random_state = random_state
+
+    def _check_X(self, X):
+        X = _integer_categories(super()._check_X, X)
+        if X.size and np.any(X.max(axis=0) >= self.n_categories_):
+            feature = int(np.argmax(X.max(axis=0) >= self.n_categories_))
+            raise ValueError(
+                f"Feature {feature} of X holds category {X[:, feature].max()}, "
+                f"but the model knows {self.n_categories_[feature]} categories "
+                f"(0 to {self.n_categories_[feature] - 1})."
+            )
+        return X
+
+    def _check_X_y(self, X, y, reset=True):
+        return _integer_categories(super()._check_X_y, X, y, reset=reset)
+
+    def _sample_features(self, class_indices, random_state):
+        X = np.empty((class_indices.size, len(self.feature_log_prob_)), dtype=np.intp)
+        for j, log_prob in enumerate(self.feature_log_prob_):
+            cdf = np.cumsum(np.exp(log_prob)[class_indices], axis=1)
+            draws = random_state.uniform(size=(class_indices.size, 1)) * cdf[:, -1:]
+            X[:, j] = np.minimum((cdf <= draws).sum(axis=1), cdf.shape[1] - 1)
+        return X
+
+    def _n_feature_parameters(self):
+        n_classes = len(self.classes_)
+        return int(sum(n_classes * (k - 1) for k in self.n_categories_))
+
+
+def _integer_categories(check, X, *args, **kwargs):
+    """``check(X, ...)``, with a clear error for values that are not integers."""
+    try:
+        return check(X, *args, **kwargs)
+    except ValueError as error:
+        if "invalid literal" not in str(error):
+            raise
+        raise ValueError(
+            "CategoricalNB takes integer-coded categories: could not convert "
+            f"a string in X to an integer ({error})."
+        ) from error

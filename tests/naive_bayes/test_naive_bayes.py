@@ -1,0 +1,227 @@
+"""Naive Bayes: scikit-learn's numbers, densities against scipy.stats, and
+Monte-Carlo checks of sample() against the fitted parameters."""
+
+import numpy as np
+import pytest
+from scipy import sparse, stats
+from scipy.special import logsumexp
+from sklearn import naive_bayes as sk
+
+from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
+
+
+def labels(n=300, seed=0):
+    return np.random.RandomState(seed).choice(
+        ["a", "b", "c"], size=n, p=[0.5, 0.3, 0.2]
+    )
+
+
+def gaussian_data(n=300, seed=0):
+    y = labels(n, seed)
+    rng = np.random.RandomState(seed + 1)
+    centres = {"a": [0.0, 0.0, 1.0], "b": [2.0, -1.0, 0.0], "c": [-1.0, 3.0, 2.0]}
+    X = np.array([centres[c] for c in y]) + rng.standard_normal((n, 3))
+    return X, y
+
+
+def count_data(n=300, seed=0):
+    y = labels(n, seed)
+    rng = np.random.RandomState(seed + 1)
+    rates = {
+        "a": [5.0, 1.0, 1.0, 0.2],
+        "b": [1.0, 4.0, 0.5, 2.0],
+        "c": [0.5, 0.5, 6.0, 1.0],
+    }
+    return rng.poisson([rates[c] for c in y]).astype(np.float64), y
+
+
+def categorical_data(n=300, seed=0):
+    X, y = count_data(n, seed)
+    return np.minimum(X, 4).astype(int), y
+
+
+CASES = {
+    "gaussian": (GaussianNB, sk.GaussianNB, gaussian_data),
+    "multinomial": (MultinomialNB, sk.MultinomialNB, count_data),
+    "bernoulli": (BernoulliNB, sk.BernoulliNB, count_data),
+    "categorical": (CategoricalNB, sk.CategoricalNB, categorical_data),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_same_fit_and_predictions_as_scikit_learn(name):
+    ours_cls, ref_cls, data = CASES[name]
+    X, y = data()
+    X_test, _ = data(seed=5)
+    weights = np.random.RandomState(2).uniform(0.2, 2.0, len(y))
+    for kwargs in ({}, {"sample_weight": weights}):
+        ours = ours_cls().fit(X, y, **kwargs)
+        ref = ref_cls().fit(X, y, **kwargs)
+        np.testing.assert_array_equal(
+            ours.predict_proba(X_test), ref.predict_proba(X_test)
+        )
+        np.testing.assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+    # partial_fit over batches is the full fit.
+    ours = ours_cls()
+    for rows in np.array_split(np.arange(len(y)), 4):
+        ours.partial_fit(X[rows], y[rows], classes=["a", "b", "c"])
+    ref = ref_cls().fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test))
+    assert ours.score(X_test, ref.predict(X_test)) == 1.0  # accuracy, as sklearn
+
+
+@pytest.mark.parametrize("cls", [MultinomialNB, BernoulliNB])
+def test_sparse_counts_give_the_dense_results(cls):
+    X, y = count_data()
+    dense = cls(random_state=0).fit(X, y)
+    sparse_model = cls(random_state=0).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(
+        sparse_model.score_samples(sparse.csr_matrix(X)), dense.score_samples(X)
+    )
+    np.testing.assert_array_equal(
+        sparse_model.sample(50, random_state=1)[0], dense.sample(50, random_state=1)[0]
+    )
+
+
+def test_gaussian_score_samples_is_the_scipy_mixture_density():
+    X, y = gaussian_data()
+    model = GaussianNB().fit(X, y)
+    expected = logsumexp(
+        [
+            np.log(prior) + stats.multivariate_normal(mean, np.diag(var)).logpdf(X)
+            for prior, mean, var in zip(model.class_prior_, model.theta_, model.var_)
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(model.score_samples(X), expected, rtol=1e-12)
+
+
+def test_multinomial_score_samples_is_the_scipy_multinomial_mass():
+    X, y = count_data()
+    model = MultinomialNB().fit(X, y)
+    totals = X.sum(axis=1).astype(int)
+    expected = logsumexp(
+        [
+            log_prior + stats.multinomial.logpmf(X, totals, np.exp(log_prob))
+            for log_prior, log_prob in zip(
+                model.class_log_prior_, model.feature_log_prob_
+            )
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(model.score_samples(X), expected, rtol=1e-12)
+
+
+def test_bernoulli_score_samples_is_the_scipy_bernoulli_mass():
+    X, y = count_data()
+    model = BernoulliNB(binarize=1.0).fit(X, y)
+    binary = (X > 1.0).astype(int)
+    expected = logsumexp(
+        [
+            log_prior + stats.bernoulli(np.exp(log_prob)).logpmf(binary).sum(axis=1)
+            for log_prior, log_prob in zip(
+                model.class_log_prior_, model.feature_log_prob_
+            )
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(model.score_samples(X), expected, rtol=1e-12)
+
+
+def test_categorical_score_samples_sums_the_category_masses():
+    X, y = categorical_data()
+    model = CategoricalNB().fit(X, y)
+    per_class = [
+        log_prior
+        + sum(model.feature_log_prob_[j][c, X[:, j]] for j in range(X.shape[1]))
+        for c, log_prior in enumerate(model.class_log_prior_)
+    ]
+    expected = logsumexp(per_class, axis=0)
+    np.testing.assert_allclose(model.score_samples(X), expected, rtol=1e-12)
+    # The masses of every possible row sum to one.
+    grid = np.stack(np.meshgrid(*[np.arange(k) for k in model.n_categories_]), -1)
+    total = np.exp(model.score_samples(grid.reshape(-1, X.shape[1]))).sum()
+    assert total == pytest.approx(1.0, rel=1e-10)
+
+
+def test_gaussian_samples_follow_the_class_parameters():
+    X, y = gaussian_data()
+    model = GaussianNB().fit(X, y)
+    X_new, y_new = model.sample(60_000, random_state=0)
+    counts = np.array([np.mean(y_new == c) for c in model.classes_])
+    np.testing.assert_allclose(counts, model.class_prior_, atol=0.01)
+    for c, label in enumerate(model.classes_):
+        rows = X_new[y_new == label]
+        np.testing.assert_allclose(rows.mean(axis=0), model.theta_[c], atol=0.03)
+        np.testing.assert_allclose(rows.var(axis=0), model.var_[c], rtol=0.05)
+
+
+def test_multinomial_samples_follow_the_class_parameters():
+    X, y = count_data()
+    model = MultinomialNB().fit(X, y)
+    X_new, y_new = model.sample(30_000, y="b", random_state=0)
+    assert set(y_new) == {"b"}
+    b = list(model.classes_).index("b")
+    shares = X_new.sum(axis=0) / X_new.sum()
+    np.testing.assert_allclose(shares, np.exp(model.feature_log_prob_[b]), atol=0.01)
+    # Totals are Poisson, of class b's mean observed total.
+    observed = X[y == "b"].sum(axis=1)
+    totals = X_new.sum(axis=1)
+    assert totals.mean() == pytest.approx(observed.mean(), rel=0.01)
+    assert totals.var() == pytest.approx(observed.mean(), rel=0.05)
+    assert np.all(X_new >= 0) and np.all(X_new == np.round(X_new))
+
+
+def test_bernoulli_and_categorical_samples_follow_the_class_parameters():
+    X, y = count_data()
+    model = BernoulliNB().fit(X, y)
+    X_new, y_new = model.sample(30_000, random_state=0)
+    for c, label in enumerate(model.classes_):
+        np.testing.assert_allclose(
+            X_new[y_new == label].mean(axis=0),
+            np.exp(model.feature_log_prob_[c]),
+            atol=0.02,
+        )
+    X, y = categorical_data()
+    model = CategoricalNB().fit(X, y)
+    X_new, y_new = model.sample(30_000, random_state=0)
+    assert X_new.dtype.kind == "i"
+    for c, label in enumerate(model.classes_):
+        rows = X_new[y_new == label]
+        for j, log_prob in enumerate(model.feature_log_prob_):
+            frequencies = np.bincount(rows[:, j], minlength=log_prob.shape[1]) / len(
+                rows
+            )
+            np.testing.assert_allclose(frequencies, np.exp(log_prob[c]), atol=0.02)
+
+
+def test_sample_given_classes_and_bad_labels():
+    X, y = gaussian_data()
+    model = GaussianNB(random_state=0).fit(X, y)
+    _, y_new = model.sample(4, y=["a", "c", "c", "b"])
+    assert y_new.tolist() == ["a", "c", "c", "b"]
+    with pytest.raises(ValueError, match=r"label\(s\) \['z'\].*classes_ are"):
+        model.sample(2, y="z")
+    with pytest.raises(ValueError, match="n_samples=3 labels"):
+        model.sample(3, y=["a", "b"])
+
+
+def test_categorical_unknown_category_is_named():
+    X, y = categorical_data()
+    model = CategoricalNB().fit(X, y)
+    bad = X[:3].copy()
+    bad[1, 2] = 9
+    with pytest.raises(ValueError, match="Feature 2 of X holds category 9"):
+        model.predict(bad)
+
+
+def test_bic_counts_the_free_parameters():
+    X, y = gaussian_data()
+    model = GaussianNB().fit(X, y)
+    assert model._n_parameters() == 2 + 2 * 3 * 3
+    assert GaussianNB(priors=[0.2, 0.3, 0.5]).fit(X, y)._n_parameters() == 18
+    expected = -2 * model.score_samples(X).sum() + 20 * np.log(len(X))
+    assert model.bic(X) == pytest.approx(expected)
+    X, y = categorical_data()
+    model = CategoricalNB().fit(X, y)
+    assert model._n_parameters() == 2 + 3 * sum(k - 1 for k in model.n_categories_)
