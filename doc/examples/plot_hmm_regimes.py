@@ -30,9 +30,8 @@ model = GaussianHMM(n_components=2, n_iter=100, random_state=0).fit(X)
 volatile = int(np.argmax(model.covars_[:, 0, 0]))
 posterior = model.predict_proba(X)[:, volatile]
 path = model.predict(X) == volatile
-print(
-    f"states agree with the true regimes on {np.mean(path == (regime == 1)):.1%} of steps"
-)
+agreement = np.mean(path == (regime == 1))
+print(f"states agree with the true regimes on {agreement:.1%} of steps")
 print("transition matrix:\n", model.transmat_.round(3))
 
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True)
