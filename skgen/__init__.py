@@ -9,6 +9,7 @@ from skgen.classification import GenerativeClassifier, SemiSupervisedEMClassifie
 from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
 from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
+from skgen.neural import VAE
 
 __version__ = "0.1.0"
 
@@ -25,5 +26,6 @@ __all__ = [
     "MultinomialNB",
     "PoissonHMM",
     "SemiSupervisedEMClassifier",
+    "VAE",
     "__version__",
 ]

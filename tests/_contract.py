@@ -5,6 +5,7 @@ that fits fast, and data it can be fitted on. A new family adds its case here
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import get_tags
 
 from skgen.mixture import GaussianMixture
@@ -27,6 +28,15 @@ FAST_PARAMS = {
         "random_state": 0,
     },
     "SemiSupervisedEMClassifier": {"estimator": GaussianNB(random_state=0)},
+    # MinMaxScaler: a non-trivial Jacobian, and it rejects sparse input with a
+    # TypeError (StandardScaler's is a ValueError).
+    "GenerativePipeline": {
+        "steps": [
+            ("scale", MinMaxScaler()),
+            ("model", GaussianMixture(n_components=2, random_state=0)),
+        ]
+    },
+    "VAE": {"hidden_layer_sizes": (8,), "max_iter": 20, "random_state": 0},
 }
 
 

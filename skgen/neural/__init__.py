@@ -1,0 +1,5 @@
+"""Neural generative models on a numpy network core (no deep-learning framework)."""
+
+from skgen.neural._vae import VAE
+
+__all__ = ["VAE"]
