@@ -643,12 +643,12 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate_rows(X, reset=False)
         # A row's draws depend on the row alone (not on its order or on the
-        # other rows): scrambled Sobol points, shifted modulo 1 by a hash of
+        # other rows): scrambled Halton points, shifted modulo 1 by a hash of
         # the row (a random shift per row keeps every point uniform, so each
         # row's estimate is unbiased and the rows' errors independent).
         seed = self.random_state if isinstance(self.random_state, Integral) else 0
         k = self.n_importance
-        points = qmc.Sobol(self.n_components, scramble=True, seed=seed).random(k)
+        points = qmc.Halton(self.n_components, scramble=True, seed=seed).random(k)
         rows_per_block = max(1, _SCORE_BLOCK // k)
         out = np.empty(X.shape[0])
         with single_threaded_blas():
