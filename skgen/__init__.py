@@ -10,6 +10,7 @@ from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
 from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
 from skgen.neural import VAE
+from skgen.pipeline import GenerativePipeline, TabularEncoder, make_generative_pipeline
 
 __version__ = "0.1.0"
 
@@ -23,9 +24,12 @@ __all__ = [
     "GaussianNB",
     "GenerativeClassifier",
     "GenerativeMixin",
+    "GenerativePipeline",
     "MultinomialNB",
     "PoissonHMM",
     "SemiSupervisedEMClassifier",
+    "TabularEncoder",
     "VAE",
     "__version__",
+    "make_generative_pipeline",
 ]
