@@ -270,7 +270,7 @@ def test_awkward_but_legal_data_gives_finite_results():
     }
     for _, cls in all_estimators():
         for label, data in cases.items():
-            estimator = make_estimator(cls)
+            estimator = clone(make_estimator(cls))
             data = legal_form(estimator, data)
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 estimator.fit(data, **targets(estimator, data))

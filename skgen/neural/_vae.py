@@ -121,7 +121,14 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
     encoder_, decoder_ : DenseNetwork
         The fitted networks (``params`` hold the weights and biases).
     log_sigma_ : ndarray of shape (n_features_in_,)
-        Log standard deviation of each feature's Gaussian (``'gaussian'``).
+        Log standard deviation of each feature's Gaussian (``'gaussian'``),
+        in standardised units.
+    center_, scale_ : ndarray of shape (n_features_in_,)
+        Means and standard deviations of the training features: with
+        ``likelihood='gaussian'`` the networks work on standardised rows
+        (``(x - center_) / scale_``), so the data's units do not matter;
+        outputs and densities are in the data's units (zeros and ones for
+        ``'bernoulli'``).
     classes_ : ndarray of shape (n_classes,)
         Classes of a conditional VAE (fitted with ``y``).
     class_prior_ : ndarray of shape (n_classes,)
@@ -246,6 +253,25 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
                 "use likelihood='gaussian'."
             )
         return X.astype(self.dtype, copy=False)
+
+    def _set_standardization(self, X):
+        """Feature means and spreads the model works around (Gaussian only):
+        the networks see standardised rows, whatever the data's units."""
+        n_features = X.shape[1]
+        if self.likelihood == "bernoulli":
+            center, scale = np.zeros(n_features), np.ones(n_features)
+        else:
+            X64 = np.asarray(X, dtype=np.float64)
+            center, scale = X64.mean(axis=0), X64.std(axis=0)
+            # A constant column keeps its units (scikit-learn's StandardScaler).
+            scale[
+                scale < 10 * np.finfo(np.float64).eps * np.maximum(1, abs(center))
+            ] = 1
+        self.center_ = center.astype(self.dtype)
+        self.scale_ = scale.astype(self.dtype)
+
+    def _standardize(self, X):
+        return ((X - self.center_) / self.scale_).astype(self.dtype, copy=False)
 
     def _one_hot(self, y):
         """Class indicator rows for the decoder (empty without classes)."""
@@ -383,9 +409,11 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
                     delattr(self, name)
         random_state = check_random_state(self.random_state)
         if not (self.warm_start and self._is_fitted()):
+            self._set_standardization(X)
             self._initialize(X.shape[1], random_state)
             self._rng = random_state
             self._start_sample_stream()
+        X = self._standardize(X)
         if y is not None:
             labels = self._one_hot(y)
         else:
@@ -431,9 +459,11 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
                 self.classes_ = np.unique(y if classes is None else classes)
                 self.class_prior_ = np.full(len(self.classes_), 1 / len(self.classes_))
             random_state = check_random_state(self.random_state)
+            self._set_standardization(X)
             self._initialize(X.shape[1], random_state)
             self._rng = random_state
             self._start_sample_stream()
+        X = self._standardize(X)
         if y is not None:
             labels = self._one_hot(self._check_labels(y, X.shape[0]))
         else:
@@ -542,7 +572,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return self._encode(X.astype(self.dtype, copy=False))[0].astype(X.dtype)
+        return self._encode(self._standardize(X))[0].astype(X.dtype)
 
     def inverse_transform(self, Z, y=None):
         """Decoded means of latent points: the typical row of each.
@@ -581,10 +611,11 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         return self._one_hot(self._check_labels(y, n_samples))
 
     def _decode_mean(self, Z, labels):
+        """Decoded means in the data's units (probabilities for Bernoulli)."""
         decoded = self.decoder_.forward(np.hstack([Z, labels]) if labels.size else Z)
         if self.likelihood == "bernoulli":
             return 1.0 / (1.0 + np.exp(-decoded))
-        return decoded
+        return decoded * self.scale_ + self.center_
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows: latent draws from N(0, I) decoded into rows.
@@ -616,7 +647,8 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             X = (rng.uniform(size=mean.shape) < mean).astype(self.dtype)
         else:
             noise = rng.standard_normal(mean.shape)
-            X = mean + np.exp(np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)) * noise
+            sigma = np.exp(np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)) * self.scale_
+            X = mean + sigma * noise
         return X, Z
 
     def score_samples(self, X):
@@ -641,7 +673,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             with a Gaussian decoder, a mass with a Bernoulli one).
         """
         check_is_fitted(self)
-        X = self._validate_rows(X, reset=False)
+        X = self._standardize(self._validate_rows(X, reset=False))
         # A row's draws depend on the row alone (not on its order or on the
         # other rows): scrambled Halton points, shifted modulo 1 by a hash of
         # the row (a random shift per row keeps every point uniform, so each
@@ -658,7 +690,8 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
                 uniform = np.mod(points[np.newaxis] + shifts[:, np.newaxis], 1.0)
                 eps = ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)).astype(self.dtype)
                 out[start : start + rows_per_block] = self._iwae(block, eps)
-        return out
+        # Back to the data's units: the Jacobian of the standardisation.
+        return out - np.sum(np.log(self.scale_.astype(np.float64)))
 
     def _iwae(self, X, eps):
         """IWAE estimate of each row with its draws ``eps`` (n_rows, k, L)."""

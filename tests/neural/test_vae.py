@@ -109,7 +109,7 @@ def test_samples_follow_the_decoder():
     # The model's moments from its parts: decoded means of the same latent
     # draws, plus independent Gaussian noise of sigma per feature.
     means = model.inverse_transform(Z).astype(np.float64)
-    sigma = np.exp(model.log_sigma_.astype(np.float64))
+    sigma = np.exp(model.log_sigma_.astype(np.float64)) * model.scale_
     np.testing.assert_allclose(X_new.mean(axis=0), means.mean(axis=0), atol=0.02)
     np.testing.assert_allclose(
         np.cov(X_new.T), np.cov(means.T) + np.diag(sigma**2), atol=0.03

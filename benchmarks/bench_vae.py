@@ -1,0 +1,194 @@
+"""VAE: sample quality and fit time against ctgan's TVAE; digits likelihood.
+
+breast_cancer, 70% train / 30% held out (stratified), standard-scaled on the
+training rows. skgen's VAE and ctgan's TVAE with the same epochs (50), batch
+size (500), hidden sizes (128, 128) and latent size (128, TVAE's default),
+and a GaussianMixture baseline (full covariances, components chosen by BIC
+on the training rows), each generate as many rows as are held out; the
+classifier two-sample test (skgen.metrics.c2st_score, logistic regression,
+5-fold) tells them from the held-out rows: 0.5 is indistinguishable. Several
+seeds. Fit times: median of interleaved runs, torch on 2 threads.
+
+Then load_digits: held-out importance-weighted log-likelihood of a Bernoulli
+VAE (pixels / 16).
+
+Usage: python benchmarks/bench_vae.py [--quick]
+"""
+
+import argparse
+import sys
+import time
+import warnings
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import interleaved, machine, write_results  # noqa: E402
+
+EPOCHS, BATCH, HIDDEN, LATENT = 50, 500, (128, 128), 128
+
+
+def split(seed):
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test = train_test_split(X, test_size=0.3, random_state=seed, stratify=y)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test)
+
+
+def fitters(seed):
+    """name -> function(X_train) returning a function(n) -> synthetic rows."""
+    import pandas as pd
+
+    from skgen.mixture import GaussianMixture
+    from skgen.neural import VAE
+
+    def skgen_vae(X):
+        model = VAE(
+            n_components=LATENT,
+            hidden_layer_sizes=HIDDEN,
+            batch_size=BATCH,
+            max_iter=EPOCHS,
+            learning_rate_init=1e-3,
+            random_state=seed,
+        ).fit(X)
+        return lambda n: model.sample(n, random_state=seed)[0]
+
+    def tvae(X):
+        from ctgan import TVAE
+
+        frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+        model = TVAE(
+            embedding_dim=LATENT,
+            compress_dims=HIDDEN,
+            decompress_dims=HIDDEN,
+            batch_size=BATCH,
+            epochs=EPOCHS,
+            cuda=False,
+        )
+        model.set_random_state(seed)
+        model.fit(frame)
+        return lambda n: model.sample(n).to_numpy()
+
+    def gaussian_mixture(X):
+        best = min(
+            (
+                GaussianMixture(k, covariance_type="full", random_state=seed).fit(X)
+                for k in (1, 2, 3, 4)
+            ),
+            key=lambda m: m.bic(X),
+        )
+        return lambda n: best.sample(n, random_state=seed)[0]
+
+    return {
+        "skgen VAE": skgen_vae,
+        "ctgan TVAE": tvae,
+        "GaussianMixture": gaussian_mixture,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one seed, 2 repeats")
+    args = parser.parse_args()
+    import torch
+
+    from skgen.metrics import c2st_score
+
+    torch.set_num_threads(2)
+    warnings.simplefilter("ignore")
+    seeds = [0] if args.quick else [0, 1, 2, 3, 4]
+    repeats = 2 if args.quick else 3
+    c2st = {name: [] for name in fitters(0)}
+    for seed in seeds:
+        X_train, X_test = split(seed)
+        for name, fit in fitters(seed).items():
+            synthetic = fit(X_train)(len(X_test))
+            score = c2st_score(X_test, synthetic, random_state=seed)["accuracy"]
+            c2st[name].append(score)
+            print(seed, name, round(score, 3), flush=True)
+
+    X_train, _ = split(0)
+    runs = {name: (lambda fit=fit: fit(X_train)) for name, fit in fitters(0).items()}
+    times, _ = interleaved(runs, repeats, settle=0.5)
+    print(times, flush=True)
+
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from skgen.neural import VAE
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test = train_test_split(
+        X / 16.0, test_size=0.3, random_state=0, stratify=y
+    )
+    tic = time.perf_counter()
+    digits_vae = VAE(
+        n_components=8,
+        hidden_layer_sizes=(256, 128),
+        likelihood="bernoulli",
+        max_iter=20 if args.quick else 150,
+        random_state=0,
+    ).fit(X_train)
+    digits_time = time.perf_counter() - tic
+    digits_ll = digits_vae.score(X_test)
+
+    info = {
+        **machine(),
+        "torch": version("torch"),
+        "ctgan": version("ctgan"),
+        "torch_threads": torch.get_num_threads(),
+    }
+    lines = [
+        "# VAE: skgen vs ctgan's TVAE",
+        "",
+        f"breast_cancer, 70/30 stratified split, standard-scaled; {EPOCHS} epochs, "
+        f"batch {BATCH}, hidden {HIDDEN}, latent {LATENT} for both VAEs. C2ST: "
+        "held-out accuracy of a logistic regression telling synthetic from held-out "
+        f"rows (0.5 = indistinguishable), seeds {seeds}. Fit time: median of "
+        f"{repeats} interleaved runs.",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
+        "",
+        "| model | C2ST accuracy (mean) | per seed | abs(C2ST - 0.5) | fit s |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for name, scores in c2st.items():
+        per_seed = ", ".join(f"{s:.3f}" for s in scores)
+        lines.append(
+            f"| {name} | {np.mean(scores):.3f} | {per_seed} "
+            f"| {abs(np.mean(scores) - 0.5):.3f} | {times[name]:.2f} |"
+        )
+    ratio = times["ctgan TVAE"] / times["skgen VAE"]
+    lines += [
+        "",
+        f"Fit: skgen VAE {ratio:.1f}x faster than TVAE (target: 2x).",
+        "",
+        "## load_digits",
+        "",
+        f"Bernoulli VAE, 8 latent dimensions, hidden (256, 128), "
+        f"{digits_vae.n_iter_} epochs ({digits_time:.1f} s): held-out "
+        f"importance-weighted log-likelihood {digits_ll:.2f} nats per digit "
+        f"({digits_vae.n_importance} draws).",
+        "",
+    ]
+    write_results(
+        "vae" + ("_quick" if args.quick else ""),
+        "\n".join(lines),
+        {
+            "machine": info,
+            "c2st": c2st,
+            "fit_seconds": times,
+            "digits_heldout_loglik": digits_ll,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
