@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 import sys
 
@@ -6,23 +7,48 @@ import pytest
 
 from skgen._cli import main
 
+FAST = ["--max-components", "2", "--epochs", "20", "--splits", "3"]
 
-def test_main_job_reports_bic_likelihood_and_samples():
+
+def test_main_job_reports_every_family_and_writes_a_report(tmp_path):
     out = io.StringIO()
-    assert main(["--max-components", "3"], out=out) == 0
+    assert main([*FAST, "--out", str(tmp_path / "report")], out=out) == 0
     report = out.getvalue()
     assert "BIC on the training rows" in report
     assert "chosen:" in report
     assert "held-out mean log-likelihood" in report
-    skgen_ll = float(report.split("skgen ")[-1].split()[0])
-    sklearn_ll = float(report.split("scikit-learn ")[-1].split()[0])
-    assert skgen_ll == pytest.approx(sklearn_ll, abs=1e-4)
-    assert "five rows sampled from the model" in report
+    skgen_ll = float(re.search(r"skgen GaussianMixture \([^)]*\)\s+(\S+)", report)[1])
+    sklearn_ll = float(report.split("(same settings)")[1].split()[0])
+    assert skgen_ll == pytest.approx(sklearn_ll, abs=1e-3)
+    for name in ("GaussianNB", "VAE", "KernelDensity"):
+        assert name in report
+    assert "sample quality: C2ST" in report
+    assert "learning curves" in report and "cross" in report
+    written = sorted(p.name for p in (tmp_path / "report").iterdir())
+    assert written == [
+        "learning_curves.csv",
+        "learning_curves.md",
+        "learning_curves.png",
+        "report.md",
+    ]
+    assert (
+        "held-out mean log-likelihood"
+        in (tmp_path / "report" / "report.md").read_text()
+    )
 
 
-def test_python_dash_m_skgen_runs():
+def test_python_dash_m_skgen_runs(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "skgen", "--data", "wine", "--max-components", "2"],
+        [
+            sys.executable,
+            "-m",
+            "skgen",
+            "--data",
+            "wine",
+            *FAST,
+            "--out",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -30,15 +56,93 @@ def test_python_dash_m_skgen_runs():
     assert "'wine'" in result.stdout
 
 
+@pytest.fixture
+def iris_csv(tmp_path):
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame
+    frame["species"] = frame.pop("target").map(
+        {0: "setosa", 1: "versicolor", 2: "virginica"}
+    )
+    path = tmp_path / "iris.csv"
+    frame.to_csv(path, index=False)
+    return path, pd
+
+
+def test_compare_writes_table_and_figure(tmp_path, iris_csv):
+    path, _ = iris_csv
+    out = io.StringIO()
+    argv = ["compare", str(path), "--target", "species", "--splits", "3"]
+    assert main([*argv, "--out", str(tmp_path / "cmp")], out=out) == 0
+    assert (
+        "| training rows | Gaussian naive Bayes | logistic regression |"
+        in out.getvalue()
+    )
+    assert (tmp_path / "cmp" / "learning_curves.png").stat().st_size > 0
+    out = io.StringIO()
+    argv = ["compare", "--data", "wine", "--models", "nb", "qda", "--splits", "3"]
+    assert main([*argv, "--out", str(tmp_path / "wine")], out=out) == 0
+    assert "one full Gaussian per class" in out.getvalue()
+
+
+@pytest.mark.parametrize("model", ["gmm", "nb", "vae", "hmm"])
+def test_synth_writes_rows_with_the_categories_and_a_quality_report(
+    tmp_path, iris_csv, model
+):
+    path, pd = iris_csv
+    out = io.StringIO()
+    output = tmp_path / "synthetic.csv"
+    argv = ["synth", str(path), "--model", model, "-n", "50", "-o", str(output)]
+    assert main([*argv, "--target", "species"], out=out) == 0
+    synthetic = pd.read_csv(output)
+    real = pd.read_csv(path)
+    assert list(synthetic.columns) == list(real.columns) and len(synthetic) == 50
+    assert set(synthetic["species"]) <= set(real["species"])
+    report = out.getvalue()
+    for measure in ("C2ST accuracy", "MMD^2", "marginals", "correlation difference"):
+        assert measure in report
+
+
 @pytest.mark.parametrize(
     "argv, message",
-    [(["--data", "nope"], "invalid choice"), (["--max-components", "0"], "at least 1")],
+    [
+        (["--data", "nope"], "invalid choice"),
+        (["--max-components", "0"], "at least 1"),
+        (["synth", "/no/such/file.csv"], "no such file"),
+        (["compare", "--models", "foo"], "unknown model(s) foo"),
+    ],
 )
 def test_bad_arguments_get_one_line_errors(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert message in error
+    assert "Traceback" not in error
+
+
+def test_bad_files_and_columns_get_one_line_errors(tmp_path, iris_csv, capsys):
+    path, pd = iris_csv
+    for argv, message in [
+        (["synth", str(path), "--target", "colour"], "unknown column 'colour'"),
+        (["synth", str(path), "--model", "nb"], "give --target COL"),
+        (["compare", str(path)], "--target COL is required"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err
+    mixed = pd.read_csv(path)
+    mixed["colour"] = "red"
+    mixed.to_csv(tmp_path / "mixed.csv", index=False)
+    with pytest.raises(SystemExit):
+        main(["compare", str(tmp_path / "mixed.csv"), "--target", "species"])
+    assert "non-numeric: colour" in capsys.readouterr().err
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(SystemExit):
+        main(["synth", str(tmp_path / "empty.csv")])
+    assert "cannot read" in capsys.readouterr().err
 
 
 def test_importing_skgen_compiles_nothing():
