@@ -173,8 +173,15 @@ def _run_comparison(X, y, models, seed, n_splits, out_dir, title, out):
         out_dir.mkdir(parents=True, exist_ok=True)
         curves.to_csv(out_dir / "learning_curves.csv")
         (out_dir / "learning_curves.md").write_text(curves.to_markdown() + "\n")
-        import matplotlib
-
+        try:
+            import matplotlib
+        except ImportError:
+            print(
+                f"wrote {out_dir}/learning_curves.{{csv,md}} (pip install "
+                "matplotlib for the figure)",
+                file=out,
+            )
+            return curves
         matplotlib.use("Agg")
         figure = curves.plot(title=title)
         figure.savefig(out_dir / "learning_curves.png", dpi=120, bbox_inches="tight")
