@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight
 
 from skgen.base import GenerativeMixin
 from skgen.utils._sklearn_compat import (
@@ -32,13 +33,17 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
 
     Owns ``fit`` (``n_init`` restarts of ``max_iter`` EM iterations, keeping
     the best lower bound), ``partial_fit`` (stepwise online EM), prediction and
-    scoring. A subclass supplies its parameters through these hooks:
+    scoring. A subclass supplies its parameters through these hooks, where
+    ``sample_weight`` is None or validated row weights (float64, non-negative,
+    rescaled to sum to the number of rows of positive weight):
 
     * ``_check_parameters(X)`` -- validate the user's initial parameters;
-    * ``_initialize(X, resp)`` -- parameters from initial responsibilities
-      (``resp`` is None when the user gave every initial parameter);
-    * ``_em_pass(X)`` -- one pass over ``X`` under the current parameters,
-      returning ``(mean log-likelihood, sufficient statistics)``;
+    * ``_initialize(X, resp, sample_weight)`` -- parameters from initial
+      responsibilities (``resp`` is None when the user gave every initial
+      parameter);
+    * ``_em_pass(X, sample_weight)`` -- one pass over ``X`` under the current
+      parameters, returning ``(weighted mean log-likelihood, sufficient
+      statistics per unit of weight)``;
     * ``_blend_statistics(old, new, step)`` -- ``(1 - step) old + step new``;
     * ``_m_step(stats)`` -- parameters from sufficient statistics;
     * ``_estimate_weighted_log_prob(X)`` -- ``log w_k + log p(x | k)``;
@@ -97,11 +102,11 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """Validate the initial parameters against ``X``."""
 
     @abstractmethod
-    def _initialize(self, X, resp):
+    def _initialize(self, X, resp, sample_weight):
         """Set the parameters from initial responsibilities."""
 
     @abstractmethod
-    def _em_pass(self, X):
+    def _em_pass(self, X, sample_weight):
         """Return ``(mean log-likelihood, statistics)`` under the current model."""
 
     @abstractmethod
@@ -126,7 +131,9 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
 
     # -- fitting -------------------------------------------------------------
 
-    def _validate_training_data(self, X, reset):
+    def _validate_training_data(self, X, sample_weight, reset):
+        """Validated ``(X, sample_weight)``; ``sample_weight`` stays None if not
+        given, else it is rescaled to sum to its number of positive weights."""
         X = validate_data(
             self,
             X,
@@ -135,39 +142,74 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             ensure_min_samples=2,
             reset=reset,
         )
-        if X.shape[0] < self.n_components:
+        n_rows, rows = X.shape[0], ""
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+            # Only ratios matter: w and c * w give the same fit (to rounding).
+            # Weights of 0 and 1 come out exactly as they went in.
+            sample_weight = sample_weight / sample_weight.max()
+            # A row of weight 0 is as if absent: count the others.
+            n_rows = np.count_nonzero(sample_weight)
+            rows = " (rows of positive sample_weight)"
+            if n_rows < 2:
+                raise ValueError(
+                    f"Found {n_rows} row(s) of positive sample_weight while a "
+                    "minimum of 2 is required."
+                )
+            sample_weight *= n_rows / sample_weight.sum()
+        if n_rows < self.n_components:
             raise ValueError(
                 "Expected n_samples >= n_components but got "
-                f"n_components = {self.n_components}, n_samples = {X.shape[0]}"
+                f"n_components = {self.n_components}, n_samples = {n_rows}{rows}"
             )
-        return X
+        return X, sample_weight
 
-    def _initialize_parameters(self, X, random_state):
-        """Initial responsibilities by ``init_params``, then ``_initialize``."""
+    def _initialize_parameters(self, X, random_state, sample_weight):
+        """Initial responsibilities by ``init_params``, then ``_initialize``.
+
+        With ``sample_weight``, k-means and k-means++ weigh the rows and
+        'random_from_data' draws rows with probability proportional to their
+        weights, so rows of weight 0 are never used; 'random' responsibilities
+        count by the rows' weights in ``_initialize``.
+        """
         n_samples = X.shape[0]
         n_components = self.n_components
         if self.init_params == "random":
             resp = random_state.uniform(size=(n_samples, n_components))
             resp /= resp.sum(axis=1)[:, np.newaxis]
         else:
+            candidates, X_in, weight_in = np.arange(n_samples), X, sample_weight
+            if sample_weight is not None and not np.all(sample_weight > 0.0):
+                candidates = np.flatnonzero(sample_weight)
+                X_in, weight_in = X[candidates], sample_weight[candidates]
             if self.init_params == "kmeans":
                 labels = (
                     KMeans(n_clusters=n_components, n_init=1, random_state=random_state)
-                    .fit(X)
+                    .fit(X_in, sample_weight=weight_in)
                     .labels_
                 )
-                rows, cols = np.arange(n_samples), labels
+                rows, cols = candidates, labels
             elif self.init_params == "k-means++":
-                _, rows = kmeans_plusplus(X, n_components, random_state=random_state)
-                cols = np.arange(n_components)
+                _, chosen = kmeans_plusplus(
+                    X_in,
+                    n_components,
+                    sample_weight=weight_in,
+                    random_state=random_state,
+                )
+                rows, cols = candidates[chosen], np.arange(n_components)
             else:  # "random_from_data"
-                rows = random_state.choice(n_samples, size=n_components, replace=False)
-                cols = np.arange(n_components)
+                p = None if weight_in is None else weight_in / weight_in.sum()
+                chosen = random_state.choice(
+                    len(candidates), size=n_components, replace=False, p=p
+                )
+                rows, cols = candidates[chosen], np.arange(n_components)
             resp = np.zeros((n_samples, n_components))
             resp[rows, cols] = 1.0
-        self._initialize(X, resp)
+        self._initialize(X, resp, sample_weight)
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Estimate the model parameters with the EM algorithm.
 
         The model is fitted ``n_init`` times and the parameters with the
@@ -185,17 +227,25 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             Training rows.
         y : None
             Ignored; present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights: a row of weight ``w`` counts as ``w``
+            copies of itself, and a row of weight 0 as if it were absent.
+            The E-step's responsibilities are multiplied by the weights in
+            the sufficient statistics, the lower bound is the weighted mean
+            log-likelihood, and the initialisation weighs the rows too (see
+            ``init_params``). Only the weights' ratios matter. None weighs
+            every row 1.
 
         Returns
         -------
         self : object
             The fitted mixture.
         """
-        self.fit_predict(X, y)
+        self.fit_predict(X, y, sample_weight=sample_weight)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_predict(self, X, y=None):
+    def fit_predict(self, X, y=None, sample_weight=None):
         """Estimate the model parameters with EM and predict the labels of ``X``.
 
         Parameters
@@ -204,19 +254,22 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             Training rows.
         y : None
             Ignored; present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights, as in :meth:`fit`. Every row is labelled,
+            including those of weight 0.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
             Component of largest posterior probability for each row; equal to
-            ``fit(X).predict(X)``.
+            ``fit(X, sample_weight=sample_weight).predict(X)``.
         """
-        X = self._validate_training_data(X, reset=True)
+        X, sample_weight = self._validate_training_data(X, sample_weight, reset=True)
         self._check_parameters(X)
         with single_threaded_blas():
-            return self._fit_predict(X)
+            return self._fit_predict(X, sample_weight)
 
-    def _fit_predict(self, X):
+    def _fit_predict(self, X, sample_weight):
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         n_init = self.n_init if do_init else 1
         random_state = check_random_state(self.random_state)
@@ -227,7 +280,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         for init in range(n_init):
             self._print_verbose_msg_init_beg(init)
             if do_init:
-                self._initialize_parameters(X, random_state)
+                self._initialize_parameters(X, random_state, sample_weight)
             lower_bound = -np.inf if do_init else self.lower_bound_
             lower_bounds = []
             if self.max_iter == 0:
@@ -239,7 +292,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             for n_iter in range(1, self.max_iter + 1):
                 prev_lower_bound = lower_bound
                 # E-step and sufficient statistics in one pass, then M-step.
-                lower_bound, stats = self._em_pass(X)
+                lower_bound, stats = self._em_pass(X, sample_weight)
                 self._m_step(stats)
                 lower_bounds.append(lower_bound)
                 change = lower_bound - prev_lower_bound
@@ -281,7 +334,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         return self._predict_labels(X)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """Update the model with one batch of rows by stepwise online EM.
 
         Each call runs one E-step on the batch under the current parameters
@@ -303,9 +356,16 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            One batch of rows: at least 2, and at least ``n_components``.
+            One batch of rows: at least 2, and at least ``n_components``
+            (of positive weight, with ``sample_weight``).
         y : None
             Ignored; present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the batch's rows, as in :meth:`fit`: the
+            batch's statistics are weighted means. They set the rows' weights
+            within the batch only; the batch's weight in the running
+            statistics is ``rho_t``, whatever its rows' weights (as whatever
+            its number of rows).
 
         Returns
         -------
@@ -313,20 +373,24 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             The updated mixture.
         """
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
-        X = self._validate_training_data(X, reset=first_call)
+        X, sample_weight = self._validate_training_data(
+            X, sample_weight, reset=first_call
+        )
         with single_threaded_blas():
-            self._partial_fit(X, first_call)
+            self._partial_fit(X, sample_weight, first_call)
         return self
 
-    def _partial_fit(self, X, first_call):
+    def _partial_fit(self, X, sample_weight, first_call):
         if first_call:
             self._check_parameters(X)
-            self._initialize_parameters(X, check_random_state(self.random_state))
+            self._initialize_parameters(
+                X, check_random_state(self.random_state), sample_weight
+            )
             self._running_stats = None
             self.converged_ = False
             self._start_sample_stream()
         step = getattr(self, "n_steps_", 0)
-        log_likelihood, batch_stats = self._em_pass(X)
+        log_likelihood, batch_stats = self._em_pass(X, sample_weight)
         if getattr(self, "_running_stats", None) is None:
             self._running_stats = batch_stats
         else:

@@ -46,10 +46,12 @@ def specified_start(X, covariance_type, n_components=3, seed=0):
     )
 
 
-def fit_quietly(estimator, X):
+def fit_quietly(estimator, X, sample_weight=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(X)
+        if sample_weight is None:  # scikit-learn's GaussianMixture has none
+            return estimator.fit(X)
+        return estimator.fit(X, sample_weight=sample_weight)
 
 
 FITTED = ["weights_", "means_", "covariances_", "precisions_cholesky_", "precisions_"]
@@ -425,3 +427,240 @@ def test_given_precisions_are_not_recomputed_from_the_initial_clusters():
     # covariances_ when precisions_init is given; skgen derives them.)
     initial = GaussianMixture(**{**params, "max_iter": 0}).fit(X)
     np.testing.assert_allclose(initial.covariances_, 1.0)
+
+
+# -- sample_weight ------------------------------------------------------------
+
+
+def some_weights(n_samples, seed=0, low=0, high=4):
+    """Integer weights in [low, high), zeros included when low is 0."""
+    return np.random.RandomState(seed).randint(low, high, size=n_samples)
+
+
+def assert_same_fit(ours, ref, rtol):
+    for name in FITTED:
+        np.testing.assert_allclose(
+            getattr(ours, name), getattr(ref, name), rtol=rtol, atol=1e-12, err_msg=name
+        )
+    np.testing.assert_allclose(ours.lower_bounds_, ref.lower_bounds_, rtol=rtol)
+    assert ours.n_iter_ == ref.n_iter_
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_integer_weights_equal_repeated_rows(covariance_type):
+    X = three_blobs(seed=20)
+    w = some_weights(len(X))
+    start = specified_start(X, covariance_type)
+    weighted = fit_quietly(GaussianMixture(max_iter=20, tol=0, **start), X, w)
+    repeated = fit_quietly(
+        GaussianMixture(max_iter=20, tol=0, **start), np.repeat(X, w, axis=0)
+    )
+    assert_same_fit(weighted, repeated, rtol=1e-10)
+    # partial_fit: one weighted batch is the repeated batch.
+    online = GaussianMixture(**start).partial_fit(X, sample_weight=w)
+    online_repeated = GaussianMixture(**start).partial_fit(np.repeat(X, w, axis=0))
+    for name in FITTED:
+        np.testing.assert_allclose(
+            getattr(online, name), getattr(online_repeated, name), rtol=1e-10
+        )
+    assert online.lower_bound_ == pytest.approx(online_repeated.lower_bound_, 1e-12)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("init_params", ["given", "kmeans", "k-means++"])
+def test_zero_weights_equal_dropping_the_rows(covariance_type, init_params):
+    """Rows of weight 0 take no part, the initialisation's k-means included."""
+    X = three_blobs(seed=21)
+    w = some_weights(len(X), seed=1, high=2)  # 0 or 1
+    if init_params == "given":
+        params = dict(specified_start(X, covariance_type), max_iter=20, tol=0)
+    else:
+        params = dict(
+            n_components=3,
+            covariance_type=covariance_type,
+            init_params=init_params,
+            random_state=3,
+        )
+    weighted = fit_quietly(GaussianMixture(**params), X, w)
+    dropped = fit_quietly(GaussianMixture(**params), X[w > 0])
+    assert_same_fit(weighted, dropped, rtol=1e-10)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_scaling_the_weights_changes_nothing(covariance_type):
+    X = three_blobs(seed=22)
+    w = np.random.RandomState(2).uniform(0.0, 3.0, size=len(X))
+    params = dict(n_components=3, covariance_type=covariance_type, random_state=0)
+    ref = fit_quietly(GaussianMixture(**params), X, w)
+    for scale in (1e-6, 7.0, 1e8):
+        scaled = fit_quietly(GaussianMixture(**params), X, scale * w)
+        assert_same_fit(scaled, ref, rtol=1e-10)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("init_params", ["given", "kmeans", "k-means++"])
+def test_unit_weights_equal_no_weights(covariance_type, init_params):
+    X = three_blobs(seed=23)
+    if init_params == "given":
+        params = dict(specified_start(X, covariance_type), max_iter=20, tol=0)
+    else:
+        params = dict(
+            n_components=3,
+            covariance_type=covariance_type,
+            init_params=init_params,
+            random_state=4,
+        )
+    ones = fit_quietly(GaussianMixture(**params), X, np.ones(len(X)))
+    none = fit_quietly(GaussianMixture(**params), X)
+    assert_same_fit(ones, none, rtol=1e-12)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_lower_bound_is_the_weighted_mean_log_likelihood(covariance_type):
+    """lower_bounds_[t] is the weighted mean of score_samples under the
+    parameters after t iterations (t = 0: the start)."""
+    X = three_blobs(seed=24)
+    w = np.random.RandomState(3).uniform(0.0, 2.0, size=len(X))
+    w[:40] = 0.0
+    start = specified_start(X, covariance_type)
+    fitted = fit_quietly(GaussianMixture(max_iter=4, tol=0, **start), X, w)
+    for t in range(4):
+        after_t = fit_quietly(GaussianMixture(max_iter=t, tol=0, **start), X, w)
+        expected = np.average(after_t.score_samples(X), weights=w)
+        assert fitted.lower_bounds_[t] == pytest.approx(expected, rel=1e-12)
+        assert after_t.score(X, sample_weight=w) == pytest.approx(expected, rel=1e-12)
+    # partial_fit reports the batch's weighted mean under the parameters before.
+    batch = GaussianMixture(**start)
+    before = fit_quietly(GaussianMixture(max_iter=0, **start), X)
+    batch.partial_fit(X, sample_weight=w)
+    assert batch.lower_bound_ == pytest.approx(
+        np.average(before.score_samples(X), weights=w), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_weights_shift_the_fit_toward_the_heavy_rows(covariance_type):
+    """One component: the weighted mean and covariance, as numpy computes them."""
+    X = three_blobs(seed=25)
+    w = np.random.RandomState(4).uniform(0.0, 5.0, size=len(X))
+    gm = fit_quietly(
+        GaussianMixture(1, covariance_type=covariance_type, reg_covar=0.0), X, w
+    )
+    mean = np.average(X, axis=0, weights=w)
+    cov = np.cov(X.T, aweights=w, bias=True)
+    np.testing.assert_allclose(gm.means_[0], mean, rtol=1e-10)
+    expected = {
+        "full": cov[np.newaxis],
+        "tied": cov,
+        "diag": np.diag(cov)[np.newaxis],
+        "spherical": np.diag(cov).mean()[np.newaxis],
+    }[covariance_type]
+    np.testing.assert_allclose(gm.covariances_, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize(
+    "init_params", ["kmeans", "k-means++", "random", "random_from_data"]
+)
+def test_weighted_initialisations_are_deterministic_and_finite(
+    covariance_type, init_params
+):
+    X = three_blobs(seed=26)
+    w = some_weights(len(X), seed=5)
+    params = dict(
+        n_components=3,
+        covariance_type=covariance_type,
+        init_params=init_params,
+        random_state=5,
+    )
+    first = fit_quietly(GaussianMixture(**params), X, w)
+    second = fit_quietly(GaussianMixture(**params), X, w)
+    for name in FITTED:
+        assert np.all(np.isfinite(getattr(first, name))), name
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+    assert np.isfinite(first.lower_bound_)
+    # The weights are used: the fit differs from the unweighted one.
+    unweighted = fit_quietly(GaussianMixture(**params), X)
+    assert not np.allclose(first.means_, unweighted.means_)
+
+
+@pytest.mark.parametrize("init_params", ["k-means++", "random_from_data"])
+def test_initial_rows_are_drawn_from_rows_of_positive_weight(init_params):
+    X = three_blobs(seed=27)
+    w = np.zeros(len(X))
+    heavy = np.arange(0, len(X), 7)
+    w[heavy] = 1.0 + np.arange(len(heavy))
+    for seed in range(10):
+        start = GaussianMixture(
+            3, init_params=init_params, max_iter=0, random_state=seed
+        ).fit(X, sample_weight=w)
+        # Each initial mean is one row of X, and one of positive weight.
+        distance = np.abs(start.means_[:, np.newaxis, :] - X[np.newaxis]).sum(axis=2)
+        assert set(distance.argmin(axis=1)) <= set(heavy)
+        assert distance.min(axis=1).max() < 1e-12
+
+
+def test_fit_predict_with_weights_equals_fit_then_predict():
+    X = three_blobs(seed=28)
+    w = some_weights(len(X), seed=6)
+    labels = GaussianMixture(3, random_state=1).fit_predict(X, sample_weight=w)
+    fitted = GaussianMixture(3, random_state=1).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(labels, fitted.predict(X))
+
+
+def test_float32_weighted_fit_agrees_with_float64():
+    X = three_blobs(seed=29)
+    w = some_weights(len(X), seed=7)
+    start = specified_start(X, "full")
+    gm64 = fit_quietly(GaussianMixture(max_iter=10, tol=0, **start), X, w)
+    gm32 = fit_quietly(
+        GaussianMixture(max_iter=10, tol=0, **start), X.astype(np.float32), w
+    )
+    np.testing.assert_allclose(gm32.means_, gm64.means_, rtol=1e-4, atol=1e-4)
+    assert gm32.lower_bound_ == pytest.approx(gm64.lower_bound_, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "sample_weight, message",
+    [
+        (-np.ones(600), "Negative values.*sample_weight"),
+        (np.r_[-1.0, np.ones(599)], "Negative values.*sample_weight"),
+        (np.zeros(600), "non-zero"),
+        (np.ones(599), r"sample_weight.shape == \(599,\), expected \(600,\)"),
+        (np.ones((600, 2)), "1D"),
+        (np.r_[np.nan, np.ones(599)], "sample_weight contains NaN"),
+        (
+            np.r_[np.ones(2), np.zeros(598)],
+            "n_components = 3, n_samples = 2 .*positive",
+        ),
+        (np.r_[1.0, np.zeros(599)], "1 row.*positive sample_weight.*minimum of 2"),
+    ],
+)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_bad_sample_weight_is_named(sample_weight, message, method):
+    X = three_blobs()
+    with pytest.raises(ValueError, match=message):
+        getattr(GaussianMixture(3), method)(X, sample_weight=sample_weight)
+
+
+def test_sample_weight_is_not_modified():
+    X = three_blobs()
+    w = some_weights(len(X)).astype(np.float64) * 0.5
+    original = w.copy()
+    GaussianMixture(3, random_state=0).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(w, original)
+
+
+def test_sample_weight_routes_through_metadata_routing():
+    import sklearn
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X = three_blobs(seed=30)
+    w = some_weights(len(X), seed=8)
+    direct = GaussianMixture(3, random_state=0).fit(X, sample_weight=w)
+    with sklearn.config_context(enable_metadata_routing=True):
+        gm = GaussianMixture(3, random_state=0).set_fit_request(sample_weight=True)
+        assert gm.get_metadata_routing().fit.requests == {"sample_weight": True}
+        pipe = make_pipeline(FunctionTransformer(), gm).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(pipe[-1].means_, direct.means_)

@@ -108,3 +108,61 @@ def test_a_row_far_from_every_component_stays_finite():
     offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
     for part in _kernels.em_pass_full(X, means, prec_chol, offsets, 2):
         assert np.all(np.isfinite(part))
+
+
+def _kernel_args(covariance_type, X, weights, means, covariances, n_chunks):
+    """The kernels of ``covariance_type`` (unweighted, weighted) and the
+    arguments after ``X`` (the weighted kernel takes the weights first)."""
+    prec_chol = _compute_precision_cholesky(covariances, covariance_type)
+    offsets = _component_offsets(weights, prec_chol, covariance_type, X.shape[1])
+    if covariance_type == "full":
+        kernels = (_kernels.em_pass_full, _kernels.em_pass_full_weighted)
+        return kernels, (means, prec_chol, offsets, n_chunks)
+    if covariance_type == "tied":
+        shift = np.array([0.5, -1.0, 2.0, 0.0])
+        kernels = (_kernels.em_pass_tied, _kernels.em_pass_tied_weighted)
+        return kernels, (means, means @ prec_chol, prec_chol, offsets, shift, n_chunks)
+    half = _half_diag_precisions(prec_chol, covariance_type, X.shape[1], X.dtype)
+    kernels = (_kernels.em_pass_diag, _kernels.em_pass_diag_weighted)
+    return kernels, (means, half, offsets, n_chunks)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
+def test_weighted_sums(covariance_type):
+    """The weighted kernels multiply every row's terms by its weight."""
+    X, weights, means, covariances = random_problem(covariance_type)
+    w = np.random.RandomState(1).uniform(0.0, 3.0, size=len(X))
+    w[::5] = 0.0
+    (_, kernel), args = _kernel_args(covariance_type, X, weights, means, covariances, 3)
+    log_lik, nk, sx, sxx = (p.sum(axis=0) for p in kernel(X, w, *args))
+    ref_log_prob = reference_weighted_log_prob(
+        X, weights, means, covariances, covariance_type
+    )
+    log_norm = np.logaddexp.reduce(ref_log_prob, axis=1)
+    resp = w[:, None] * np.exp(ref_log_prob - log_norm[:, None])
+    diff = X[:, None, :] - means[None, :, :]
+    np.testing.assert_allclose(log_lik, w @ log_norm, rtol=1e-10)
+    np.testing.assert_allclose(nk, resp.sum(axis=0), rtol=1e-10)
+    np.testing.assert_allclose(
+        sx, np.einsum("nk,nkd->kd", resp, diff), rtol=1e-10, atol=1e-10
+    )
+    if covariance_type == "tied":
+        centred = X - args[4]
+        ref_sxx = (w[:, None] * centred).T @ centred
+    elif covariance_type == "full":
+        ref_sxx = np.einsum("nk,nkd,nke->kde", resp, diff, diff)
+    else:
+        ref_sxx = np.einsum("nk,nkd->kd", resp, diff**2)
+    np.testing.assert_allclose(sxx, ref_sxx, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
+def test_unit_weights_give_the_unweighted_sums_exactly(covariance_type):
+    """Multiplying by 1.0 is exact: the weighted twin does the unweighted
+    arithmetic."""
+    X, weights, means, covariances = random_problem(covariance_type)
+    (kernel, weighted_kernel), args = _kernel_args(
+        covariance_type, X, weights, means, covariances, 3
+    )
+    for ours, ref in zip(weighted_kernel(X, np.ones(len(X)), *args), kernel(X, *args)):
+        np.testing.assert_array_equal(ours, ref)
