@@ -104,7 +104,7 @@ def test_bad_priors_and_weightless_classes_are_named():
     with pytest.raises(ValueError, match="one entry per class"):
         GenerativeClassifier(GaussianMixture(), priors=[0.5, 0.5]).fit(X, y)
     weights = np.where(y == 1, 0.0, 1.0)
-    with pytest.raises(ValueError, match=r"Class\(es\) \[1\]"):
+    with pytest.raises(ValueError, match=r"class\(es\) \[1\]"):
         GenerativeClassifier(KernelDensity()).fit(X, y, sample_weight=weights)
 
 
@@ -183,3 +183,31 @@ def test_semi_supervised_errors_are_clear():
         SemiSupervisedEMClassifier(make_pipeline(MultinomialNB())).fit(
             np.abs(X), partial
         )
+
+
+def test_random_state_makes_the_fit_reproducible():
+    X, y = load_iris(return_X_y=True)
+    fits = [
+        GenerativeClassifier(GaussianMixture(3, n_init=1), random_state=0).fit(X, y)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(fits[0].score_samples(X), fits[1].score_samples(X))
+
+
+def test_rows_no_class_can_explain_get_the_prior():
+    X, y = load_iris(return_X_y=True)
+    model = GenerativeClassifier(KernelDensity(kernel="tophat", bandwidth=0.5))
+    model.fit(X, y)
+    proba = model.predict_proba([[50.0, 50.0, 50.0, 50.0]])
+    np.testing.assert_allclose(proba, [model.class_prior_])
+    with pytest.raises(TypeError, match="number of parameters"):
+        model.bic(X)
+
+
+def test_pandas_string_labels_mark_unlabeled_rows_with_minus_one():
+    pd = pytest.importorskip("pandas")
+    X, partial, _, _ = digits_with_few_labels(0)
+    labels = pd.Series(partial.astype(str))  # "-1" for the unlabeled rows
+    model = SemiSupervisedEMClassifier(GaussianNB(), max_iter=3).fit(X, labels)
+    assert "-1" not in model.classes_
+    assert model.n_iter_ > 1
