@@ -89,8 +89,19 @@ def _check_target(y):
         pd.api.types.is_numeric_dtype(y) or y.dtype == object or y.dtype.kind in "OUSb"
     ):
         raise CommandError(f"the target column has an unusable type {y.dtype}")
-    if y.nunique() < 2:
-        raise CommandError("the target column has fewer than two classes")
+    from sklearn.utils.multiclass import type_of_target
+
+    if type_of_target(y.to_numpy()) not in ("binary", "multiclass"):
+        raise CommandError(
+            "the target column must hold class labels; it looks "
+            f"{type_of_target(y.to_numpy())} (a continuous target is not classes)"
+        )
+    counts = y.value_counts()
+    if len(counts) < 2 or counts.min() < 2:
+        raise CommandError(
+            "every class needs at least two rows, and two classes at least; "
+            f"class counts: {counts.to_dict()}"
+        )
     return y.to_numpy()
 
 
@@ -559,7 +570,6 @@ def main(argv=None, out=None):
     """Entry point of ``skgen`` and ``python -m skgen``."""
     out = sys.stdout if out is None else out
     argv = sys.argv[1:] if argv is None else list(argv)
-    np.set_printoptions(precision=3, suppress=True)
     commands = {
         "compare": (_compare_parser, _compare),
         "synth": (_synth_parser, _synth),
@@ -578,6 +588,7 @@ def main(argv=None, out=None):
     if getattr(args, "epochs", 1) < 1:
         parser.error("--epochs must be at least 1")
     try:
-        return run(args, out)
+        with np.printoptions(precision=3, suppress=True):
+            return run(args, out)
     except CommandError as error:
         parser.exit(2, f"{parser.prog}: error: {error}\n")

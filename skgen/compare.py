@@ -114,11 +114,12 @@ class LearningCurves:
         size : float or None
         """
         difference = self.mean_error(first) - self.mean_error(second)
-        sign = np.sign(difference)
-        for i in range(len(sign) - 1):
-            if sign[i] != 0 and sign[i + 1] != 0 and sign[i] != sign[i + 1]:
-                a, b = np.log(self.train_sizes[i : i + 2])
-                t = difference[i] / (difference[i] - difference[i + 1])
+        # Sizes where the two differ (ties and failed fits say nothing).
+        known = np.flatnonzero(np.isfinite(difference) & (difference != 0))
+        for i, j in zip(known[:-1], known[1:]):
+            if np.sign(difference[i]) != np.sign(difference[j]):
+                a, b = np.log(self.train_sizes[[i, j]])
+                t = difference[i] / (difference[i] - difference[j])
                 return float(np.exp(a + t * (b - a)))
         return None
 
@@ -174,7 +175,8 @@ def compare_learning_curves(
     Parameters
     ----------
     models : dict of str to estimator, or list of estimators
-        The classifiers; a list is named by class names.
+        The classifiers; a list is named by class names (numbered when one
+        appears twice).
     X : array-like of shape (n_samples, n_features)
         All rows.
     y : array-like of shape (n_samples,)
@@ -220,7 +222,13 @@ def compare_learning_curves(
     ['naive Bayes', 'logistic']
     """
     if not isinstance(models, dict):
-        models = {type(model).__name__: model for model in models}
+        names = [type(model).__name__ for model in models]
+        # Number the repeated class names, as make_pipeline does.
+        names = [
+            f"{name}-{names[:i].count(name) + 1}" if names.count(name) > 1 else name
+            for i, name in enumerate(names)
+        ]
+        models = dict(zip(names, models))
     if not models:
         raise ValueError("models is empty: give at least one classifier.")
     cv = StratifiedShuffleSplit(

@@ -139,6 +139,18 @@ def test_bad_files_and_columns_get_one_line_errors(tmp_path, iris_csv, capsys):
     with pytest.raises(SystemExit):
         main(["compare", str(tmp_path / "mixed.csv"), "--target", "species"])
     assert "non-numeric: colour" in capsys.readouterr().err
+    continuous = pd.read_csv(path).drop(columns=["species"])
+    continuous.to_csv(tmp_path / "continuous.csv", index=False)
+    with pytest.raises(SystemExit):
+        main(
+            [
+                "compare",
+                str(tmp_path / "continuous.csv"),
+                "--target",
+                "petal width (cm)",
+            ]
+        )
+    assert "must hold class labels" in capsys.readouterr().err
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(SystemExit):
         main(["synth", str(tmp_path / "empty.csv")])

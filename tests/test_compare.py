@@ -108,6 +108,10 @@ def test_outputs_table_markdown_and_figure(tmp_path):
         n_splits=3,
     )
     assert curves.models == ["BernoulliNB", "LogisticRegression"]
+    twice = compare_learning_curves(
+        [BernoulliNB(), BernoulliNB(alpha=2.0)], X, y, train_sizes=[10], n_splits=2
+    )
+    assert twice.models == ["BernoulliNB-1", "BernoulliNB-2"]
     curves.to_csv(tmp_path / "curves.csv")
     lines = (tmp_path / "curves.csv").read_text().splitlines()
     assert lines[0] == "train_size,model,mean_error,std_error,n_splits"
