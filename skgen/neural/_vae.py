@@ -252,7 +252,9 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
                 f"[{X.min():g}, {X.max():g}]. Scale it (e.g. MinMaxScaler) or "
                 "use likelihood='gaussian'."
             )
-        return X.astype(self.dtype, copy=False)
+        # Kept in its own precision: standardising comes first (a float32
+        # cast would lose a large offset's digits).
+        return X
 
     def _set_standardization(self, X):
         """Feature means and spreads the model works around (Gaussian only):
@@ -267,10 +269,10 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             scale[
                 scale < 10 * np.finfo(np.float64).eps * np.maximum(1, abs(center))
             ] = 1
-        self.center_ = center.astype(self.dtype)
-        self.scale_ = scale.astype(self.dtype)
+        self.center_, self.scale_ = center, scale
 
     def _standardize(self, X):
+        X = np.asarray(X, dtype=np.float64)
         return ((X - self.center_) / self.scale_).astype(self.dtype, copy=False)
 
     def _one_hot(self, y):
@@ -297,7 +299,17 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
     # -- networks ----------------------------------------------------------------
 
     def _initialize(self, n_features, random_state):
-        hidden = list(np.atleast_1d(self.hidden_layer_sizes).astype(int))
+        hidden = np.atleast_1d(self.hidden_layer_sizes)
+        if (
+            hidden.ndim != 1
+            or not np.issubdtype(hidden.dtype, np.integer)
+            or np.any(hidden < 1)
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a positive integer or a sequence of "
+                f"them, got {self.hidden_layer_sizes!r}."
+            )
+        hidden = [int(h) for h in hidden]
         n_classes = len(getattr(self, "classes_", ()))
         self.encoder_ = DenseNetwork(
             [n_features, *hidden, 2 * self.n_components],
@@ -407,12 +419,20 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             for name in ("classes_", "class_prior_"):
                 if hasattr(self, name):
                     delattr(self, name)
+        elif hasattr(self, "classes_"):
+            raise ValueError(
+                "This VAE was fitted with y (conditional): warm_start needs y."
+            )
         random_state = check_random_state(self.random_state)
         if not (self.warm_start and self._is_fitted()):
             self._set_standardization(X)
             self._initialize(X.shape[1], random_state)
             self._rng = random_state
             self._start_sample_stream()
+        elif self.early_stopping and self.validation_scores_ is None:
+            # warm_start after a fit without early stopping.
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
         X = self._standardize(X)
         if y is not None:
             labels = self._one_hot(y)
@@ -457,7 +477,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             if y is not None:
                 # Every class must be known from the first call on.
                 self.classes_ = np.unique(y if classes is None else classes)
-                self.class_prior_ = np.full(len(self.classes_), 1 / len(self.classes_))
+                self._class_counts = np.zeros(len(self.classes_))
             random_state = check_random_state(self.random_state)
             self._set_standardization(X)
             self._initialize(X.shape[1], random_state)
@@ -465,7 +485,16 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             self._start_sample_stream()
         X = self._standardize(X)
         if y is not None:
-            labels = self._one_hot(self._check_labels(y, X.shape[0]))
+            if not hasattr(self, "classes_"):
+                raise ValueError(
+                    "This VAE was first fitted without y: it is not conditional."
+                )
+            y = self._check_labels(y, X.shape[0])
+            labels = self._one_hot(y)
+            # The class frequencies of every batch seen so far.
+            counts = getattr(self, "_class_counts", np.zeros(len(self.classes_)))
+            self._class_counts = counts + labels.sum(axis=0)
+            self.class_prior_ = self._class_counts / self._class_counts.sum()
         else:
             if hasattr(self, "classes_"):
                 raise ValueError("This VAE is conditional: pass y.")
@@ -615,7 +644,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         decoded = self.decoder_.forward(np.hstack([Z, labels]) if labels.size else Z)
         if self.likelihood == "bernoulli":
             return 1.0 / (1.0 + np.exp(-decoded))
-        return decoded * self.scale_ + self.center_
+        return (decoded * self.scale_ + self.center_).astype(self.dtype)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows: latent draws from N(0, I) decoded into rows.
@@ -637,7 +666,8 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             Rows drawn from ``p(x | z)`` (Gaussian noise around the decoded
             mean, or 0/1 draws of the Bernoulli probabilities).
         Z : ndarray of shape (n_samples, n_components)
-            Their latent points.
+            Their latent points. (A conditional VAE sampled without ``y``
+            does not return the classes it drew: pass ``y`` to know them.)
         """
         rng = self._sample_stream(n_samples, random_state)
         labels = self._labels_for(y, n_samples, rng)
@@ -648,7 +678,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         else:
             noise = rng.standard_normal(mean.shape)
             sigma = np.exp(np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)) * self.scale_
-            X = mean + sigma * noise
+            X = (mean + sigma * noise).astype(self.dtype)
         return X, Z
 
     def score_samples(self, X):

@@ -197,3 +197,37 @@ def test_bad_inputs_are_named():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="conditional: pass y"):
             model.inverse_transform(np.zeros((3, 2)))
+
+
+def test_a_large_offset_does_not_change_the_density():
+    """Standardising happens in float64 before the float32 networks: adding
+    1e8 to every row shifts nothing but the units' origin."""
+    X = correlated_gaussian(300, seed=6)
+    params = dict(n_components=2, hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+    near, far = VAE(**params).fit(X), VAE(**params).fit(X + 1e8)
+    # Rounding of the offset grows through training: equal to 1% (in float32
+    # before standardising, the offset's digits were lost: 1.27 nats apart).
+    np.testing.assert_allclose(near.score(X), far.score(X + 1e8), rtol=1e-2)
+    assert np.ptp(far.sample(50, random_state=0)[0][:, 0]) > 0.1
+
+
+def test_inconsistent_conditional_states_are_named():
+    X = correlated_gaussian(60, seed=7)
+    y = np.arange(60) % 2
+    model = VAE(hidden_layer_sizes=(4,), max_iter=2, warm_start=True, random_state=0)
+    model.fit(X, y)
+    with pytest.raises(ValueError, match="warm_start needs y"):
+        model.fit(X)
+    online = VAE(hidden_layer_sizes=(4,), random_state=0).partial_fit(X)
+    with pytest.raises(ValueError, match="not conditional"):
+        online.partial_fit(X, y)
+    counted = VAE(hidden_layer_sizes=(4,), random_state=0)
+    counted.partial_fit(X[:40], np.r_[np.zeros(35), np.ones(5)], classes=[0, 1])
+    counted.partial_fit(X[40:], np.ones(20))
+    np.testing.assert_allclose(counted.class_prior_, [35 / 60, 25 / 60])
+    toggled = VAE(hidden_layer_sizes=(4,), max_iter=2, warm_start=True, random_state=0)
+    toggled.fit(X).set_params(early_stopping=True, max_iter=3).fit(X)
+    assert len(toggled.validation_scores_) == 3
+    for sizes in [(0,), (-3,), (2.7,)]:
+        with pytest.raises(ValueError, match="hidden_layer_sizes"):
+            VAE(hidden_layer_sizes=sizes).fit(X)
