@@ -644,7 +644,8 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         decoded = self.decoder_.forward(np.hstack([Z, labels]) if labels.size else Z)
         if self.likelihood == "bernoulli":
             return 1.0 / (1.0 + np.exp(-decoded))
-        return (decoded * self.scale_ + self.center_).astype(self.dtype)
+        # In float64: the data's own offset keeps its digits.
+        return decoded * self.scale_ + self.center_
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows: latent draws from N(0, I) decoded into rows.
@@ -678,7 +679,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         else:
             noise = rng.standard_normal(mean.shape)
             sigma = np.exp(np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)) * self.scale_
-            X = (mean + sigma * noise).astype(self.dtype)
+            X = mean + sigma * noise
         return X, Z
 
     def score_samples(self, X):
@@ -703,11 +704,15 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             with a Gaussian decoder, a mass with a Bernoulli one).
         """
         check_is_fitted(self)
-        X = self._standardize(self._validate_rows(X, reset=False))
+        raw = self._validate_rows(X, reset=False)
+        X = self._standardize(raw)
         # A row's draws depend on the row alone (not on its order or on the
         # other rows): scrambled Halton points, shifted modulo 1 by a hash of
         # the row (a random shift per row keeps every point uniform, so each
-        # row's estimate is unbiased and the rows' errors independent).
+        # row's estimate is unbiased and the rows' errors independent). The
+        # hash reads the row rounded to float32, so float32 and float64 copies
+        # of the same data draw alike.
+        hashed = raw.astype(np.float32)
         seed = self.random_state if isinstance(self.random_state, Integral) else 0
         k = self.n_importance
         points = qmc.Halton(self.n_components, scramble=True, seed=seed).random(k)
@@ -716,7 +721,9 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         with single_threaded_blas():
             for start in range(0, X.shape[0], rows_per_block):
                 block = X[start : start + rows_per_block]
-                shifts = _row_hash_uniforms(block, self.n_components)
+                shifts = _row_hash_uniforms(
+                    hashed[start : start + rows_per_block], self.n_components
+                )
                 uniform = np.mod(points[np.newaxis] + shifts[:, np.newaxis], 1.0)
                 eps = ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)).astype(self.dtype)
                 out[start : start + rows_per_block] = self._iwae(block, eps)
