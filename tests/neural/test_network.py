@@ -33,7 +33,8 @@ def test_backward_matches_finite_differences(activation, output_activation):
         [4, 7, 5, 3], activation, rng, np.float64, output_activation=output_activation
     )
     X = rng.standard_normal((9, 4))
-    # Keep pre-activations away from ReLU's kink, where differences are one-sided.
+    # (A pre-activation within the step of ReLU's kink would make the central
+    # difference one-sided; with these seeds none is.)
     weight = rng.standard_normal((9, 3))
 
     def loss():
