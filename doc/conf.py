@@ -6,6 +6,7 @@ Build from the repository root, warnings as errors:
 """
 
 import os
+import re
 import sys
 
 # Document the package of this work tree, not an installed copy.
@@ -79,3 +80,18 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": False,
 }
+
+
+def _plain_sklearn_refs(app, what, name, obj, options, lines):
+    """Inherited scikit-learn docstrings cross-reference scikit-learn's own
+    user guide and glossary, which this build does not have: keep their text."""
+    module = getattr(obj, "__module__", None) or ""
+    if not module.startswith("sklearn"):
+        return
+    pattern = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<[^>]*>)?`")
+    for i, line in enumerate(lines):
+        lines[i] = pattern.sub(lambda m: m.group(1) or "", line)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_sklearn_refs)

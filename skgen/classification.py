@@ -75,7 +75,7 @@ class GenerativeClassifier(GenerativeMixin, ClassifierMixin, BaseEstimator):
         The density model of each class, in the order of ``classes_``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -400,7 +400,7 @@ class SemiSupervisedEMClassifier(
         Whether EM stopped by ``tol`` (True when there is no unlabeled row).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     References

@@ -736,7 +736,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_original : DataFrame or ndarray of shape (n_samples, n_features_in_)
+        X_original : DataFrame or ndarray of shape (n_samples, `n_features_in_`)
             Fitted on a DataFrame: a DataFrame with its columns and dtypes
             (integer columns rounded, categories restored with their
             dtype). Fitted on an array: a float array when every column is

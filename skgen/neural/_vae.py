@@ -120,10 +120,10 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
     ----------
     encoder_, decoder_ : DenseNetwork
         The fitted networks (``params`` hold the weights and biases).
-    log_sigma_ : ndarray of shape (n_features_in_,)
+    log_sigma_ : ndarray of shape (`n_features_in_`,)
         Log standard deviation of each feature's Gaussian (``'gaussian'``),
         in standardised units.
-    center_, scale_ : ndarray of shape (n_features_in_,)
+    center_, scale_ : ndarray of shape (`n_features_in_`,)
         Means and standard deviations of the training features: with
         ``likelihood='gaussian'`` the networks work on standardised rows
         (``(x - center_) / scale_``), so the data's units do not matter;
@@ -148,7 +148,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
         Number of minibatch updates.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     References
