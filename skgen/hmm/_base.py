@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.hmm import _kernels
 from skgen.utils._chunking import n_chunks_for
+from skgen.utils._dask import is_dask_collection
 from skgen.utils._sequences import sequence_bounds
 from skgen.utils._sklearn_compat import (
     Interval,
@@ -59,6 +60,29 @@ def _warn_if_lengths_passed_as_y(y, n_samples, method):
         )
 
 
+def _check_possible(log_lik):
+    """A sequence of zero probability has no posterior: say so."""
+    if np.any(np.isneginf(log_lik)):
+        raise ValueError(
+            f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "
+            "have zero probability under the current parameters (a "
+            "forbidden transition or start, or rows no state can emit)."
+        )
+
+
+def _check_prior(name, prior, shape):
+    prior = np.asarray(prior, dtype=np.float64)
+    try:
+        np.broadcast_to(prior, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a number or broadcast to shape {shape}, got shape "
+            f"{prior.shape}."
+        ) from None
+    if not np.all(np.isfinite(prior)) or np.any(prior < 0):
+        raise ValueError(f"{name} must be finite and non-negative.")
+
+
 def _check_stochastic(name, array, shape):
     array = np.asarray(array, dtype=np.float64)
     if array.shape != shape:
@@ -87,7 +111,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     * ``_emission_log_likelihood(X)`` -- (n_samples, n_components) log p(x | state);
     * ``_emission_statistics(X, posteriors)`` and ``_emission_m_step(stats)``;
     * ``_sample_emissions(states, random_state)``;
-    * ``_n_emission_parameters()`` -- free parameters per code letter.
+    * ``_n_emission_parameters()`` -- free parameters per code letter;
+    * ``_n_reference_statistics`` -- how many trailing entries of the
+      statistics are reference points rather than sums (0 by default), so that
+      the statistics of row blocks add up (dask input).
     """
 
     _parameter_constraints: dict = {
@@ -146,6 +173,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     # -- emission hooks ------------------------------------------------------
 
     _emission_codes = ""
+    _n_reference_statistics = 0
     #: Attributes holding the emission parameters (restored between n_init starts).
     _emission_parameter_names = ()
 
@@ -173,6 +201,14 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     def _emission_m_step(self, stats):
         """Update the emission parameters in ``params`` from statistics."""
 
+    def _scale_statistics(self, stats, factor):
+        """``(start, transitions, emission)`` statistics times ``factor``
+        (the emission family's trailing reference points kept)."""
+        start, transitions, emission = stats
+        keep = len(emission) - self._n_reference_statistics
+        emission = tuple(s * factor if i < keep else s for i, s in enumerate(emission))
+        return start * factor, transitions * factor, emission
+
     def _blend_emission_statistics(self, old, new, step):
         """Statistics of ``(1 - step) * old + step * new`` (for partial_fit).
 
@@ -192,6 +228,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     # -- data and sequences --------------------------------------------------
 
     def _validate(self, X, lengths, sequence_ids, reset):
+        if is_dask_collection(X):
+            from skgen.hmm import _dask
+
+            return _dask.validate(self, X, lengths, sequence_ids, reset)
         if reset:
             X = self._validate_emission_data(X, reset=True)
         else:
@@ -204,6 +244,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         return code in self.init_params or not hasattr(self, name)
 
     def _init_parameters(self, X, random_state):
+        if is_dask_collection(X):
+            from skgen.hmm import _dask
+
+            X = _dask.initialisation_rows(self, X, random_state)
         k = self.n_components
         if self._needs_init("s", "startprob_"):
             self.startprob_ = random_state.dirichlet(np.full(k, 1.0 / k))
@@ -215,6 +259,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         k = self.n_components
         self.startprob_ = _check_stochastic("startprob_", self.startprob_, (k,))
         self.transmat_ = _check_stochastic("transmat_", self.transmat_, (k, k))
+        _check_prior("startprob_prior", self.startprob_prior, (k,))
+        _check_prior("transmat_prior", self.transmat_prior, (k, k))
         self._check_emissions()
 
     # -- fitting -------------------------------------------------------------
@@ -239,9 +285,15 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         given ``transmat_`` or ``startprob_`` stay zero (left-right and other
         sparse topologies).
 
+        A dask array ``X`` is fitted where its row blocks live: each
+        iteration's forward-backward passes and expected counts run on the
+        workers, block by block, and the counts are added in a fixed order
+        before the M-step; every sequence must lie inside one block. The
+        result equals the in-memory fit to rounding (see :ref:`scaling`).
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
             The rows of all sequences, stacked.
         y : None
             Ignored; present for API consistency.
@@ -288,7 +340,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self.lower_bound_ = best["lower_bounds"][-1]
         self.lower_bounds_ = best["lower_bounds"]
         # partial_fit continues from the last iteration's expected counts.
-        self._running_stats = best["stats"]
+        self._running_stats = (
+            X.shape[0],
+            self._scale_statistics(best["stats"], 1.0 / X.shape[0]),
+        )
         self.n_steps_ = 1
         if not self.converged_:
             change = best["change"]
@@ -305,13 +360,12 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _e_step(self, X, bounds):
         """Log-likelihood of the sequences and the M-step's statistics."""
+        if is_dask_collection(X):
+            from skgen.hmm import _dask
+
+            return _dask.e_step(self, X, bounds)
         log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
-        if np.any(np.isneginf(log_lik)):
-            raise ValueError(
-                f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "
-                "have zero probability under the current parameters (a "
-                "forbidden transition or start, or rows no state can emit)."
-            )
+        _check_possible(log_lik)
         stats = (
             start.sum(axis=0),
             transitions.sum(axis=0),
@@ -358,9 +412,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
         where ``t`` counts the earlier updates (``rho = 1`` for the first
         batch), then runs the M-step on ``s`` (Cappé & Moulines, 2009). The
-        counts are on the scale of one batch, so the priors weigh as in a fit
-        on one batch. The first call initialises the parameters from its
-        batch with ``init_params``. After ``fit``, the counts of the fit's last
+        counts are blended as averages per row, so a batch weighs ``rho``
+        whatever its size; the M-step takes them back to the scale of the
+        (blended) batch size, where the priors weigh as in a fit on one batch.
+        The first call initialises the parameters from its batch with
+        ``init_params``. After ``fit``, the counts of the fit's last
         iteration count as the first update, so the model is updated, not
         restarted. Sequences do not span batches.
 
@@ -378,6 +434,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The updated model.
         """
+        self._validate_params()
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=first_call)
         with single_threaded_blas():
@@ -390,18 +447,26 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 self._start_sample_stream()
             step = getattr(self, "n_steps_", 0)
             log_likelihood, batch_stats = self._e_step(X, bounds)
+            # Blend per-row averages, so that a batch weighs rho whatever its
+            # size; the M-step sees them back on the scale of the (blended)
+            # batch size, which is where the priors weigh.
+            batch = (X.shape[0], self._scale_statistics(batch_stats, 1.0 / X.shape[0]))
             running = getattr(self, "_running_stats", None)
             if running is None:
-                running = batch_stats
+                running = batch
             else:
                 rho = (step + self.learning_offset) ** -self.learning_decay
+                old, new = running[1], batch[1]
                 running = (
-                    (1.0 - rho) * running[0] + rho * batch_stats[0],
-                    (1.0 - rho) * running[1] + rho * batch_stats[1],
-                    self._blend_emission_statistics(running[2], batch_stats[2], rho),
+                    (1.0 - rho) * running[0] + rho * batch[0],
+                    (
+                        (1.0 - rho) * old[0] + rho * new[0],
+                        (1.0 - rho) * old[1] + rho * new[1],
+                        self._blend_emission_statistics(old[2], new[2], rho),
+                    ),
                 )
             self._running_stats = running
-            self._m_step(*running)
+            self._m_step(*self._scale_statistics(running[1], running[0]))
         self.n_steps_ = step + 1
         self.n_iter_ = getattr(self, "n_iter_", 0) + 1
         self.lower_bound_ = log_likelihood
@@ -443,8 +508,13 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         -------
         log_prob : ndarray of shape (n_samples,)
             ``log p(x_t | x_<t)``; the entries of a sequence sum to its
-            log-likelihood ``log p(x_1, ..., x_T)``.
+            log-likelihood ``log p(x_1, ..., x_T)``. A dask array for dask
+            ``X`` (each sequence inside one row block).
         """
+        if is_dask_collection(X):
+            from skgen.hmm import _dask
+
+            return _dask.score_samples(self, X, lengths, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         log_frameprob = self._emission_log_likelihood(X)
         with threads_for(X.shape[0] * self.n_components**2):
@@ -493,10 +563,17 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         posteriors : ndarray of shape (n_samples, n_components)
-            ``p(z_t = k | x)`` given the whole sequence.
+            ``p(z_t = k | x)`` given the whole sequence. A dask array for
+            dask ``X`` (each sequence inside one row block).
         """
+        if is_dask_collection(X):
+            from skgen.hmm import _dask
+
+            return _dask.predict_proba(self, X, lengths, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        return self._forward_backward(X, bounds)[1]
+        log_lik, posteriors = self._forward_backward(X, bounds)[:2]
+        _check_possible(log_lik)
+        return posteriors
 
     def decode(self, X, lengths=None, algorithm=None, *, sequence_ids=None):
         """Most likely states, as hmmlearn's ``decode``.
@@ -518,16 +595,22 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             sequences. 'map': as hmmlearn returns it, the sum over rows of the
             largest posterior state probability (a score, not a log-probability).
         states : ndarray of shape (n_samples,)
-            The decoded states.
+            The decoded states. For dask ``X`` (each sequence inside one row
+            block), ``log_prob`` is a 0-d and ``states`` a 1-d dask array.
         """
         algorithm = self.algorithm if algorithm is None else algorithm
         if algorithm not in ("viterbi", "map"):
             raise ValueError(
                 f"algorithm must be 'viterbi' or 'map', got {algorithm!r}."
             )
+        if is_dask_collection(X):
+            from skgen.hmm import _dask
+
+            return _dask.decode(self, X, lengths, algorithm, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
-            posteriors = self._forward_backward(X, bounds)[1]
+            log_lik, posteriors = self._forward_backward(X, bounds)[:2]
+            _check_possible(log_lik)
             return float(posteriors.max(axis=1).sum()), posteriors.argmax(axis=1)
         log_frameprob = self._emission_log_likelihood(X)
         with (
@@ -541,6 +624,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 bounds,
                 _sequence_chunks(bounds),
             )
+        _check_possible(log_prob)
         return float(log_prob.sum()), states
 
     def predict(self, X, lengths=None, *, sequence_ids=None):
@@ -559,7 +643,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return self.decode(X, lengths, sequence_ids=sequence_ids)[1]
 
-    def sample(self, n_samples=1, *, random_state=None):
+    def sample(self, n_samples=1, *, random_state=None, chunks=None):
         """Draw one sequence from the model.
 
         Parameters
@@ -569,14 +653,25 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         random_state : int, RandomState instance or None, default=None
             None draws from the model's own stream (advanced by every call);
             an int makes the call reproducible.
+        chunks : int, default=None
+            None returns ndarrays. An int returns dask arrays (dask needed):
+            the same one sequence, drawn lazily in blocks of at most
+            ``chunks`` rows, each block starting from the state the previous
+            one ended in and drawing from its own generator seeded from the
+            stream above (reproducible for an integer ``random_state``, but
+            other rows than without ``chunks``).
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features)
+        X : ndarray or dask array of shape (n_samples, n_features)
             The emitted rows.
-        states : ndarray of shape (n_samples,)
+        states : ndarray or dask array of shape (n_samples,)
             The hidden state path.
         """
+        if chunks is not None:
+            from skgen.hmm import _dask
+
+            return _dask.sample(self, n_samples, chunks, random_state)
         rng = self._sample_stream(n_samples, random_state)
         states = _kernels.sample_states(
             np.cumsum(self.startprob_),
@@ -605,7 +700,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         log_prob = self.score_samples(X, lengths, sequence_ids=sequence_ids)
         n_samples = log_prob.shape[0]
-        return -2 * log_prob.sum() + self._n_parameters() * math.log(n_samples)
+        return -2 * float(log_prob.sum()) + self._n_parameters() * math.log(n_samples)
 
     def aic(self, X, lengths=None, *, sequence_ids=None):
         """Akaike information criterion of the fitted model on ``X``.
@@ -624,7 +719,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         aic : float
         """
         log_prob = self.score_samples(X, lengths, sequence_ids=sequence_ids)
-        return -2 * log_prob.sum() + 2 * self._n_parameters()
+        return -2 * float(log_prob.sum()) + 2 * self._n_parameters()
 
     def _n_parameters(self):
         """Free parameters that ``params`` lets EM change."""

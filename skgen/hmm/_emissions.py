@@ -50,6 +50,8 @@ class GaussianEmissions:
 
     _emission_codes = "mc"
     _emission_parameter_names = ("means_", "_covars_")
+    #: The statistics end with the means they are taken around (not a sum).
+    _n_reference_statistics = 1
 
     @property
     def covars_(self):
@@ -259,6 +261,11 @@ class CategoricalEmissions:
                 f"Negative values in data passed to {type(self).__name__}: "
                 f"symbols are 0, 1, ..., got {X.min()}."
             )
+        if X.size and X.max() >= 2**31:
+            raise ValueError(
+                f"{type(self).__name__} takes symbol codes 0, 1, ..., n - 1; X holds "
+                f"{X.max():g}. Encode the symbols first (e.g. OrdinalEncoder)."
+            )
         X = X.astype(np.intp)
         if reset:
             return X
@@ -277,8 +284,21 @@ class CategoricalEmissions:
                 f"Largest symbol in X is {largest - 1}, but n_features="
                 f"{self.n_features} allows symbols up to {self.n_features - 1}."
             )
-        if self._needs_init("e", "_emissionprob"):
+        if not self._needs_init("e", "_emissionprob"):
+            n_symbols = np.shape(self._emissionprob)[-1]
+            if largest > n_symbols:
+                raise ValueError(
+                    f"Largest symbol in X is {largest - 1}, but the given "
+                    f"emissionprob_ has {n_symbols} symbols."
+                )
+        else:
             n_symbols = largest if self.n_features is None else self.n_features
+            if n_symbols * self.n_components * X.shape[1] > 10**8:
+                raise ValueError(
+                    f"Symbols up to {n_symbols - 1} need an emission table of "
+                    f"{n_symbols * self.n_components * X.shape[1]:,} entries; "
+                    "encode the symbols as 0, 1, ..., n - 1 first."
+                )
             # hmmlearn's initialisation: uniform draws, normalised.
             probs = random_state.rand(self.n_components, X.shape[1], n_symbols)
             self._emissionprob = probs / probs.sum(axis=2, keepdims=True)
@@ -304,6 +324,19 @@ class CategoricalEmissions:
                 f"{np.round(sums.ravel(), 6).tolist()}."
             )
         self._emissionprob = probs
+        prior = np.asarray(self.emissionprob_prior, dtype=np.float64)
+        if prior.ndim == 2:
+            prior = prior[:, np.newaxis, :]
+        try:
+            np.broadcast_to(prior, probs.shape)
+        except ValueError:
+            raise ValueError(
+                "emissionprob_prior must be a number or broadcast to "
+                f"(n_components, n_symbols) = {probs[:, 0].shape}, got shape "
+                f"{np.shape(self.emissionprob_prior)}."
+            ) from None
+        if not np.all(np.isfinite(prior)) or np.any(prior < 0):
+            raise ValueError("emissionprob_prior must be finite and non-negative.")
 
     @property
     def n_symbols_(self):
@@ -470,6 +503,8 @@ class GMMEmissions:
 
     _emission_codes = "mcw"
     _emission_parameter_names = ("weights_", "means_", "covars_")
+    #: The statistics end with the means they are taken around (not a sum).
+    _n_reference_statistics = 1
 
     def _validate_emission_data(self, X, reset):
         return validate_data(

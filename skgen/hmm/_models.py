@@ -227,9 +227,9 @@ class CategoricalHMM(CategoricalEmissions, BaseHMM):
         Initial state distribution.
     transmat_ : ndarray of shape (n_components, n_components)
         Transition probabilities.
-    emissionprob_ : ndarray of shape (n_components, n_symbols_)
+    emissionprob_ : ndarray of shape (n_components, `n_symbols_`)
         Probability of each symbol in each state; of shape
-        (n_components, n_features_in_, n_symbols_) for several columns.
+        (n_components, `n_features_in_`, `n_symbols_`) for several columns.
     n_symbols_ : int
         Number of symbols (hmmlearn sets its ``n_features`` to it).
     converged_ : bool
@@ -491,12 +491,6 @@ class GMMHMM(GMMEmissions, BaseHMM):
     n_init : int, default=1
         Number of starts; the fit with the highest final log-likelihood is
         kept (hmmlearn has one).
-    learning_decay : float in (0.5, 1], default=0.7
-        Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
-        ``(t + learning_offset) ** -learning_decay`` (as in
-        :class:`skgen.mixture.GaussianMixture`).
-    learning_offset : float, default=1.0
-        Delays the decay of :meth:`partial_fit`'s step size.
     learning_decay : float in (0.5, 1], default=0.7
         Step-size exponent of :meth:`partial_fit`: batch ``t`` weighs
         ``(t + learning_offset) ** -learning_decay`` (as in

@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight
 
 from skgen.base import GenerativeMixin
+from skgen.utils._dask import is_dask_collection
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -223,8 +224,12 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows.
+        X : array-like or dask array of shape (n_samples, n_features)
+            Training rows. A dask array is fitted where its row blocks live:
+            each iteration's E-step runs on the workers, block by block, the
+            blocks' sufficient statistics are added in a fixed order and the
+            M-step runs once; the result equals the in-memory fit from the
+            same start to rounding (see :ref:`scaling`).
         y : None
             Ignored; present for API consistency.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -264,6 +269,10 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             Component of largest posterior probability for each row; equal to
             ``fit(X, sample_weight=sample_weight).predict(X)``.
         """
+        if is_dask_collection(X):
+            from skgen.mixture import _dask
+
+            return _dask.fit_predict(self, X, sample_weight)
         X, sample_weight = self._validate_training_data(X, sample_weight, reset=True)
         self._check_parameters(X)
         with single_threaded_blas():
@@ -434,8 +443,13 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         Returns
         -------
         log_prob : ndarray of shape (n_samples,)
-            ``log p(x_i)``, the log of the mixture density at each row.
+            ``log p(x_i)``, the log of the mixture density at each row; a dask
+            array for dask ``X``.
         """
+        if is_dask_collection(X):
+            from skgen.mixture import _dask
+
+            return _dask.score_samples(self, X)
         X = self._validate_test_data(X)
         log_prob = np.empty(X.shape[0])
         for rows in self._blocks(X):
@@ -455,8 +469,12 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         Returns
         -------
         labels : ndarray of shape (n_samples,)
-            Component labels.
+            Component labels; a dask array for dask ``X``.
         """
+        if is_dask_collection(X):
+            from skgen.mixture import _dask
+
+            return _dask.predict(self, X)
         return self._predict_labels(self._validate_test_data(X))
 
     def predict_proba(self, X):
@@ -470,8 +488,12 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         Returns
         -------
         resp : ndarray of shape (n_samples, n_components)
-            ``p(k | x_i)``; rows sum to one.
+            ``p(k | x_i)``; rows sum to one. A dask array for dask ``X``.
         """
+        if is_dask_collection(X):
+            from skgen.mixture import _dask
+
+            return _dask.predict_proba(self, X)
         X = self._validate_test_data(X)
         resp = np.empty((X.shape[0], self.n_components))
         for rows in self._blocks(X):

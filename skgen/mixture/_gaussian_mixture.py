@@ -597,7 +597,7 @@ class GaussianMixture(BaseMixture):
         }[self.covariance_type]
         return int(cov_params + n_features * k + k - 1)
 
-    def sample(self, n_samples=1, *, random_state=None):
+    def sample(self, n_samples=1, *, random_state=None, chunks=None):
         """Draw rows from the fitted mixture.
 
         Parameters
@@ -610,14 +610,24 @@ class GaussianMixture(BaseMixture):
             the call reproducible; it gives the same rows as scikit-learn's
             ``GaussianMixture(random_state=that_int).sample`` on the same
             parameters.
+        chunks : int, default=None
+            None returns ndarrays. An int returns dask arrays (dask needed),
+            drawn lazily in blocks of at most ``chunks`` rows, each block from
+            its own generator seeded from the stream above: reproducible for
+            an integer ``random_state``, but other rows than without
+            ``chunks``.
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features)
-            The rows, grouped by component.
-        labels : ndarray of shape (n_samples,)
+        X : ndarray or dask array of shape (n_samples, n_features)
+            The rows, grouped by component (within each block).
+        labels : ndarray or dask array of shape (n_samples,)
             The component each row was drawn from.
         """
+        if chunks is not None:
+            from skgen.mixture import _dask
+
+            return _dask.sample(self, n_samples, chunks, random_state)
         rng = self._sample_stream(n_samples, random_state)
         counts = rng.multinomial(n_samples, self.weights_)
         n_features = self.means_.shape[1]

@@ -9,12 +9,47 @@ the same code, so the same numbers) and add what a generative model offers:
 """
 
 from abc import abstractmethod
+from numbers import Integral
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin
+from sklearn.utils import _safe_indexing, check_scalar
 
 from skgen.base import GenerativeMixin
+from skgen.utils._dask import any_dask, is_dask_collection
+from skgen.utils._sklearn_compat import _num_samples, check_is_fitted
+
+#: Rows per call in predictions and scores: bounds the (rows, n_classes)
+#: temporaries whatever the number of rows (scikit-learn's methods take all
+#: rows at once).
+_BLOCK_ROWS = 65536
+
+
+def _by_blocks(X, method):
+    """``method(X)`` computed on blocks of ``_BLOCK_ROWS`` rows, into one output.
+
+    Each block is validated by ``method`` as ``X`` would be; the memory beyond
+    the output is that of one block, whatever the number of rows.
+    """
+    n_samples = _num_samples(X)
+    if n_samples <= _BLOCK_ROWS:
+        return method(X)
+    out = None
+    for start in range(0, n_samples, _BLOCK_ROWS):
+        rows = slice(start, min(start + _BLOCK_ROWS, n_samples))
+        part = method(_safe_indexing(X, rows))
+        if out is None:
+            out = np.empty((n_samples, *part.shape[1:]), dtype=part.dtype)
+        out[rows] = part
+    return out
+
+
+def _on_dask(estimator, X, method):
+    """``estimator.method(X)`` block by block on dask ``X``: a dask array."""
+    from skgen.naive_bayes import _dask
+
+    return _dask.apply(estimator, X, method)
 
 
 class GenerativeNBMixin(GenerativeMixin):
@@ -43,11 +78,17 @@ class GenerativeNBMixin(GenerativeMixin):
     def fit(self, X, y, sample_weight=None):
         """Fit the model, as scikit-learn's namesake does.
 
+        A dask array ``X`` (or ``y``, ``sample_weight``) is fitted where its
+        row blocks live: each block's sums (counts; for the Gaussian model,
+        per-class means and centred squares) are computed on the workers and
+        added in a fixed order, giving the in-memory fit to rounding (see
+        :ref:`scaling`).
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
             Training rows.
-        y : array-like of shape (n_samples,)
+        y : array-like or dask array of shape (n_samples,)
             Their classes.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows (a row of weight ``w`` counts ``w`` times).
@@ -57,6 +98,10 @@ class GenerativeNBMixin(GenerativeMixin):
         self : object
             The fitted model.
         """
+        if any_dask(X, y, sample_weight):
+            from skgen.naive_bayes import _dask
+
+            return _dask.fit(self, X, y, sample_weight)
         super().fit(X, y, sample_weight=sample_weight)
         self._start_sample_stream()
         return self
@@ -110,22 +155,100 @@ class GenerativeNBMixin(GenerativeMixin):
         """
         return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
 
+    def predict(self, X):
+        """Class of largest posterior probability for each row.
+
+        Parameters
+        ----------
+        X : array-like or dask array of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        y : ndarray or dask array of shape (n_samples,)
+            Predicted classes; a dask array for dask ``X``.
+        """
+        if is_dask_collection(X):
+            return _on_dask(self, X, "predict")
+        return _by_blocks(X, super().predict)
+
+    def predict_proba(self, X):
+        """Posterior probability of each class for each row.
+
+        Parameters
+        ----------
+        X : array-like or dask array of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        proba : ndarray or dask array of shape (n_samples, n_classes)
+            ``p(y | x)``, columns in the order of ``classes_``; a dask array
+            for dask ``X``.
+        """
+        if is_dask_collection(X):
+            return _on_dask(self, X, "predict_proba")
+        return _by_blocks(X, super().predict_proba)
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like or dask array of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        log_proba : ndarray or dask array of shape (n_samples, n_classes)
+            ``log p(y | x)``, columns in the order of ``classes_``; a dask
+            array for dask ``X``.
+        """
+        if is_dask_collection(X):
+            return _on_dask(self, X, "predict_log_proba")
+        return _by_blocks(X, super().predict_log_proba)
+
+    def predict_joint_log_proba(self, X):
+        """Joint log-probability ``log p(x, y)`` of each row and class.
+
+        Parameters
+        ----------
+        X : array-like or dask array of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        joint : ndarray or dask array of shape (n_samples, n_classes)
+            ``log p(y) + log p(x | y)``, columns in the order of ``classes_``;
+            a dask array for dask ``X``.
+        """
+        if is_dask_collection(X):
+            return _on_dask(self, X, "predict_joint_log_proba")
+        return _by_blocks(X, super().predict_joint_log_proba)
+
     def score_samples(self, X):
         """Log-probability of each row, summed over the classes.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
             Rows to score.
 
         Returns
         -------
-        log_prob : ndarray of shape (n_samples,)
-            ``log p(x) = log sum_y p(y) p(x | y)``.
+        log_prob : ndarray or dask array of shape (n_samples,)
+            ``log p(x) = log sum_y p(y) p(x | y)``; a dask array for dask
+            ``X``.
         """
-        return logsumexp(self.predict_joint_log_proba(X), axis=1)
+        if is_dask_collection(X):
+            return _on_dask(self, X, "score_samples")
+        return _by_blocks(X, self._score_samples_block)
 
-    def sample(self, n_samples=1, *, y=None, random_state=None):
+    def _score_samples_block(self, X):
+        """``score_samples`` of one block of rows."""
+        return logsumexp(super().predict_joint_log_proba(X), axis=1)
+
+    def sample(self, n_samples=1, *, y=None, random_state=None, chunks=None):
         """Generate rows: of classes drawn from the prior, or of given classes.
 
         Parameters
@@ -138,14 +261,28 @@ class GenerativeNBMixin(GenerativeMixin):
         random_state : int, RandomState instance or None, default=None
             None draws from the model's own stream (advanced by every call);
             an int makes the call reproducible.
+        chunks : int, default=None
+            None returns ndarrays. An int returns dask arrays (dask needed),
+            drawn lazily in blocks of at most ``chunks`` rows, each block from
+            its own generator seeded from the stream above: reproducible for
+            an integer ``random_state``, but other rows than without
+            ``chunks``.
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features)
+        X : ndarray or dask array of shape (n_samples, n_features)
             The generated rows.
-        y : ndarray of shape (n_samples,)
+        y : ndarray or dask array of shape (n_samples,)
             Their classes.
         """
+        if chunks is not None:
+            check_scalar(chunks, "chunks", Integral, min_val=1)
+            check_is_fitted(self)
+            if y is not None:  # checked now, not on the workers
+                _class_indices(self.classes_, y, n_samples, None, None)
+            from skgen.naive_bayes import _dask
+
+            return _dask.sample(self, n_samples, chunks, y, random_state)
         rng = self._sample_stream(n_samples, random_state)
         class_indices = _class_indices(
             self.classes_, y, n_samples, rng, self._class_log_prior()

@@ -5,7 +5,8 @@ from scipy import sparse
 from scipy.special import gammaln
 from sklearn import naive_bayes
 
-from skgen.naive_bayes._base import GenerativeNBMixin
+from skgen.naive_bayes._base import GenerativeNBMixin, _on_dask
+from skgen.utils._dask import is_dask_collection
 
 
 class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
@@ -42,7 +43,7 @@ class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
         Variance of each feature per class.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -141,7 +142,7 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
         Log-probability of each feature given the class.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     Examples
@@ -182,16 +183,22 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Rows of counts.
 
         Returns
         -------
-        log_prob : ndarray of shape (n_samples,)
+        log_prob : ndarray or dask array of shape (n_samples,)
             ``log p(x | n)`` for each row of total ``n``: the log of the
-            multinomial mass, multinomial coefficient included.
+            multinomial mass, multinomial coefficient included; a dask array
+            for dask ``X``.
         """
-        log_prob = super().score_samples(X)
+        if is_dask_collection(X):
+            return _on_dask(self, X, "score_samples")
+        return super().score_samples(X)
+
+    def _score_samples_block(self, X):
+        log_prob = super()._score_samples_block(X)
         X = self._check_X(X)
         totals = np.asarray(X.sum(axis=1), dtype=np.float64).ravel()
         if sparse.issparse(X):
@@ -262,7 +269,7 @@ class BernoulliNB(_DiscreteNBMixin, naive_bayes.BernoulliNB):
         Log-probability that each feature is on, given the class.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     Examples
@@ -349,7 +356,7 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
         Number of categories of each feature.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     Examples

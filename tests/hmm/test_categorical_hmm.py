@@ -239,3 +239,33 @@ def test_user_emissionprob_is_checked():
         ValueError, match=r"emissionprob_ must have shape \(3, n_symbols\)"
     ):
         model.fit(X)
+
+
+def test_symbols_and_priors_that_cannot_work_are_named():
+    X, _ = symbol_data()
+    model = CategoricalHMM(3, init_params="st")
+    model.emissionprob_ = np.full((3, 2), 0.5)
+    with pytest.raises(ValueError, match="given emissionprob_ has 2 symbols"):
+        model.fit(X)
+    with pytest.raises(ValueError, match="symbol codes 0, 1, ..., n - 1"):
+        CategoricalHMM(2).fit(np.array([[0.0], [1.0], [1e20]]))
+    with pytest.raises(ValueError, match="emission table of"):
+        CategoricalHMM(2).fit(np.array([[0], [10**9]]))
+    with pytest.raises(ValueError, match="emissionprob_prior must be a number or"):
+        CategoricalHMM(3, emissionprob_prior=np.ones((5, 7))).fit(X)
+    with pytest.raises(ValueError, match="emissionprob_prior must be finite"):
+        CategoricalHMM(3, emissionprob_prior=-1.0).fit(X)
+    with pytest.raises(ValueError, match="transmat_prior must be a number or"):
+        CategoricalHMM(3, transmat_prior=np.ones((2, 2))).fit(X)
+
+
+def test_a_sequence_of_zero_probability_has_no_posterior():
+    X, _ = symbol_data()
+    model = CategoricalHMM(3, n_features=5, n_iter=3, random_state=0).fit(X)
+    # Symbol 4 never occurs in training: its probability is 0 in every state.
+    unseen = np.array([[4], [0]])
+    assert np.all(np.isneginf(model.score_samples(unseen)[:1]))
+    with pytest.raises(ValueError, match="zero probability"):
+        model.predict_proba(unseen)
+    with pytest.raises(ValueError, match="zero probability"):
+        model.predict(unseen)

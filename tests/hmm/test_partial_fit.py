@@ -10,9 +10,7 @@ from skgen.utils import _gaussian_kernels
 from skgen.utils._gaussian import reshift_moments
 from tests.hmm.test_gaussian_hmm import regime_data
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 LENGTHS = [120, 80, 100]
 
 
@@ -78,9 +76,10 @@ def test_partial_fit_on_one_batch_is_one_baum_welch_iteration(family):
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_second_batch_blends_the_expected_counts(family):
-    """Two batches with learning_decay=1, learning_offset=1 (rho = 1/2) give the
-    M-step of the average of the two batches' expected counts, each taken under
-    the parameters of its own step."""
+    """Two batches with learning_decay=1, learning_offset=1 (rho = 1/2): the
+    M-step sees the average of the two batches' expected counts per row, each
+    taken under the parameters of its own step, times the average batch size
+    (so each batch weighs 1/2 whatever its size)."""
     model, X = model_and_data(family)
     model.set_params(learning_decay=1.0, learning_offset=1.0)
     first, second = X[:200], X[200:]
@@ -94,23 +93,37 @@ def test_second_batch_blends_the_expected_counts(family):
     _, stats_1 = reference._e_step(first, np.array([0, 120, 200]))
     reference._m_step(*stats_1)
     _, stats_2 = reference._e_step(second, np.array([0, 100]))
-    emissions_1 = stats_1[2]
-    if family.startswith("gaussian"):
+    emissions_1, emissions_2 = stats_1[2], stats_2[2]
+    gaussian = family.startswith("gaussian")
+    if gaussian:
         # Express the first batch's sums around the second's reference means.
-        emissions_1 = reshift_moments(*emissions_1, stats_2[2][3])
-    averaged = [
-        0.5 * (stats_1[0] + stats_2[0]),
-        0.5 * (stats_1[1] + stats_2[1]),
-        tuple(0.5 * (a + b) for a, b in zip(emissions_1, stats_2[2])),
-    ]
-    if family.startswith("gaussian"):
-        averaged[2] = (*averaged[2][:3], stats_2[2][3])
+        emissions_1 = reshift_moments(*emissions_1, emissions_2[3])
+    n_sums = 3 if gaussian else len(emissions_2)
+    mean_size = 0.5 * (200 + 100)
+
+    def blend(a, b):
+        return mean_size * 0.5 * (a / 200 + b / 100)
+
+    averaged = (
+        blend(stats_1[0], stats_2[0]),
+        blend(stats_1[1], stats_2[1]),
+        tuple(blend(a, b) for a, b in zip(emissions_1[:n_sums], emissions_2))
+        + tuple(emissions_2[n_sums:]),
+    )
     reference._m_step(*averaged)
     assert model.n_steps_ == 2
     for name in PARAMETERS[family.split("-")[0]]:
         np.testing.assert_allclose(
             getattr(model, name), getattr(reference, name), rtol=1e-10, err_msg=name
         )
+
+
+def test_partial_fit_validates_its_parameters():
+    X, _ = regime_data()
+    with pytest.raises(ValueError, match="n_components"):
+        GaussianHMM(n_components=0).partial_fit(X)
+    with pytest.raises(ValueError, match="learning_decay"):
+        GaussianHMM(3, learning_decay=5.0).partial_fit(X)
 
 
 @pytest.mark.parametrize("full", [True, False])
