@@ -9,7 +9,7 @@ from skgen.classification import GenerativeClassifier, SemiSupervisedEMClassifie
 from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
 from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
-from skgen.neural import VAE
+from skgen.neural import GAN, VAE
 from skgen.pipeline import GenerativePipeline, TabularEncoder, make_generative_pipeline
 
 __version__ = "0.1.0"
@@ -18,6 +18,7 @@ __all__ = [
     "BernoulliNB",
     "CategoricalHMM",
     "CategoricalNB",
+    "GAN",
     "GMMHMM",
     "GaussianHMM",
     "GaussianMixture",

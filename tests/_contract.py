@@ -37,6 +37,13 @@ FAST_PARAMS = {
         ]
     },
     "VAE": {"hidden_layer_sizes": (8,), "max_iter": 20, "random_state": 0},
+    "GAN": {
+        "n_components": 2,
+        "hidden_layer_sizes": (8,),
+        "max_iter": 20,
+        "n_parzen": 200,
+        "random_state": 0,
+    },
 }
 
 

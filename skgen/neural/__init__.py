@@ -1,5 +1,6 @@
 """Neural generative models on a numpy network core (no deep-learning framework)."""
 
+from skgen.neural._gan import GAN
 from skgen.neural._vae import VAE
 
-__all__ = ["VAE"]
+__all__ = ["GAN", "VAE"]

@@ -3,9 +3,11 @@
 Shared by the VAE and the GAN. A :class:`DenseNetwork` is a stack of affine
 layers with an activation after every hidden layer; ``forward`` keeps what
 ``backward`` needs, and ``backward`` returns the gradients of every weight and
-bias and of the input. Layers are numpy matrix products (BLAS); the
-optimiser is scikit-learn's Adam (``sklearn.neural_network``), which updates
-the parameter arrays in place.
+bias and of the input. ``input_gradient`` and ``input_gradient_backward`` are
+the double backward of a gradient penalty (the gradient, with respect to the
+parameters, of a function of the input-gradient). Layers are numpy matrix
+products (BLAS); the optimiser is scikit-learn's Adam
+(``sklearn.neural_network``), which updates the parameter arrays in place.
 """
 
 import numpy as np
@@ -26,7 +28,9 @@ def _relu_grad(a, h, grad):
 
 
 def _leaky_relu(a):
-    return np.where(a > 0, a, a * a.dtype.type(LEAKY_SLOPE))
+    # max(a, slope * a) is where(a > 0, a, slope * a) for a slope below 1,
+    # value for value, without the mask (twice as fast).
+    return np.maximum(a, a * a.dtype.type(LEAKY_SLOPE))
 
 
 def _leaky_relu_grad(a, h, grad):
@@ -48,6 +52,16 @@ ACTIVATIONS = {
     "leaky_relu": (_leaky_relu, _leaky_relu_grad),
     "tanh": (np.tanh, _tanh_grad),
     "logistic": (expit, _logistic_grad),
+}
+
+#: name -> second derivative of the activation given (a, h); None where it is
+#: zero almost everywhere (the piecewise-linear activations).
+SECOND_DERIVATIVES = {
+    "identity": None,
+    "relu": None,
+    "leaky_relu": None,
+    "tanh": lambda a, h: -2.0 * h * (1.0 - h * h),
+    "logistic": lambda a, h: h * (1.0 - h) * (1.0 - 2.0 * h),
 }
 
 
@@ -121,6 +135,106 @@ class DenseNetwork:
             grad = grad @ self.params[2 * layer].T
         return grads, grad
 
+    def input_gradient(self, X):
+        """Gradient of the sum of the outputs with respect to the input, by row.
+
+        For a network with one output, row ``i`` of the result is the gradient
+        of the output of row ``i`` with respect to that row, as a gradient
+        penalty needs. Keeps what :meth:`input_gradient_backward` needs.
+
+        Returns
+        -------
+        output : ndarray of shape (n_rows, n_outputs)
+            The network's output.
+        grad_input : ndarray of shape (n_rows, n_inputs)
+            d(sum of the row's outputs)/d(row).
+        """
+        output = self.forward(X)
+        n_layers = len(self.params) // 2
+        # _grad_post[j]: d(output)/d(h_{j+1}); _grad_pre[j]: d(output)/d(a_j).
+        self._grad_post, self._grad_pre = [None] * n_layers, [None] * n_layers
+        grad = np.ones_like(output)
+        for layer in range(n_layers - 1, -1, -1):
+            self._grad_post[layer] = grad
+            grad = ACTIVATIONS[self._layer_activation(layer)][1](
+                self._pre[layer], self._post[layer], grad
+            )
+            self._grad_pre[layer] = grad
+            grad = grad @ self.params[2 * layer].T
+        return output, grad
+
+    def input_gradient_backward(self, grad_of_input_gradient):
+        """Gradients of the parameters of a function of the input-gradient.
+
+        With ``u = input_gradient(X)[1]`` (of the last call) and ``V = dL/du``,
+        returns ``dL/d(params)``: reverse-mode differentiation of the backward
+        pass itself (a "double backward"). Writing layer ``j`` as
+        ``a_j = h_j W_j + b_j``, ``h_{j+1} = f_j(a_j)``, the input-gradient is
+        ``G_L = 1``, ``D_j = G_{j+1} * f_j'(a_j)``, ``G_j = D_j W_j^T``,
+        ``u = G_0``. Going back up from ``bar G_0 = V``:
+
+        - ``bar W_j += bar G_j^T D_j`` and ``bar D_j = bar G_j W_j``;
+        - ``bar G_{j+1} = bar D_j * f_j'(a_j)``;
+        - ``a_j`` receives ``bar D_j * G_{j+1} * f_j''(a_j)``, which ordinary
+          backpropagation through the forward pass carries to the weights and
+          biases below. It is zero for piecewise-linear activations (ReLU,
+          leaky ReLU, identity), whose second derivative vanishes almost
+          everywhere: the biases then get no gradient at all.
+
+        Parameters
+        ----------
+        grad_of_input_gradient : ndarray of shape (n_rows, n_inputs)
+            ``V = dL/du``.
+
+        Returns
+        -------
+        grads : list of ndarray
+            One per entry of ``params``, same shapes.
+        """
+        n_layers = len(self.params) // 2
+        grads = [np.zeros_like(p) for p in self.params]
+        injected = [None] * n_layers
+        grad_g = grad_of_input_gradient
+        for layer in range(n_layers):
+            W = self.params[2 * layer]
+            name = self._layer_activation(layer)
+            grads[2 * layer] += grad_g.T @ self._grad_pre[layer]
+            grad_d = grad_g @ W
+            second = SECOND_DERIVATIVES[name]
+            if second is not None:
+                injected[layer] = (
+                    grad_d
+                    * self._grad_post[layer]
+                    * second(self._pre[layer], self._post[layer])
+                )
+            if layer < n_layers - 1:
+                grad_g = ACTIVATIONS[name][1](
+                    self._pre[layer], self._post[layer], grad_d
+                )
+        if all(term is None for term in injected):
+            return grads
+        # Backpropagate the terms injected at the pre-activations through the
+        # forward pass.
+        grad_a = None
+        for layer in range(n_layers - 1, -1, -1):
+            if injected[layer] is not None:
+                grad_a = injected[layer] if grad_a is None else grad_a + injected[layer]
+            if grad_a is None:
+                continue
+            grads[2 * layer] += self._inputs[layer].T @ grad_a
+            grads[2 * layer + 1] += grad_a.sum(axis=0)
+            if layer > 0:
+                below = layer - 1
+                grad_h = grad_a @ self.params[2 * layer].T
+                grad_a = ACTIVATIONS[self._layer_activation(below)][1](
+                    self._pre[below], self._post[below], grad_h
+                )
+        return grads
+
+    def _layer_activation(self, layer):
+        last = layer == len(self.params) // 2 - 1
+        return self.output_activation if last else self.activation
+
     def add_l2_gradient(self, grads, alpha, n_rows):
         """Add the gradient of ``0.5 * alpha * sum(W ** 2) / n_rows`` (weights
         only, as scikit-learn's MLP); return that penalty."""
@@ -132,9 +246,12 @@ class DenseNetwork:
         return penalty
 
 
-def make_adam(params, learning_rate_init):
-    """scikit-learn's Adam over ``params`` (updated in place)."""
-    return AdamOptimizer(params, learning_rate_init=learning_rate_init)
+def make_adam(params, learning_rate_init, beta_1=0.9, beta_2=0.999):
+    """scikit-learn's Adam over ``params`` (updated in place); scikit-learn's
+    moment decay rates unless given."""
+    return AdamOptimizer(
+        params, learning_rate_init=learning_rate_init, beta_1=beta_1, beta_2=beta_2
+    )
 
 
 def gen_batches_indices(n_rows, batch_size, random_state):
