@@ -124,9 +124,10 @@ class GAN(GenerativeMixin, DensityMixin, BaseEstimator):
             'identity'}, default='leaky_relu'
         Activation of the discriminator's hidden layers (leaky ReLU, of slope
         0.2 below zero). ReLU in the generator and leaky ReLU in the
-        discriminator is DCGAN's choice; a leaky-ReLU generator left a
-        fifth of its rows on bridges between the modes of the ring of
-        Gaussians, where a ReLU one left 3 to 6% (see the benchmark).
+        discriminator is DCGAN's choice. On the ring of Gaussians (200
+        epochs, two seeds), a leaky-ReLU generator put 73% and 41% of its
+        rows within 3 standard deviations of a mode, a ReLU one 96% and
+        94%: the rest lie on bridges between the modes.
     loss : {'nonsaturating', 'wgan-gp'}, default='nonsaturating'
         The adversarial loss (see above).
     discriminator_steps : int, default=1
