@@ -123,3 +123,33 @@ class GenerativeMixin:
                 self._start_sample_stream()
             return self._sample_random_state
         return check_random_state(random_state)
+
+
+class GenerativeClassifierMixin(GenerativeMixin):
+    """Mixin for generative models that are classifiers.
+
+    Keeps the classifier's ``score`` (accuracy, as every scikit-learn
+    classifier) ahead of :class:`GenerativeMixin`'s mean log-likelihood; the
+    log-likelihood of the rows is ``score_samples``.
+    """
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on ``(X, y)``; the log-likelihood is :meth:`score_samples`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test rows.
+        y : array-like of shape (n_samples,)
+            Their true classes.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``predict(X)``.
+        """
+        from sklearn.base import ClassifierMixin
+
+        return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)

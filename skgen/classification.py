@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, has_fit_parameter
 
-from skgen.base import GenerativeMixin
+from skgen.base import GenerativeClassifierMixin
 from skgen.naive_bayes._base import _class_indices
 from skgen.utils._sklearn_compat import (
     Interval,
@@ -36,7 +36,7 @@ def _fit_weighted(estimator, X, y, sample_weight):
     return estimator.fit(X, y, sample_weight=sample_weight)
 
 
-class GenerativeClassifier(GenerativeMixin, ClassifierMixin, BaseEstimator):
+class GenerativeClassifier(GenerativeClassifierMixin, ClassifierMixin, BaseEstimator):
     """Classifier by Bayes' rule over one density model per class.
 
     Fits a clone of ``estimator`` (any model of independent rows with ``fit``
@@ -274,25 +274,6 @@ class GenerativeClassifier(GenerativeMixin, ClassifierMixin, BaseEstimator):
         joint = self._joint_or_prior(X)
         return self.classes_[joint.argmax(axis=1)]
 
-    def score(self, X, y, sample_weight=None):
-        """Accuracy on ``(X, y)``; the log-likelihood is :meth:`score_samples`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Test rows.
-        y : array-like of shape (n_samples,)
-            Their true classes.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows.
-
-        Returns
-        -------
-        score : float
-            Mean accuracy of ``predict(X)``.
-        """
-        return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
-
     def score_samples(self, X):
         """Log-density of each row, summed over the classes.
 
@@ -354,7 +335,7 @@ class GenerativeClassifier(GenerativeMixin, ClassifierMixin, BaseEstimator):
 
 
 class SemiSupervisedEMClassifier(
-    GenerativeMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator
+    GenerativeClassifierMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 ):
     """Semi-supervised EM: a generative classifier that learns from unlabeled rows.
 
@@ -567,25 +548,6 @@ class SemiSupervisedEMClassifier(
         """
         check_is_fitted(self)
         return self.estimator_.predict_proba(self._check_test_data(X))
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy on ``(X, y)``; the log-likelihood is :meth:`score_samples`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Test rows.
-        y : array-like of shape (n_samples,)
-            Their true classes.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows.
-
-        Returns
-        -------
-        score : float
-            Mean accuracy of ``predict(X)``.
-        """
-        return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
 
     def score_samples(self, X):
         """``log p(x)`` under the fitted generative classifier.

@@ -13,10 +13,9 @@ from numbers import Integral
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import ClassifierMixin
 from sklearn.utils import _safe_indexing, check_scalar
 
-from skgen.base import GenerativeMixin
+from skgen.base import GenerativeClassifierMixin
 from skgen.utils._dask import any_dask, is_dask_collection
 from skgen.utils._sklearn_compat import _num_samples, check_is_fitted
 
@@ -52,7 +51,7 @@ def _on_dask(estimator, X, method):
     return _dask.apply(estimator, X, method)
 
 
-class GenerativeNBMixin(GenerativeMixin):
+class GenerativeNBMixin(GenerativeClassifierMixin):
     """Density and sampling for a scikit-learn naive Bayes classifier.
 
     Listed before the scikit-learn class it extends. A subclass supplies:
@@ -133,27 +132,6 @@ class GenerativeNBMixin(GenerativeMixin):
         if first_call:
             self._start_sample_stream()
         return self
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy on ``(X, y)``, as every scikit-learn classifier.
-
-        The log-likelihood of the rows is :meth:`score_samples`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Test rows.
-        y : array-like of shape (n_samples,)
-            Their true classes.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows.
-
-        Returns
-        -------
-        score : float
-            Mean accuracy of ``predict(X)``.
-        """
-        return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
 
     def predict(self, X):
         """Class of largest posterior probability for each row.

@@ -1,9 +1,9 @@
 """The one place skgen imports scikit-learn's semi-private helpers.
 
 ``validate_data``, ``_fit_context``, the parameter-constraint classes and the
-Adam optimiser of the MLPs are what scikit-learn's own estimators use; they are stable across the pinned
-range (see ``pyproject.toml``) and re-exported here so a future move in
-scikit-learn is fixed in one file.
+Adam optimiser of the MLPs are what scikit-learn's own estimators use; they
+are stable across the pinned range (see ``pyproject.toml``) and re-exported
+here so a future move in scikit-learn is fixed in one file.
 """
 
 from sklearn.base import _fit_context
