@@ -266,14 +266,18 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     # -- fitting -------------------------------------------------------------
 
     def _forward_backward(self, X, bounds):
-        log_frameprob = self._emission_log_likelihood(X)
+        log_frameprob = np.ascontiguousarray(
+            self._emission_log_likelihood(X), dtype=np.float64
+        )
         with threads_for(X.shape[0] * self.n_components**2):
+            # The posteriors overwrite the frame log-probabilities in place.
             return _kernels.forward_backward(
                 self.startprob_,
                 self.transmat_,
                 log_frameprob,
                 bounds,
                 _sequence_chunks(bounds, self.n_components**2),
+                log_frameprob,
             )
 
     @_fit_context(prefer_skip_nested_validation=True)

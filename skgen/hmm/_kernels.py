@@ -17,14 +17,92 @@ recursions underflow however long the sequence; the log-likelihood is
 ``exp(m_t)`` is ``p(x_t | x_<t)``: the per-step log-likelihoods that
 ``score_samples`` returns come straight out of the forward pass.
 
+The per-step work is laid out for the CPU: states are padded to a multiple of
+``LANES`` (8, one AVX-512 register of float64) and every matrix-vector product
+runs over blocks of eight states held in registers (``_axpy8``); numba's loop
+vectoriser does not touch loops as short as the number of states, and its SLP
+vectoriser is off, so this is what keeps the recursions from running one
+scalar at a time. Frame probabilities are exponentiated by ``exp_nonpositive``
+in one long loop per sequence, which the loop vectoriser does turn into vector
+code (libm's scalar ``exp`` was a third of the pass).
+
 A step that no state can explain given the past (``c_t = 0``: every path
 through it uses a zero transition, or its frame probabilities underflow next
 to an unreachable state's) makes its sequence's log-likelihood ``-inf``; its
 posteriors are then zero and it adds nothing to the expected counts.
 """
 
+import math
+
 import numpy as np
 from numba import njit, prange
+
+#: States are processed in blocks of this many (padded with zero states).
+LANES = 8
+_ZERO8 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+# exp(x) for x <= 0: x = m ln 2 + r with |r| <= ln(2) / 2 (Cody-Waite split of
+# ln 2), exp(r) by its Taylor series to r^13 (truncation < 1e-17), times 2^m
+# from a table. Below _UNDERFLOW the result is 0 (numpy gives subnormals).
+_LOG2E = 1.4426950408889634
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_UNDERFLOW = -708.3964185322641
+_POW2_NEGATIVE = np.ldexp(1.0, -np.arange(1023))
+_C = tuple(1.0 / math.factorial(i) for i in range(14))
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def exp_nonpositive(values):
+    """values[:] = exp(values) in place, for values <= 0 (or -inf); 2 ulp.
+
+    A plain loop of arithmetic and one table lookup, so that it vectorises;
+    the polynomial is evaluated by Estrin's scheme for a short dependency chain.
+    """
+    for idx in range(values.shape[0]):
+        x = values[idx]
+        keep = x > _UNDERFLOW
+        x = max(x, _UNDERFLOW)
+        m = np.floor(x * _LOG2E + 0.5)
+        r = (x - m * _LN2_HI) - m * _LN2_LO
+        r2 = r * r
+        r4 = r2 * r2
+        q0 = (_C[0] + _C[1] * r) + (_C[2] + _C[3] * r) * r2
+        q1 = (_C[4] + _C[5] * r) + (_C[6] + _C[7] * r) * r2
+        q2 = (_C[8] + _C[9] * r) + (_C[10] + _C[11] * r) * r2
+        q3 = _C[12] + _C[13] * r
+        p = (q0 + q1 * r4) + (q2 + q3 * r4) * (r4 * r4)
+        values[idx] = p * _POW2_NEGATIVE[-np.int64(m)] if keep else 0.0
+
+
+# Eight lanes held as a tuple (registers); x is an 8-element view.
+@njit(inline="always")
+def _axpy8(acc, a, x):
+    return (
+        acc[0] + a * x[0], acc[1] + a * x[1], acc[2] + a * x[2], acc[3] + a * x[3],
+        acc[4] + a * x[4], acc[5] + a * x[5], acc[6] + a * x[6], acc[7] + a * x[7],
+    )  # fmt: skip
+
+
+@njit(inline="always")
+def _mul8(acc, x):
+    return (
+        acc[0] * x[0], acc[1] * x[1], acc[2] * x[2], acc[3] * x[3],
+        acc[4] * x[4], acc[5] * x[5], acc[6] * x[6], acc[7] * x[7],
+    )  # fmt: skip
+
+
+@njit(inline="always")
+def _sum8(acc):
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + (
+        (acc[4] + acc[5]) + (acc[6] + acc[7])
+    )
+
+
+@njit(inline="always")
+def _store8(acc, x):
+    for lane in range(LANES):
+        x[lane] = acc[lane]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -34,19 +112,43 @@ def _sequence_chunk(c, n_chunks, n_sequences):
 
 
 @njit(cache=True, nogil=True)
+def _longest_sequence(bounds, first, last):
+    longest = 0
+    for s in range(first, last):
+        longest = max(longest, bounds[s + 1] - bounds[s])
+    return longest
+
+
+@njit(cache=True, nogil=True)
+def _padded_transitions(transmat):
+    """transmat and its transpose, zero-padded to a multiple of LANES states."""
+    n_components = transmat.shape[0]
+    n_padded = -(-n_components // LANES) * LANES
+    padded = np.zeros((n_padded, n_padded))
+    padded[:n_components, :n_components] = transmat
+    return padded, np.ascontiguousarray(padded.T)
+
+
+@njit(cache=True, nogil=True)
 def _scaled_frameprob(log_frameprob, frameprob, shift):
-    """frameprob[t] = exp(log_frameprob[t] - shift[t]), shift[t] = max over states."""
+    """frameprob[t] = exp(log_frameprob[t] - shift[t]), shift[t] = max over states.
+
+    ``frameprob`` has the padded width; padding states get probability 0.
+    """
     n_steps, n_components = log_frameprob.shape
+    n_padded = frameprob.shape[1]
     for t in range(n_steps):
         top = log_frameprob[t, 0]
         for k in range(1, n_components):
-            if log_frameprob[t, k] > top:
-                top = log_frameprob[t, k]
+            top = max(top, log_frameprob[t, k])
         if top == -np.inf:
             top = 0.0  # an impossible frame: leave its zeros, c_t will be 0
         shift[t] = top
         for k in range(n_components):
-            frameprob[t, k] = np.exp(log_frameprob[t, k] - top)
+            frameprob[t, k] = log_frameprob[t, k] - top
+        for k in range(n_components, n_padded):
+            frameprob[t, k] = -np.inf
+    exp_nonpositive(frameprob.reshape(-1))
 
 
 @njit(cache=True, nogil=True)
@@ -54,114 +156,149 @@ def _forward_scaled(startprob, transmat, frameprob, alpha, scale):
     """Scaled forward pass over one sequence; return False if some c_t = 0.
 
     ``alpha[t]`` is normalised to sum to one, ``scale[t]`` the normaliser c_t.
+    ``transmat`` and the rows of ``frameprob`` and ``alpha`` are padded.
     """
-    n_steps, n_components = frameprob.shape
+    n_steps, n_padded = frameprob.shape
+    n_components = startprob.shape[0]
     total = 0.0
+    alpha[0, :] = 0.0
     for k in range(n_components):
         alpha[0, k] = startprob[k] * frameprob[0, k]
         total += alpha[0, k]
     if total == 0.0:
         return False
     scale[0] = total
-    for k in range(n_components):
-        alpha[0, k] /= total
+    alpha[0, :] *= 1.0 / total
     for t in range(1, n_steps):
-        for j in range(n_components):
-            alpha[t, j] = 0.0
-        for i in range(n_components):
-            a = alpha[t - 1, i]
-            if a == 0.0:
-                continue
-            for j in range(n_components):
-                alpha[t, j] += a * transmat[i, j]
+        previous = alpha[t - 1]
         total = 0.0
-        for j in range(n_components):
-            alpha[t, j] *= frameprob[t, j]
-            total += alpha[t, j]
+        for jb in range(0, n_padded, LANES):
+            acc = _ZERO8
+            for i in range(n_components):
+                acc = _axpy8(acc, previous[i], transmat[i, jb : jb + LANES])
+            acc = _mul8(acc, frameprob[t, jb : jb + LANES])
+            _store8(acc, alpha[t, jb : jb + LANES])
+            total += _sum8(acc)
         if total == 0.0:
             return False
         scale[t] = total
-        for j in range(n_components):
-            alpha[t, j] /= total
+        inverse = 1.0 / total
+        for k in range(n_padded):
+            alpha[t, k] *= inverse
     return True
 
 
 @njit(cache=True, nogil=True)
-def _backward_scaled(transmat, frameprob, scale, beta, weighted):
+def _backward_scaled(transmat_t, frameprob, scale, beta, weighted):
     """Scaled backward pass with the forward pass's normalisers.
 
-    ``weighted`` is a work row: b_{t+1} * beta_{t+1} / c_{t+1}.
+    Also keeps ``weighted[t] = b_t * beta_t / c_t`` (t >= 1), from which
+    ``beta[t - 1] = transmat @ weighted[t]`` and the expected transitions come.
     """
-    n_steps, n_components = frameprob.shape
-    for k in range(n_components):
-        beta[n_steps - 1, k] = 1.0
-    for t in range(n_steps - 2, -1, -1):
-        for j in range(n_components):
-            weighted[j] = frameprob[t + 1, j] * beta[t + 1, j] / scale[t + 1]
-        for i in range(n_components):
-            total = 0.0
-            for j in range(n_components):
-                total += transmat[i, j] * weighted[j]
-            beta[t, i] = total
+    n_steps, n_padded = frameprob.shape
+    beta[n_steps - 1, :] = 1.0
+    for t in range(n_steps - 1, 0, -1):
+        inverse = 1.0 / scale[t]
+        w = weighted[t]
+        for k in range(n_padded):
+            w[k] = frameprob[t, k] * beta[t, k] * inverse
+        for ib in range(0, n_padded, LANES):
+            acc = _ZERO8
+            for j in range(n_padded):
+                acc = _axpy8(acc, w[j], transmat_t[j, ib : ib + LANES])
+            _store8(acc, beta[t - 1, ib : ib + LANES])
+
+
+@njit(cache=True, nogil=True)
+def _add_transitions(transmat, alpha, weighted, counts):
+    """counts[i, j] += transmat[i, j] * sum_t alpha[t - 1, i] weighted[t, j].
+
+    The sum over steps is a (K x T) by (T x K) product, accumulated in
+    registers; transmat multiplies it once at the end.
+    """
+    n_steps, n_padded = alpha.shape
+    n_components = counts.shape[0]
+    for i in range(n_components):
+        for jb in range(0, n_padded, LANES):
+            acc = _ZERO8
+            for t in range(1, n_steps):
+                acc = _axpy8(acc, alpha[t - 1, i], weighted[t, jb : jb + LANES])
+            for lane in range(LANES):
+                j = jb + lane
+                if j < n_components:
+                    counts[i, j] += transmat[i, j] * acc[lane]
 
 
 @njit(cache=True, nogil=True)
 def _sequence_log_likelihood(scale, shift):
+    """sum_t log c_t + m_t, with one log per ~1e200 of product, not per step."""
     total = 0.0
+    product = 1.0
     for t in range(scale.shape[0]):
-        total += np.log(scale[t]) + shift[t]
-    return total
+        total += shift[t]
+        product *= scale[t]
+        if product < 1e-200 or product > 1e200:
+            total += np.log(product)
+            product = 1.0
+    return total + np.log(product)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks):
+def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, posteriors):
     """Posteriors and expected counts of every sequence.
+
+    ``posteriors`` (n_samples, K) receives the posteriors; it may be
+    ``log_frameprob`` itself (each sequence's rows are read before they are
+    written), which spares allocating, and page-faulting in, a second
+    (n_samples, K) array at every EM iteration.
 
     Returns
     -------
     log_lik : (n_sequences,) log p(x) of each sequence.
-    posteriors : (n_samples, K) p(z_t = k | x), rows of -inf sequences zero.
+    posteriors : the argument, p(z_t = k | x); rows of -inf sequences zero.
     start_counts : (n_chunks, K) sum over sequences of the posteriors at t=0.
     transition_counts : (n_chunks, K, K) expected numbers of i -> j transitions,
-        accumulated step by step (no (T, K, K) array).
+        accumulated sequence by sequence (no (T, K, K) array).
     """
     n_samples, n_components = log_frameprob.shape
     n_sequences = bounds.shape[0] - 1
+    transmat_padded, transmat_t = _padded_transitions(transmat)
+    n_padded = transmat_padded.shape[0]
     log_lik = np.empty(n_sequences)
-    posteriors = np.zeros((n_samples, n_components))
     start_counts = np.zeros((n_chunks, n_components))
     transition_counts = np.zeros((n_chunks, n_components, n_components))
     for c in prange(n_chunks):
         first, last = _sequence_chunk(c, n_chunks, n_sequences)
-        weighted = np.empty(n_components)
+        # Work arrays for the chunk's longest sequence, reused by the others.
+        longest = _longest_sequence(bounds, first, last)
+        frameprob_work = np.empty((longest, n_padded))
+        alpha_work = np.empty((longest, n_padded))
+        beta_work = np.empty((longest, n_padded))
+        weighted_work = np.empty((longest, n_padded))
+        shift_work = np.empty(longest)
+        scale_work = np.empty(longest)
         for s in range(first, last):
             start, stop = bounds[s], bounds[s + 1]
             n_steps = stop - start
-            frameprob = np.empty((n_steps, n_components))
-            shift = np.empty(n_steps)
-            alpha = np.empty((n_steps, n_components))
-            beta = np.empty((n_steps, n_components))
-            scale = np.empty(n_steps)
+            frameprob = frameprob_work[:n_steps]
+            alpha = alpha_work[:n_steps]
+            beta = beta_work[:n_steps]
+            weighted = weighted_work[:n_steps]
+            shift = shift_work[:n_steps]
+            scale = scale_work[:n_steps]
             _scaled_frameprob(log_frameprob[start:stop], frameprob, shift)
-            if not _forward_scaled(startprob, transmat, frameprob, alpha, scale):
+            if not _forward_scaled(startprob, transmat_padded, frameprob, alpha, scale):
                 log_lik[s] = -np.inf
+                posteriors[start:stop] = 0.0
                 continue
             log_lik[s] = _sequence_log_likelihood(scale, shift)
-            _backward_scaled(transmat, frameprob, scale, beta, weighted)
+            _backward_scaled(transmat_t, frameprob, scale, beta, weighted)
             for t in range(n_steps):
                 for k in range(n_components):
                     posteriors[start + t, k] = alpha[t, k] * beta[t, k]
             for k in range(n_components):
                 start_counts[c, k] += posteriors[start, k]
-            for t in range(n_steps - 1):
-                for j in range(n_components):
-                    weighted[j] = frameprob[t + 1, j] * beta[t + 1, j] / scale[t + 1]
-                for i in range(n_components):
-                    a = alpha[t, i]
-                    if a == 0.0:
-                        continue
-                    for j in range(n_components):
-                        transition_counts[c, i, j] += a * transmat[i, j] * weighted[j]
+            _add_transitions(transmat, alpha, weighted, transition_counts[c])
     return log_lik, posteriors, start_counts, transition_counts
 
 
@@ -174,18 +311,27 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     """
     n_samples, n_components = log_frameprob.shape
     n_sequences = bounds.shape[0] - 1
+    transmat_padded = _padded_transitions(transmat)[0]
+    n_padded = transmat_padded.shape[0]
     out = np.empty(n_samples)
     for c in prange(n_chunks):
         first, last = _sequence_chunk(c, n_chunks, n_sequences)
+        longest = _longest_sequence(bounds, first, last)
+        frameprob_work = np.empty((longest, n_padded))
+        alpha_work = np.empty((longest, n_padded))
+        shift_work = np.empty(longest)
+        scale_work = np.empty(longest)
         for s in range(first, last):
             start, stop = bounds[s], bounds[s + 1]
             n_steps = stop - start
-            frameprob = np.empty((n_steps, n_components))
-            shift = np.empty(n_steps)
-            alpha = np.empty((n_steps, n_components))
-            scale = np.zeros(n_steps)
+            frameprob = frameprob_work[:n_steps]
+            shift = shift_work[:n_steps]
+            scale = scale_work[:n_steps]
+            scale[:] = 0.0
             _scaled_frameprob(log_frameprob[start:stop], frameprob, shift)
-            _forward_scaled(startprob, transmat, frameprob, alpha, scale)
+            _forward_scaled(
+                startprob, transmat_padded, frameprob, alpha_work[:n_steps], scale
+            )
             for t in range(n_steps):
                 # scale stays 0 from the first impossible step on: log 0 = -inf
                 out[start + t] = (

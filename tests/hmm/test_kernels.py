@@ -30,6 +30,14 @@ def log(a):
         return np.log(a)
 
 
+def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks):
+    """The kernel with its posteriors in a new array."""
+    out = np.full_like(log_frameprob, np.nan)
+    return _kernels.forward_backward(
+        startprob, transmat, log_frameprob, bounds, n_chunks, out
+    )
+
+
 def brute_force(startprob, transmat, log_frameprob):
     """Every path of one sequence: likelihood, posteriors, counts, best path."""
     n_steps, n_components = log_frameprob.shape
@@ -61,7 +69,7 @@ def test_forward_backward_and_viterbi_match_enumeration(
             n_components, n_steps, seed, zero_transitions
         )
         bounds = bounds_of([n_steps])
-        log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
+        log_lik, post, start_counts, trans_counts = forward_backward(
             startprob, transmat, log_frameprob, bounds, 1
         )
         ref_lik, ref_post, ref_trans, ref_best_lp, ref_best = brute_force(
@@ -90,7 +98,7 @@ def hmmc():
     return pytest.importorskip("hmmlearn._hmmc")
 
 
-@pytest.mark.parametrize("n_components", [2, 5, 8])
+@pytest.mark.parametrize("n_components", [2, 5, 8, 9, 17])
 @pytest.mark.parametrize("zero_transitions", [False, True])
 def test_match_hmmlearn_on_several_sequences(hmmc, n_components, zero_transitions):
     lengths = [50, 1, 7, 200, 33]
@@ -98,7 +106,7 @@ def test_match_hmmlearn_on_several_sequences(hmmc, n_components, zero_transition
         n_components, sum(lengths), 4, zero_transitions
     )
     bounds = bounds_of(lengths)
-    log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
+    log_lik, post, start_counts, trans_counts = forward_backward(
         startprob, transmat, log_frameprob, bounds, 3
     )
     best_lp, best = _kernels.viterbi(
@@ -133,8 +141,8 @@ def test_results_do_not_depend_on_the_chunking():
     lengths = [30, 31, 32, 33, 34, 35, 36]
     startprob, transmat, log_frameprob = random_hmm(4, sum(lengths), 5)
     bounds = bounds_of(lengths)
-    one = _kernels.forward_backward(startprob, transmat, log_frameprob, bounds, 1)
-    many = _kernels.forward_backward(startprob, transmat, log_frameprob, bounds, 7)
+    one = forward_backward(startprob, transmat, log_frameprob, bounds, 1)
+    many = forward_backward(startprob, transmat, log_frameprob, bounds, 7)
     np.testing.assert_array_equal(one[0], many[0])  # per sequence: identical
     np.testing.assert_array_equal(one[1], many[1])
     np.testing.assert_allclose(one[3].sum(axis=0), many[3].sum(axis=0), rtol=1e-13)
@@ -145,7 +153,7 @@ def test_a_million_steps_do_not_underflow(hmmc):
     startprob, transmat, log_frameprob = random_hmm(3, n_steps, 6)
     log_frameprob -= 50.0  # every frame probability below 1e-21
     bounds = bounds_of([n_steps])
-    log_lik, post, _, trans_counts = _kernels.forward_backward(
+    log_lik, post, _, trans_counts = forward_backward(
         startprob, transmat, log_frameprob, bounds, 1
     )
     ref_lik, _ = hmmc.forward_log(startprob, transmat, log_frameprob)
@@ -160,10 +168,35 @@ def test_an_impossible_sequence_has_zero_likelihood():
     transmat = np.array([[1.0, 0.0], [0.0, 1.0]])  # stuck in state 0
     log_frameprob = np.array([[0.0, -1.0], [-np.inf, 0.0], [0.0, 0.0]])
     bounds = bounds_of([1, 2])
-    log_lik, post, start_counts, trans_counts = _kernels.forward_backward(
+    log_lik, post, start_counts, trans_counts = forward_backward(
         startprob, transmat, log_frameprob, bounds, 1
     )
     assert np.isfinite(log_lik[0]) and log_lik[1] == -np.inf
     assert np.all(post[1:] == 0) and np.all(np.isfinite(trans_counts))
     steps = _kernels.step_log_likelihood(startprob, transmat, log_frameprob, bounds, 1)
     assert np.isfinite(steps[0]) and np.all(steps[1:] == -np.inf)
+
+
+def test_posteriors_may_overwrite_the_frame_log_probabilities():
+    lengths = [30, 1, 45, 7]
+    startprob, transmat, log_frameprob = random_hmm(9, sum(lengths), 8)
+    log_frameprob[31:76] = -np.inf  # the third sequence is impossible
+    bounds = bounds_of(lengths)
+    apart = forward_backward(startprob, transmat, log_frameprob, bounds, 2)
+    in_place = log_frameprob.copy()
+    shared = _kernels.forward_backward(
+        startprob, transmat, in_place, bounds, 2, in_place
+    )
+    assert shared[1] is in_place
+    for a, b in zip(apart, shared):
+        np.testing.assert_array_equal(a, b)
+    assert apart[0][2] == -np.inf and np.all(apart[1][31:76] == 0)
+
+
+def test_exp_nonpositive_matches_numpy():
+    x = np.concatenate([np.linspace(-708, 0, 200_001), [-np.inf, -800.0, -0.0]])
+    out = x.copy()
+    _kernels.exp_nonpositive(out)
+    ref = np.exp(x[:-3])
+    assert np.max(np.abs(out[:-3] - ref) / np.spacing(ref)) <= 2
+    assert np.all(out[-3:-1] == 0) and out[-1] == 1.0
