@@ -62,6 +62,12 @@ def _warn_if_lengths_passed_as_y(y, n_samples, method):
 
 def _check_possible(log_lik):
     """A sequence of zero probability has no posterior: say so."""
+    if np.any(np.isnan(log_lik)):
+        which = np.flatnonzero(np.isnan(log_lik))[:5].tolist()
+        raise ValueError(
+            f"The log-likelihood of sequence(s) {which} is NaN: the emission "
+            "parameters give NaN log-probabilities."
+        )
     if np.any(np.isneginf(log_lik)):
         raise ValueError(
             f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "

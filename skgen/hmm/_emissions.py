@@ -81,7 +81,10 @@ class GaussianEmissions:
             kmeans = KMeans(self.n_components, n_init=10, random_state=random_state)
             self.means_ = kmeans.fit(X).cluster_centers_.astype(np.float64)
         if self._needs_init("c", "_covars_"):
-            cv = np.atleast_2d(np.cov(X.T)) + self.min_covar * np.eye(n_features)
+            # The data covariance plus min_covar (none for one row: no NaN).
+            cv = self.min_covar * np.eye(n_features)
+            if X.shape[0] > 1:
+                cv += np.atleast_2d(np.cov(X.T))
             k = self.n_components
             self._covars_ = {
                 "spherical": lambda: np.full(k, cv.diagonal().mean()),

@@ -54,15 +54,16 @@ _C = tuple(1.0 / math.factorial(i) for i in range(14))
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
 def exp_nonpositive(values):
-    """values[:] = exp(values) in place, for values <= 0 (or -inf); 2 ulp.
+    """values[:] = exp(values) in place, for values <= 0 or -inf; 2 ulp.
+
+    NaN stays NaN.
 
     A plain loop of arithmetic and one table lookup, so that it vectorises;
     the polynomial is evaluated by Estrin's scheme for a short dependency chain.
     """
     for idx in range(values.shape[0]):
-        x = values[idx]
-        keep = x > _UNDERFLOW
-        x = max(x, _UNDERFLOW)
+        value = values[idx]
+        x = value if value > _UNDERFLOW else _UNDERFLOW  # NaN too: a safe index
         m = np.floor(x * _LOG2E + 0.5)
         r = (x - m * _LN2_HI) - m * _LN2_LO
         r2 = r * r
@@ -72,7 +73,8 @@ def exp_nonpositive(values):
         q2 = (_C[8] + _C[9] * r) + (_C[10] + _C[11] * r) * r2
         q3 = _C[12] + _C[13] * r
         p = (q0 + q1 * r4) + (q2 + q3 * r4) * (r4 * r4)
-        values[idx] = p * _POW2_NEGATIVE[-np.int64(m)] if keep else 0.0
+        exp_x = p * _POW2_NEGATIVE[-np.int64(m)]
+        values[idx] = exp_x if value > _UNDERFLOW else (0.0 if value <= 0 else value)
 
 
 # Eight lanes held as a tuple (registers); x is an 8-element view.

@@ -346,3 +346,20 @@ def test_sequence_ids_route_through_a_pipeline():
     Z = StandardScaler().fit_transform(X)
     direct = GaussianHMM(3, random_state=0).fit(Z, sequence_ids=ids)
     assert piped == pytest.approx(direct.score(Z, sequence_ids=ids), rel=1e-12)
+
+
+@pytest.mark.parametrize("covariance_type", ["spherical", "diag", "full", "tied"])
+def test_one_row_gives_finite_parameters_or_a_clear_error(covariance_type):
+    # np.cov of one row is NaN; the start then takes min_covar alone.
+    X = np.array([[1.0, -2.0, 0.5]])
+    model = GaussianHMM(1, covariance_type=covariance_type, n_iter=3)
+    if covariance_type in ("full", "tied"):
+        # hmmlearn's M-step divides the scatter by a count below n_features.
+        with pytest.raises(ValueError, match="singleton"):
+            model.fit(X)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X)
+    assert np.all(np.isfinite(model.covars_)) and np.isfinite(model.score(X))
+    np.testing.assert_allclose(model.means_, X)

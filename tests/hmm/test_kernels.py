@@ -194,9 +194,9 @@ def test_posteriors_may_overwrite_the_frame_log_probabilities():
 
 
 def test_exp_nonpositive_matches_numpy():
-    x = np.concatenate([np.linspace(-708, 0, 200_001), [-np.inf, -800.0, -0.0]])
+    x = np.concatenate([np.linspace(-708, 0, 200_001), [-np.inf, -800.0, -0.0, np.nan]])
     out = x.copy()
     _kernels.exp_nonpositive(out)
-    ref = np.exp(x[:-3])
-    assert np.max(np.abs(out[:-3] - ref) / np.spacing(ref)) <= 2
-    assert np.all(out[-3:-1] == 0) and out[-1] == 1.0
+    ref = np.exp(x[:-4])
+    assert np.max(np.abs(out[:-4] - ref) / np.spacing(ref)) <= 2
+    assert np.all(out[-4:-2] == 0) and out[-2] == 1.0 and np.isnan(out[-1])
