@@ -15,7 +15,7 @@ from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.hmm import _kernels
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._dask import is_dask_collection
-from skgen.utils._sequences import sequence_bounds
+from skgen.utils._sequences import sequence_blocks, sequence_bounds
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -36,6 +36,32 @@ def _normalize_rows(counts, previous):
     empty = totals[..., 0] == 0
     out = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), previous)
     return out, np.flatnonzero(np.atleast_1d(empty))
+
+
+#: Rows per group of whole sequences in predictions: their temporaries
+#: ((n_rows, n_components) frame log-probabilities, posteriors) stay bounded.
+_BLOCK_ROWS = 65536
+
+
+def _over_sequence_blocks(function, X, bounds):
+    """``function(X_block, block_bounds)`` over groups of whole sequences.
+
+    ``function`` returns a per-sequence array (or None) and a per-row array;
+    they come back for all of ``X``, concatenated in order.
+    """
+    blocks = list(sequence_blocks(bounds, _BLOCK_ROWS))
+    if len(blocks) <= 1:
+        return function(X, bounds)
+    per_sequence, per_row = [], None
+    for rows, block_bounds in blocks:
+        sequence_part, row_part = function(X[rows], block_bounds)
+        if per_row is None:
+            per_row = np.empty((X.shape[0], *row_part.shape[1:]), row_part.dtype)
+        per_row[rows] = row_part
+        per_sequence.append(sequence_part)
+    if per_sequence[0] is None:
+        return None, per_row
+    return np.concatenate(per_sequence), per_row
 
 
 def _sequence_chunks(bounds, stat_size=1):
@@ -526,9 +552,12 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
             return _dask.score_samples(self, X, lengths, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        return _over_sequence_blocks(self._step_log_likelihood, X, bounds)[1]
+
+    def _step_log_likelihood(self, X, bounds):
         log_frameprob = self._emission_log_likelihood(X)
         with threads_for(X.shape[0] * self.n_components**2):
-            return _kernels.step_log_likelihood(
+            return None, _kernels.step_log_likelihood(
                 self.startprob_,
                 self.transmat_,
                 log_frameprob,
@@ -581,7 +610,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
             return _dask.predict_proba(self, X, lengths, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        log_lik, posteriors = self._forward_backward(X, bounds)[:2]
+        log_lik, posteriors = _over_sequence_blocks(
+            lambda X, bounds: self._forward_backward(X, bounds)[:2], X, bounds
+        )
         _check_possible(log_lik)
         return posteriors
 
@@ -619,23 +650,32 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             return _dask.decode(self, X, lengths, algorithm, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
-            log_lik, posteriors = self._forward_backward(X, bounds)[:2]
-            _check_possible(log_lik)
-            return float(posteriors.max(axis=1).sum()), posteriors.argmax(axis=1)
+            scores, states = _over_sequence_blocks(self._decode_map, X, bounds)
+            _check_possible(scores[:, 0])
+            return float(scores[:, 1].sum()), states
+        log_prob, states = _over_sequence_blocks(self._viterbi, X, bounds)
+        _check_possible(log_prob)
+        return float(log_prob.sum()), states
+
+    def _decode_map(self, X, bounds):
+        """Per sequence: log-likelihood and summed top posterior; per row: state."""
+        log_lik, posteriors = self._forward_backward(X, bounds)[:2]
+        top = np.add.reduceat(posteriors.max(axis=1), bounds[:-1])
+        return np.column_stack([log_lik, top]), posteriors.argmax(axis=1)
+
+    def _viterbi(self, X, bounds):
         log_frameprob = self._emission_log_likelihood(X)
         with (
             np.errstate(divide="ignore"),
             threads_for(X.shape[0] * self.n_components**2),
         ):
-            log_prob, states = _kernels.viterbi(
+            return _kernels.viterbi(
                 np.log(self.startprob_),
                 np.log(self.transmat_),
                 log_frameprob,
                 bounds,
                 _sequence_chunks(bounds),
             )
-        _check_possible(log_prob)
-        return float(log_prob.sum()), states
 
     def predict(self, X, lengths=None, *, sequence_ids=None):
         """Decoded states by ``algorithm`` (Viterbi by default).

@@ -68,3 +68,37 @@ def sequence_bounds(n_samples, lengths=None, sequence_ids=None):
             f"lengths sum to {lengths_arr.sum()}, but X has {n_samples} rows."
         )
     return np.concatenate([[0], np.cumsum(lengths_arr)]).astype(np.int64)
+
+
+def sequence_blocks(bounds, max_rows):
+    """Groups of whole sequences of at most ``max_rows`` rows each.
+
+    A sequence longer than ``max_rows`` is a group of its own: sequences are
+    never cut, so the memory a group takes is bounded by ``max_rows`` or by
+    the longest sequence.
+
+    Parameters
+    ----------
+    bounds : ndarray of int64, shape (n_sequences + 1,)
+        As returned by :func:`sequence_bounds`.
+    max_rows : int
+        Most rows per group (unless one sequence has more).
+
+    Yields
+    ------
+    rows : slice
+        The group's rows.
+    block_bounds : ndarray of int64
+        The group's sequence boundaries, relative to ``rows.start``.
+    """
+    n_sequences = len(bounds) - 1
+    first = 0
+    while first < n_sequences:
+        # Last sequence whose end keeps the group within max_rows (at least one).
+        last = np.searchsorted(bounds, bounds[first] + max_rows, side="right") - 1
+        last = max(int(last), first + 1)
+        yield (
+            slice(int(bounds[first]), int(bounds[last])),
+            bounds[first : last + 1] - bounds[first],
+        )
+        first = last

@@ -363,3 +363,31 @@ def test_one_row_gives_finite_parameters_or_a_clear_error(covariance_type):
         model.fit(X)
     assert np.all(np.isfinite(model.covars_)) and np.isfinite(model.score(X))
     np.testing.assert_allclose(model.means_, X)
+
+
+def test_predictions_in_blocks_of_whole_sequences_equal_one_pass(monkeypatch):
+    from skgen.hmm import _base
+
+    rng = np.random.RandomState(3)
+    lengths = [5, 17, 1, 30, 8, 12]
+    X = rng.normal(size=(sum(lengths), 2))
+    model = GaussianHMM(3, n_iter=5, random_state=0).fit(X, lengths)
+    whole = (
+        model.score_samples(X, lengths),
+        model.predict_proba(X, lengths),
+        model.decode(X, lengths),
+        model.decode(X, lengths, algorithm="map"),
+    )
+    # Groups of at most 20 rows: sequences are never cut (30 is a group alone).
+    monkeypatch.setattr(_base, "_BLOCK_ROWS", 20)
+    blocked = (
+        model.score_samples(X, lengths),
+        model.predict_proba(X, lengths),
+        model.decode(X, lengths),
+        model.decode(X, lengths, algorithm="map"),
+    )
+    np.testing.assert_array_equal(blocked[0], whole[0])
+    np.testing.assert_array_equal(blocked[1], whole[1])
+    for (score_b, states_b), (score_w, states_w) in zip(blocked[2:], whole[2:]):
+        assert score_b == pytest.approx(score_w, rel=1e-13)
+        np.testing.assert_array_equal(states_b, states_w)
