@@ -29,6 +29,15 @@ from skgen.utils._threads import single_threaded_blas
 _SCORE_BLOCK_ROWS = 65536
 
 
+def _is_dask_rows(X):
+    """Is ``X`` a dask array's rows as the EM loop sees them (see ``_dask``)?"""
+    if isinstance(X, np.ndarray):
+        return False
+    from skgen.mixture._dask import DaskRows
+
+    return isinstance(X, DaskRows)
+
+
 class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class for mixture models fitted by EM.
 
@@ -175,6 +184,8 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         weights, so rows of weight 0 are never used; 'random' responsibilities
         count by the rows' weights in ``_initialize``.
         """
+        if _is_dask_rows(X):
+            X, sample_weight = X.start_rows(random_state)
         n_samples = X.shape[0]
         n_components = self.n_components
         if self.init_params == "random":
@@ -427,6 +438,8 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             yield slice(start, start + _SCORE_BLOCK_ROWS)
 
     def _predict_labels(self, X):
+        if _is_dask_rows(X):
+            return X.predict(self)
         labels = np.empty(X.shape[0], dtype=np.intp)
         for rows in self._blocks(X):
             labels[rows] = self._estimate_weighted_log_prob(X[rows]).argmax(axis=1)

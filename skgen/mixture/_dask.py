@@ -9,20 +9,20 @@ Sums around the same means add exactly, so the fit equals the in-memory fit
 on the same rows from the same start, to rounding: only the order of the
 additions differs, since the blocks are not the kernel's own chunks.
 
-The initialisation (``init_params``) runs as in memory on at most
-``INIT_SAMPLE_ROWS`` rows drawn from ``X`` (all rows, hence the in-memory
-initialisation, when there are fewer); with ``weights_init``, ``means_init``
-and ``precisions_init`` all given it reads no data.
+The EM loop is the in-memory one (``BaseMixture._fit_predict``), given
+a :class:`DaskRows` for ``X``. The initialisation (``init_params``) runs as
+in memory on at most ``INIT_SAMPLE_ROWS`` rows drawn from ``X`` (all rows,
+hence the in-memory initialisation, when there are fewer); with
+``weights_init``, ``means_init`` and ``precisions_init`` all given it reads no
+data.
 
 Nothing here imports dask at import time (``skgen`` must import without it).
 """
 
-import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import assert_all_finite, check_random_state, check_scalar
+from sklearn.utils import assert_all_finite, check_scalar
 
 from skgen.mixture._gaussian_mixture import _reduce_em_pass, _run_em_pass
 from skgen.utils import _dask
@@ -45,8 +45,7 @@ def fit_predict(estimator, X, sample_weight=None):
     X, sample_weight = _check_training_data(estimator, X, sample_weight)
     estimator._check_parameters(X)  # reads X.shape[1] only
     with single_threaded_blas():
-        _fit(estimator, X, sample_weight)
-    return predict(estimator, X)
+        return estimator._fit_predict(DaskRows(X, sample_weight), sample_weight)
 
 
 def _check_training_data(estimator, X, sample_weight):
@@ -88,84 +87,37 @@ def _check_training_data(estimator, X, sample_weight):
     return X, sample_weight
 
 
-def _needs_data_to_start(estimator):
-    return (
-        estimator._weights_init is None
-        or estimator._means_init is None
-        or estimator._precisions_init is None
-    )
+class DaskRows:
+    """A dask ``X`` as the EM loop of ``BaseMixture._fit_predict`` sees it.
 
+    The loop is the in-memory one; its three steps that read data dispatch on
+    this object: the start (:meth:`start_rows`), the E-step (:meth:`em_pass`,
+    over the delayed row blocks) and the final labels (:meth:`predict`).
+    """
 
-def _fit(estimator, X, sample_weight):
-    """``BaseMixture._fit_predict``'s loop, with :func:`em_pass` as the E-step."""
-    est = estimator
-    do_init = not (est.warm_start and hasattr(est, "converged_"))
-    n_init = est.n_init if do_init else 1
-    random_state = check_random_state(est.random_state)
-    blocks = _dask.row_blocks(X)
-    weight_blocks = _dask.row_blocks(sample_weight)
-    start_data = None
-    checked = False
+    def __init__(self, X, sample_weight):
+        self.array = X
+        self.sample_weight = sample_weight
+        self.blocks = _dask.row_blocks(X)
+        self.weight_blocks = _dask.row_blocks(sample_weight)
+        self.checked = False  # finiteness of X, checked on the first pass
+        self._start = None
 
-    max_lower_bound = -np.inf
-    best_lower_bounds = []
-    est.converged_ = False
-    for init in range(n_init):
-        est._print_verbose_msg_init_beg(init)
-        if do_init:
-            if start_data is None:
-                start_data = (X, sample_weight)
-                if _needs_data_to_start(est):
-                    start_data = _dask.draw_rows(
-                        X, _dask.INIT_SAMPLE_ROWS, random_state, sample_weight
-                    )
-            est._initialize_parameters(start_data[0], random_state, start_data[1])
-        lower_bound = -np.inf if do_init else est.lower_bound_
-        lower_bounds = []
-        if est.max_iter == 0:
-            best_params = est._get_parameters()
-            best_n_iter = 0
-            best_stats = None
-            continue
-        converged = False
-        for n_iter in range(1, est.max_iter + 1):
-            prev_lower_bound = lower_bound
-            lower_bound, stats = em_pass(est, blocks, weight_blocks, check=not checked)
-            checked = True
-            est._m_step(stats)
-            lower_bounds.append(lower_bound)
-            change = lower_bound - prev_lower_bound
-            est._print_verbose_msg_iter_end(n_iter, change)
-            if abs(change) < est.tol:
-                converged = True
-                break
-        est._print_verbose_msg_init_end(lower_bound, converged)
-        if lower_bound > max_lower_bound or max_lower_bound == -np.inf:
-            max_lower_bound = lower_bound
-            best_params = est._get_parameters()
-            best_n_iter = n_iter
-            best_lower_bounds = lower_bounds
-            best_change = change
-            best_stats = stats
-            est.converged_ = converged
+    def start_rows(self, random_state):
+        """In-memory rows (and weights) to initialise from, drawn once."""
+        if self._start is None:
+            self._start = _dask.draw_rows(
+                self.array, _dask.INIT_SAMPLE_ROWS, random_state, self.sample_weight
+            )
+        return self._start
 
-    if not est.converged_ and est.max_iter > 0:
-        warnings.warn(
-            f"Best performing initialization did not converge in "
-            f"max_iter={est.max_iter} iterations: the last change of the "
-            f"lower bound was {best_change:.3g}, above tol={est.tol:g}. "
-            "Increase max_iter, raise tol, try other init_params, or "
-            "check the data for degenerate columns.",
-            ConvergenceWarning,
-            stacklevel=4,
-        )
-    est._set_parameters(best_params)
-    est._running_stats = best_stats
-    est.n_steps_ = 1
-    est.n_iter_ = best_n_iter
-    est.lower_bound_ = max_lower_bound
-    est.lower_bounds_ = best_lower_bounds
-    est._start_sample_stream()
+    def em_pass(self, estimator):
+        result = em_pass(estimator, self.blocks, self.weight_blocks, not self.checked)
+        self.checked = True
+        return result
+
+    def predict(self, estimator):
+        return predict(estimator, self.array)
 
 
 def em_pass(estimator, blocks, weight_blocks=None, check=False):

@@ -7,7 +7,7 @@ from scipy import linalg
 from sklearn.utils import check_array
 
 from skgen.mixture import _kernels
-from skgen.mixture._base import BaseMixture
+from skgen.mixture._base import BaseMixture, _is_dask_rows
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._gaussian import (
     component_offsets,
@@ -529,6 +529,8 @@ class GaussianMixture(BaseMixture):
             )
 
     def _em_pass(self, X, sample_weight):
+        if _is_dask_rows(X):
+            return X.em_pass(self)
         return _em_pass(
             X,
             self.weights_,
