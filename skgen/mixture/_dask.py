@@ -30,13 +30,6 @@ from skgen.utils._sklearn_compat import check_is_fitted
 from skgen.utils._threads import single_threaded_blas, threads_for
 
 
-def fit(estimator, X, y=None, sample_weight=None):
-    """``estimator.fit(X, sample_weight=...)`` for a dask array ``X``."""
-    estimator._validate_params()
-    fit_predict(estimator, X, sample_weight)
-    return estimator
-
-
 def fit_predict(estimator, X, sample_weight=None):
     """``BaseMixture.fit_predict`` for a dask array ``X`` (parameters validated).
 
