@@ -215,6 +215,26 @@ def test_categorical_unknown_category_is_named():
         model.predict(bad)
 
 
+def test_categorical_fractional_categories_are_refused():
+    # scikit-learn casts X to int, so 1.5 would silently count as category 1.
+    X, y = categorical_data()
+    bad = X[:20].astype(np.float64)
+    bad[3, 1] = 1.5
+    message = "feature 1 of X has non-integral values such as 1.5"
+    with pytest.raises(ValueError, match=message):
+        CategoricalNB().fit(bad, y[:20])
+    with pytest.raises(ValueError, match=message):
+        CategoricalNB().partial_fit(bad, y[:20], classes=np.unique(y))
+    model = CategoricalNB().fit(X, y)
+    for method in ("predict", "predict_proba", "predict_log_proba", "score_samples"):
+        with pytest.raises(ValueError, match=message):
+            getattr(model, method)(bad)
+    # Integral floats are categories, as in scikit-learn.
+    np.testing.assert_array_equal(
+        model.predict_proba(X[:20].astype(np.float64)), model.predict_proba(X[:20])
+    )
+
+
 def test_bic_counts_the_free_parameters():
     X, y = gaussian_data()
     model = GaussianNB().fit(X, y)
