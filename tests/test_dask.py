@@ -417,3 +417,74 @@ def test_initialisation_from_rows_drawn_from_a_larger_array(monkeypatch):
     hmm = CategoricalHMM(3, n_iter=2, random_state=0)
     hmm.fit(hmm_blocks(symbols, lengths), lengths=lengths)
     assert hmm.n_symbols_ == 8
+
+
+# -- partial_fit on dask batches -------------------------------------------------
+
+
+@pytest.fixture
+def no_materialising(monkeypatch):
+    """Turning a whole dask batch into one numpy array (in this process) fails."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a dask batch was materialised in the client")
+
+    monkeypatch.setattr(da.Array, "__array__", refuse)
+
+
+def test_mixture_partial_fit_on_dask_batches_equals_in_memory(no_materialising):
+    X = blobs()
+    ref = GaussianMixture(3, random_state=0)
+    got = GaussianMixture(3, random_state=0)
+    for rows in (slice(0, 1500), slice(1500, None)):
+        ref.partial_fit(X[rows])
+        got.partial_fit(da.from_array(X[rows], (500, -1)))
+    for attribute in ("weights_", "means_", "covariances_"):
+        assert_close(getattr(got, attribute), getattr(ref, attribute))
+    with pytest.raises(ValueError, match="features"):
+        got.partial_fit(da.from_array(X[:, :2], (500, -1)))
+
+
+@pytest.mark.parametrize("name", list(NB_MODELS))
+def test_naive_bayes_partial_fit_on_dask_batches_equals_in_memory(
+    name, no_materialising
+):
+    X, y = nb_data(name)
+    weights = np.random.default_rng(2).uniform(0.0, 2.0, X.shape[0])
+    ref, got = NB_MODELS[name](), NB_MODELS[name]()
+    for rows in (slice(0, 1200), slice(1200, 2000), slice(2000, None)):
+        ref.partial_fit(
+            X[rows], y[rows], classes=["a", "b", "c"], sample_weight=weights[rows]
+        )
+        got.partial_fit(
+            da.from_array(X[rows], (300, -1)),
+            da.from_array(y[rows], 300),
+            classes=["a", "b", "c"],
+            sample_weight=da.from_array(weights[rows], 300),
+        )
+    expected = fitted_attributes(ref)
+    assert set(fitted_attributes(got)) == set(expected)
+    for attribute, value in expected.items():
+        actual = getattr(got, attribute)
+        if isinstance(value, list):
+            for a, b in zip(actual, value):
+                assert_close(a, b)
+        elif np.asarray(value).dtype.kind == "f":
+            assert_close(actual, value)
+        else:
+            np.testing.assert_array_equal(actual, value)
+    with pytest.raises(ValueError, match="do not exist in the initial classes"):
+        got.partial_fit(da.from_array(X[:10], 5), da.from_array(np.full(10, "z"), 5))
+
+
+def test_hmm_partial_fit_on_dask_batches_equals_in_memory(no_materialising):
+    X, lengths = hmm_data("gaussian")
+    ref = GaussianHMM(3, random_state=0)
+    got = GaussianHMM(3, random_state=0)
+    first, second = lengths[:22], lengths[22:]
+    split = int(first.sum())
+    ref.partial_fit(X[:split], lengths=first).partial_fit(X[split:], lengths=second)
+    got.partial_fit(hmm_blocks(X[:split], first, (9, 13)), lengths=first)
+    got.partial_fit(hmm_blocks(X[split:], second, (6, 12)), lengths=second)
+    for attribute in ("startprob_", "transmat_", "means_", "covars_"):
+        assert_close(getattr(got, attribute), getattr(ref, attribute))

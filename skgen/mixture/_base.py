@@ -375,9 +375,10 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
             One batch of rows: at least 2, and at least ``n_components``
-            (of positive weight, with ``sample_weight``).
+            (of positive weight, with ``sample_weight``). A dask batch's
+            E-step runs on the workers, block by block, as in :meth:`fit`.
         y : None
             Ignored; present for API consistency.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -393,6 +394,10 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             The updated mixture.
         """
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
+        if is_dask_collection(X):
+            from skgen.mixture import _dask
+
+            return _dask.partial_fit(self, X, sample_weight, first_call)
         X, sample_weight = self._validate_training_data(
             X, sample_weight, reset=first_call
         )

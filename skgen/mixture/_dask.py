@@ -41,7 +41,18 @@ def fit_predict(estimator, X, sample_weight=None):
         return estimator._fit_predict(DaskRows(X, sample_weight), sample_weight)
 
 
-def _check_training_data(estimator, X, sample_weight):
+def partial_fit(estimator, X, sample_weight, first_call):
+    """``BaseMixture.partial_fit`` for a dask array ``X``: one batch's E-step
+    on the workers, then the in-memory update of the running statistics."""
+    X, sample_weight = _check_training_data(
+        estimator, X, sample_weight, reset=first_call
+    )
+    with single_threaded_blas():
+        estimator._partial_fit(DaskRows(X, sample_weight), sample_weight, first_call)
+    return estimator
+
+
+def _check_training_data(estimator, X, sample_weight, reset=True):
     """As ``BaseMixture._validate_training_data``, lazily where it can.
 
     Finiteness of ``X`` is checked on the workers, in the first E-step.
@@ -76,7 +87,10 @@ def _check_training_data(estimator, X, sample_weight):
             "Expected n_samples >= n_components but got "
             f"n_components = {estimator.n_components}, n_samples = {n_rows}{rows}"
         )
-    _dask.reset_n_features(estimator, X.shape[1])
+    if reset:
+        _dask.reset_n_features(estimator, X.shape[1])
+    else:
+        _dask.check_n_features(estimator, X)
     return X, sample_weight
 
 
@@ -95,6 +109,10 @@ class DaskRows:
         self.weight_blocks = _dask.row_blocks(sample_weight)
         self.checked = False  # finiteness of X, checked on the first pass
         self._start = None
+
+    @property
+    def shape(self):
+        return self.array.shape
 
     def start_rows(self, random_state):
         """In-memory rows (and weights) to initialise from, drawn once."""

@@ -109,13 +109,14 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
         """Update the model with one batch, as scikit-learn's namesake does.
 
         Naive Bayes statistics are sums over rows, so batches give exactly the
-        fit on all rows.
+        fit on all rows. A dask batch's sums are computed on the workers,
+        block by block, as in :meth:`fit`.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
             One batch of rows.
-        y : array-like of shape (n_samples,)
+        y : array-like or dask array of shape (n_samples,)
             Their classes.
         classes : array-like of shape (n_classes,), default=None
             Every class that may appear; required on the first call.
@@ -127,6 +128,10 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
         self : object
             The updated model.
         """
+        if any_dask(X, y, sample_weight):
+            from skgen.naive_bayes import _dask
+
+            return _dask.partial_fit(self, X, y, classes, sample_weight)
         first_call = not hasattr(self, "classes_")
         super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
         if first_call:

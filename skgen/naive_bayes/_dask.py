@@ -32,6 +32,48 @@ def fit(estimator, X, y, sample_weight=None):
     import dask.array as da
 
     estimator._validate_params()
+    X, y, sample_weight = _check_batch(X, y, sample_weight)
+    classes = np.unique(da.unique(y).compute())
+    check_classification_targets(classes)
+    _update(estimator, X, y, sample_weight, classes, first_call=True)
+    _dask.reset_n_features(estimator, X.shape[1])
+    estimator._start_sample_stream()
+    return estimator
+
+
+def partial_fit(estimator, X, y, classes=None, sample_weight=None):
+    """``estimator.partial_fit`` for dask ``X`` (or ``y``): the batch's sums on
+    the workers, added to the model's as scikit-learn's ``partial_fit`` does."""
+    import dask.array as da
+
+    estimator._validate_params()
+    X, y, sample_weight = _check_batch(X, y, sample_weight)
+    first_call = not hasattr(estimator, "classes_")
+    if first_call:
+        if classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        classes = np.unique(np.asarray(classes))
+        check_classification_targets(classes)
+    else:
+        _dask.check_n_features(estimator, X)
+        classes = estimator.classes_
+    seen = np.unique(da.unique(y).compute())
+    unknown = np.setdiff1d(seen, classes)
+    if unknown.size:
+        raise ValueError(
+            f"The target label(s) {unknown} in y do not exist in the initial "
+            f"classes {classes}"
+        )
+    _update(estimator, X, y, sample_weight, classes, first_call)
+    if first_call:
+        _dask.reset_n_features(estimator, X.shape[1])
+        estimator._start_sample_stream()
+    return estimator
+
+
+def _check_batch(X, y, sample_weight):
+    import dask.array as da
+
     if not isinstance(X, da.Array):
         X = da.from_array(np.asarray(X))
     X = _dask.check_rows(X, dtype=None)
@@ -42,23 +84,28 @@ def fit(estimator, X, y, sample_weight=None):
         )
     y = _dask.aligned(y, X, "y")
     sample_weight = _dask.aligned(sample_weight, X, "sample_weight", dtype=np.float64)
-    classes = np.unique(da.unique(y).compute())
-    check_classification_targets(classes)
+    return X, y, sample_weight
+
+
+def _update(estimator, X, y, sample_weight, classes, first_call):
+    """Add the sums of the batch ``X, y`` to the model (or start it)."""
     blocks = (_dask.row_blocks(X), _dask.row_blocks(y))
     weights = _dask.row_blocks(sample_weight) or [None] * len(blocks[0])
     if hasattr(estimator, "var_smoothing"):
-        _fit_gaussian(estimator, X, blocks, weights, classes)
+        _fit_gaussian(estimator, X, blocks, weights, classes, first_call)
     else:
-        _fit_discrete(estimator, blocks, weights, classes)
-    _dask.reset_n_features(estimator, X.shape[1])
-    estimator._start_sample_stream()
-    return estimator
+        _fit_discrete(estimator, blocks, weights, classes, first_call)
 
 
 # -- Gaussian ------------------------------------------------------------------
 
 
-def _fit_gaussian(estimator, X, blocks, weights, classes):
+def _fit_gaussian(estimator, X, blocks, weights, classes, first_call=True):
+    """The batch's moments, merged with the model's unless ``first_call``.
+
+    As scikit-learn's ``partial_fit``: ``epsilon_`` is the batch's, and the
+    variances lose the new ``epsilon_`` before the merge and gain it after.
+    """
     import dask
 
     task = dask.delayed(_gaussian_block_moments, pure=True)
@@ -66,11 +113,15 @@ def _fit_gaussian(estimator, X, blocks, weights, classes):
     (moments,) = _dask.compute(_dask.tree_reduce(_merge_moments, parts))
     count, mean, m2, n_rows, mean_all, m2_all = moments
     dtype = X.dtype.type if X.dtype in (np.float32, np.float64) else np.float64
-    n_classes = len(classes)
+    epsilon = estimator.var_smoothing * np.max(m2_all / n_rows)
+    if not first_call:
+        past = estimator.class_count_.astype(np.float64)
+        past_m2 = (estimator.var_ - epsilon) * past[:, np.newaxis]
+        count, mean, m2 = _chan(past, estimator.theta_, past_m2, count, mean, m2)
     if estimator.priors is not None:
         # scikit-learn's checks and messages.
         priors = np.asarray(estimator.priors, dtype=dtype)
-        if priors.shape[0] != n_classes:
+        if priors.shape[0] != len(classes):
             raise ValueError("Number of priors must match number of classes.")
         if not np.isclose(priors.sum(), 1.0):
             raise ValueError("The sum of the priors should be 1.")
@@ -79,7 +130,6 @@ def _fit_gaussian(estimator, X, blocks, weights, classes):
         class_prior = priors
     else:
         class_prior = count / count.sum()
-    epsilon = estimator.var_smoothing * np.max(m2_all / n_rows)
     with np.errstate(invalid="ignore", divide="ignore"):
         var = np.where(count[:, np.newaxis] > 0, m2 / count[:, np.newaxis], 0.0)
     estimator.classes_ = classes
@@ -138,7 +188,8 @@ def _merge_moments(parts):
 # -- multinomial, Bernoulli, categorical ---------------------------------------
 
 
-def _fit_discrete(estimator, blocks, weights, classes):
+def _fit_discrete(estimator, blocks, weights, classes, first_call=True):
+    """The batch's counts, added to the model's unless ``first_call``."""
     import dask
 
     task = dask.delayed(_discrete_block_counts, pure=True)
@@ -148,9 +199,15 @@ def _fit_discrete(estimator, blocks, weights, classes):
         for (Xb, yb), wb in zip(zip(*blocks), weights)
     ]
     (counted,) = _dask.compute(_dask.tree_reduce(_add_counts, parts))
-    for name, value in vars(counted).items():
-        if name.endswith("_") and not name.startswith("_"):
-            setattr(estimator, name, value)
+    if first_call:
+        for name, value in vars(counted).items():
+            if name.endswith("_") and not name.startswith("_"):
+                setattr(estimator, name, value)
+    else:
+        _add_counts([estimator, counted])
+        if hasattr(counted, "n_categories_"):
+            # As scikit-learn's partial_fit: the last batch's categories.
+            estimator.n_categories_ = counted.n_categories_
     # What scikit-learn's fit does after counting.
     estimator._update_feature_log_prob(estimator._check_alpha())
     estimator._update_class_log_prior(class_prior=estimator.class_prior)
