@@ -10,10 +10,12 @@ from scipy.stats import ConstantInputWarning, ks_2samp
 from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.dummy import DummyClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, mean_squared_error, r2_score
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
@@ -271,11 +273,38 @@ def iris_split():
     return train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
 
 
-def test_tstr_of_the_real_rows_is_trtr(iris_split):
+def test_tstr_and_trtr_of_stumps_by_hand():
+    # A stump splits midway between the classes: at 1.5 on the real labels,
+    # at 0.5 on the synthetic ones. On the test rows the first is right
+    # everywhere, the second on 0.2 and 2.8 only. Scoring on a training set
+    # instead would give 0.75 or 1 for tstr.
+    X = [[0.0], [1.0], [2.0], [3.0]]
+    X_test = [[0.2], [0.8], [1.2], [2.8]]
+    scores = tstr_score(
+        X,
+        [0, 0, 1, 1],
+        X,
+        [0, 1, 1, 1],
+        X_test,
+        [0, 0, 0, 1],
+        estimator=DecisionTreeClassifier(max_depth=1),
+    )
+    assert scores == {"tstr": 0.5, "trtr": 1.0, "ratio": 0.5}
+
+
+def test_tstr_default_is_a_scaled_logistic_regression(iris_split):
     X_train, X_test, y_train, y_test = iris_split
-    scores = tstr_score(X_train, y_train, X_train, y_train, X_test, y_test)
-    assert scores["ratio"] == 1.0
-    assert scores["tstr"] == scores["trtr"] > 0.85
+    rng = np.random.default_rng(0)
+    X_synthetic = X_train + rng.normal(scale=0.5, size=X_train.shape)
+    scores = tstr_score(X_train, y_train, X_synthetic, y_train, X_test, y_test)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    on_synthetic = clone(model).fit(X_synthetic, y_train).predict(X_test)
+    on_real = clone(model).fit(X_train, y_train).predict(X_test)
+    assert scores["tstr"] == accuracy_score(y_test, on_synthetic)
+    assert scores["trtr"] == accuracy_score(y_test, on_real)
+    # The noise costs accuracy, so a swap of the two fits would show.
+    assert scores["tstr"] < scores["trtr"]
+    assert scores["ratio"] == scores["tstr"] / scores["trtr"]
 
 
 def test_tstr_is_the_score_of_a_model_fitted_on_synthetic_rows(iris_split):
@@ -293,24 +322,45 @@ def test_tstr_is_the_score_of_a_model_fitted_on_synthetic_rows(iris_split):
     assert scores["ratio"] == scores["tstr"] / scores["trtr"]
 
 
-def test_shuffled_synthetic_labels_score_lower(iris_split):
+def test_tstr_of_shuffled_synthetic_labels_is_chance(iris_split):
     X_train, X_test, y_train, y_test = iris_split
-    y_shuffled = np.random.default_rng(0).permutation(y_train)
-    scores = tstr_score(X_train, y_train, X_train, y_shuffled, X_test, y_test)
-    assert scores["tstr"] < scores["trtr"] - 0.3
-    assert scores["ratio"] < 0.7
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    rng = np.random.default_rng(0)
+    tstr = []
+    for _ in range(30):
+        y_shuffled = rng.permutation(y_train)
+        scores = tstr_score(X_train, y_train, X_train, y_shuffled, X_test, y_test)
+        on_shuffled = clone(model).fit(X_train, y_shuffled).predict(X_test)
+        assert scores["tstr"] == accuracy_score(y_test, on_shuffled)
+        assert scores["trtr"] > 0.9
+        tstr.append(scores["tstr"])
+    # Labels unrelated to the rows: chance, 1/3 on the three balanced classes
+    # (one shuffle of 75 rows ranges from 0.16 to 0.65).
+    assert abs(np.mean(tstr) - 1 / 3) < 0.1
 
 
 def test_tstr_with_a_continuous_target_is_regression():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 3))
     y = X @ [1.0, -2.0, 0.5] + rng.normal(scale=0.1, size=120)
-    scores = tstr_score(X[:60], y[:60], X[:60], y[:60], X[60:], y[60:])
-    assert scores["ratio"] == 1.0 and scores["trtr"] > 0.95
+    X_synthetic = X[:60] + rng.normal(scale=0.3, size=(60, 3))
+    model = make_pipeline(StandardScaler(), Ridge())
+    on_synthetic = clone(model).fit(X_synthetic, y[:60]).predict(X[60:])
+    on_real = clone(model).fit(X[:60], y[:60]).predict(X[60:])
+    scores = tstr_score(X[:60], y[:60], X_synthetic, y[:60], X[60:], y[60:])
+    assert scores["tstr"] == r2_score(y[60:], on_synthetic)
+    assert scores["trtr"] == r2_score(y[60:], on_real) > 0.95
     with_scorer = tstr_score(
-        X[:60], y[:60], X[:60], y[:60], X[60:], y[60:], scoring="neg_mean_squared_error"
+        X[:60],
+        y[:60],
+        X_synthetic,
+        y[:60],
+        X[60:],
+        y[60:],
+        scoring="neg_mean_squared_error",
     )
-    assert with_scorer["trtr"] < 0
+    assert with_scorer["tstr"] == -mean_squared_error(y[60:], on_synthetic)
+    assert with_scorer["trtr"] == -mean_squared_error(y[60:], on_real)
 
 
 def test_tstr_scorer_is_read_by_get_scorer(iris_split):
