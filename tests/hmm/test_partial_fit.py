@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-from skgen.hmm import CategoricalHMM, GaussianHMM, PoissonHMM
+from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.utils import _gaussian_kernels
 from skgen.utils._gaussian import reshift_moments
 from tests.hmm.test_gaussian_hmm import regime_data
@@ -32,6 +32,18 @@ def model_and_data(name, seed=0):
             "tied": np.eye(2),
             "full": np.tile(np.eye(2), (3, 1, 1)),
         }[covariance_type]
+    elif name.startswith("gmm"):
+        covariance_type = name.split("-")[1]
+        model = GMMHMM(3, n_mix=2, covariance_type=covariance_type, init_params="")
+        centres = np.array([[0.0, 0.0], [3.0, 1.0], [-2.0, 2.5]]) + 0.3
+        start["weights_"] = rng.dirichlet(np.full(2, 2.0), size=3)
+        start["means_"] = centres[:, None, :] + [[0.5, -0.5], [-0.5, 0.5]]
+        start["covars_"] = {
+            "spherical": np.ones((3, 2)),
+            "diag": np.ones((3, 2, 2)),
+            "tied": np.tile(np.eye(2), (3, 1, 1)),
+            "full": np.tile(np.eye(2), (3, 2, 1, 1)),
+        }[covariance_type]
     elif name == "categorical":
         model = CategoricalHMM(3, init_params="")
         X = np.digitize(X[:, :1], [-1.0, 1.0, 2.5])
@@ -52,11 +64,16 @@ FAMILIES = [
     "gaussian-tied",
     "categorical",
     "poisson",
+    "gmm-diag",
+    "gmm-spherical",
+    "gmm-full",
+    "gmm-tied",
 ]
 PARAMETERS = {
     "gaussian": ["startprob_", "transmat_", "means_", "covars_"],
     "categorical": ["startprob_", "transmat_", "emissionprob_"],
     "poisson": ["startprob_", "transmat_", "lambdas_"],
+    "gmm": ["startprob_", "transmat_", "weights_", "means_", "covars_"],
 }
 
 
@@ -94,11 +111,23 @@ def test_second_batch_blends_the_expected_counts(family):
     reference._m_step(*stats_1)
     _, stats_2 = reference._e_step(second, np.array([0, 100]))
     emissions_1, emissions_2 = stats_1[2], stats_2[2]
-    gaussian = family.startswith("gaussian")
-    if gaussian:
-        # Express the first batch's sums around the second's reference means.
+    # Express the first batch's sums around the second's reference means.
+    if family.startswith("gaussian"):
         emissions_1 = reshift_moments(*emissions_1, emissions_2[3])
-    n_sums = 3 if gaussian else len(emissions_2)
+    elif family.startswith("gmm"):
+        nk, sx, sxx, post_sum, means = emissions_1
+        k, m, d = means.shape
+        _, sx, sxx, _ = reshift_moments(
+            nk.ravel(),
+            sx.reshape(k * m, d),
+            sxx.reshape(k * m, *sxx.shape[2:]),
+            means.reshape(k * m, d),
+            emissions_2[4].reshape(k * m, d),
+        )
+        sxx = sxx.reshape(nk.shape + sxx.shape[1:])
+        emissions_1 = (nk, sx.reshape(k, m, d), sxx, post_sum)
+    # Sums are blended; the trailing reference means are the second batch's.
+    n_sums = {"gaussian": 3, "gmm": 4}.get(family.split("-")[0], len(emissions_2))
     mean_size = 0.5 * (200 + 100)
 
     def blend(a, b):
