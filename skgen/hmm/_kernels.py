@@ -342,6 +342,75 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     return out
 
 
+@njit(inline="always")
+def _max_plus8(best, arg, a, x, i):
+    """Lane-wise: where ``a + x`` beats ``best``, take it and the index ``i``."""
+    c0, c1, c2, c3 = a + x[0], a + x[1], a + x[2], a + x[3]
+    c4, c5, c6, c7 = a + x[4], a + x[5], a + x[6], a + x[7]
+    return (
+        (
+            c0 if c0 > best[0] else best[0], c1 if c1 > best[1] else best[1],
+            c2 if c2 > best[2] else best[2], c3 if c3 > best[3] else best[3],
+            c4 if c4 > best[4] else best[4], c5 if c5 > best[5] else best[5],
+            c6 if c6 > best[6] else best[6], c7 if c7 > best[7] else best[7],
+        ),
+        (
+            i if c0 > best[0] else arg[0], i if c1 > best[1] else arg[1],
+            i if c2 > best[2] else arg[2], i if c3 > best[3] else arg[3],
+            i if c4 > best[4] else arg[4], i if c5 > best[5] else arg[5],
+            i if c6 > best[6] else arg[6], i if c7 > best[7] else arg[7],
+        ),
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _viterbi_sequence(
+    log_startprob, log_transmat, log_frameprob, previous, current, back
+):
+    """Best path score of one sequence and its last state.
+
+    ``back[t, j]`` receives the best predecessor of state j at step t.
+    ``log_transmat``, ``previous`` and ``current`` are padded to a multiple of
+    LANES states (padding states at -inf).
+    """
+    n_steps, n_components = log_frameprob.shape
+    n_padded = previous.shape[0]
+    previous[:] = -np.inf
+    current[:] = -np.inf
+    for k in range(n_components):
+        previous[k] = log_startprob[k] + log_frameprob[0, k]
+    for t in range(1, n_steps):
+        for jb in range(0, n_padded, LANES):
+            best = (
+                -np.inf,
+                -np.inf,
+                -np.inf,
+                -np.inf,
+                -np.inf,
+                -np.inf,
+                -np.inf,
+                -np.inf,
+            )
+            arg = (0, 0, 0, 0, 0, 0, 0, 0)
+            for i in range(n_components):
+                best, arg = _max_plus8(
+                    best, arg, previous[i], log_transmat[i, jb : jb + LANES], i
+                )
+            for lane in range(LANES):
+                j = jb + lane
+                if j < n_components:
+                    current[j] = best[lane] + log_frameprob[t, j]
+                    back[t, j] = arg[lane]
+        previous, current = current, previous
+    best = previous[0]
+    arg = 0
+    for k in range(1, n_components):
+        if previous[k] > best:
+            best = previous[k]
+            arg = k
+    return best, arg
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     """Most likely state path of every sequence, in log space.
@@ -355,40 +424,32 @@ def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     """
     n_samples, n_components = log_frameprob.shape
     n_sequences = bounds.shape[0] - 1
+    n_padded = -(-n_components // LANES) * LANES
+    log_transmat_padded = np.full((n_padded, n_padded), -np.inf)
+    log_transmat_padded[:n_components, :n_components] = log_transmat
     log_prob = np.empty(n_sequences)
     states = np.empty(n_samples, dtype=np.int64)
     for c in prange(n_chunks):
         first, last = _sequence_chunk(c, n_chunks, n_sequences)
-        previous = np.empty(n_components)
-        current = np.empty(n_components)
+        previous = np.empty(n_padded)
+        current = np.empty(n_padded)
+        back_work = np.empty(
+            (_longest_sequence(bounds, first, last), n_components), dtype=np.int32
+        )
         for s in range(first, last):
             start, stop = bounds[s], bounds[s + 1]
-            n_steps = stop - start
-            back = np.empty((n_steps, n_components), dtype=np.int32)
-            for k in range(n_components):
-                previous[k] = log_startprob[k] + log_frameprob[start, k]
-            for t in range(1, n_steps):
-                for j in range(n_components):
-                    best = previous[0] + log_transmat[0, j]
-                    arg = 0
-                    for i in range(1, n_components):
-                        candidate = previous[i] + log_transmat[i, j]
-                        if candidate > best:
-                            best = candidate
-                            arg = i
-                    current[j] = best + log_frameprob[start + t, j]
-                    back[t, j] = arg
-                for j in range(n_components):
-                    previous[j] = current[j]
-            best = previous[0]
-            arg = 0
-            for k in range(1, n_components):
-                if previous[k] > best:
-                    best = previous[k]
-                    arg = k
+            back = back_work[: stop - start]
+            best, arg = _viterbi_sequence(
+                log_startprob,
+                log_transmat_padded,
+                log_frameprob[start:stop],
+                previous,
+                current,
+                back,
+            )
             log_prob[s] = best
             states[stop - 1] = arg
-            for t in range(n_steps - 1, 0, -1):
+            for t in range(stop - start - 1, 0, -1):
                 arg = back[t, arg]
                 states[start + t - 1] = arg
     return log_prob, states
