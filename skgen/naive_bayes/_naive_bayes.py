@@ -114,6 +114,11 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
     class_count_``), then splits it among the features by
     ``exp(feature_log_prob_)`` (the features are then independent Poisson
     counts). Smoothing (``alpha``) gives every feature some probability.
+    The two agree exactly when the classes share one mean total: otherwise the
+    total says something about the class, which :meth:`score_samples` leaves
+    out (it weighs the classes by ``p(y)``, as ``predict_proba`` does, not by
+    ``p(y | n)``), so it scores the split of the rows' totals, not the
+    totals themselves.
 
     Parameters
     ----------
