@@ -159,7 +159,6 @@ else:
     import dask
     import dask.array as da
     from skgen.mixture import GaussianMixture
-    from skgen.mixture import _dask as mixture_dask
 
     class MemmapRows:
         # Rows of a .npy file: each block read through a numpy memmap that is
@@ -178,7 +177,7 @@ else:
     if mode == "skgen dask, memmap blocks":
         X = da.from_array(MemmapRows(path), chunks=({block}, -1), asarray=False)
         with dask.config.set(scheduler="synchronous"):
-            model = mixture_dask.fit(GaussianMixture(**params), X)
+            model = GaussianMixture(**params).fit(X)
     else:  # one pass of partial_fit, batch by batch
         model = GaussianMixture(**params)
         reader = MemmapRows(path)
@@ -241,7 +240,6 @@ import dask
 import dask.array as da
 from distributed import Client, LocalCluster, wait
 from skgen.mixture import GaussianMixture
-from skgen.mixture import _dask as mixture_dask
 from skgen.utils import _dask
 
 def zero_sums(block, shapes):
@@ -261,9 +259,9 @@ if __name__ == "__main__":
         for n_blocks in {blocks}:
             X = da.from_array(X_np, chunks=(-(-{n} // n_blocks), -1)).persist()
             wait(X)
-            mixture_dask.fit(GaussianMixture(**params, max_iter=1), X)  # warm up
+            GaussianMixture(**params, max_iter=1).fit(X)  # warm up
             t = time.perf_counter()
-            model = mixture_dask.fit(GaussianMixture(**params, max_iter={n_iter}), X)
+            model = GaussianMixture(**params, max_iter={n_iter}).fit(X)
             per_iter = (time.perf_counter() - t) / {n_iter}
             d, kk = X.shape[1], {k}
             shapes = [(), (kk,), (kk, d), (kk, d, d), ()]

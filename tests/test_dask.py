@@ -207,6 +207,20 @@ def fitted_attributes(model):
     return {k: v for k, v in vars(model).items() if k.endswith("_") and k[0] != "_"}
 
 
+def assert_same_fitted_attributes(got, ref):
+    expected = fitted_attributes(ref)
+    assert set(fitted_attributes(got)) == set(expected)
+    for attribute, value in expected.items():
+        actual = getattr(got, attribute)
+        if isinstance(value, list):
+            for a, b in zip(actual, value):
+                assert_close(a, b)
+        elif np.asarray(value).dtype.kind == "f":
+            assert_close(actual, value)
+        else:
+            np.testing.assert_array_equal(actual, value)
+
+
 @pytest.mark.parametrize("name", list(NB_MODELS))
 @pytest.mark.parametrize("weighted", [False, True])
 def test_naive_bayes_fit_equals_the_in_memory_fit(name, weighted):
@@ -220,17 +234,7 @@ def test_naive_bayes_fit_equals_the_in_memory_fit(name, weighted):
         da.from_array(y, (ROW_CHUNKS,)),
         sample_weight=weights,
     )
-    expected = fitted_attributes(ref)
-    assert set(fitted_attributes(got)) == set(expected)
-    for attribute, value in expected.items():
-        actual = getattr(got, attribute)
-        if isinstance(value, list):
-            for a, b in zip(actual, value):
-                assert_close(a, b)
-        elif np.asarray(value).dtype.kind == "f":
-            assert_close(actual, value)
-        else:
-            np.testing.assert_array_equal(actual, value)
+    assert_same_fitted_attributes(got, ref)
 
 
 @pytest.mark.parametrize("name", list(NB_MODELS))
@@ -462,17 +466,7 @@ def test_naive_bayes_partial_fit_on_dask_batches_equals_in_memory(
             classes=["a", "b", "c"],
             sample_weight=da.from_array(weights[rows], 300),
         )
-    expected = fitted_attributes(ref)
-    assert set(fitted_attributes(got)) == set(expected)
-    for attribute, value in expected.items():
-        actual = getattr(got, attribute)
-        if isinstance(value, list):
-            for a, b in zip(actual, value):
-                assert_close(a, b)
-        elif np.asarray(value).dtype.kind == "f":
-            assert_close(actual, value)
-        else:
-            np.testing.assert_array_equal(actual, value)
+    assert_same_fitted_attributes(got, ref)
     with pytest.raises(ValueError, match="do not exist in the initial classes"):
         got.partial_fit(da.from_array(X[:10], 5), da.from_array(np.full(10, "z"), 5))
 
