@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin
+from skgen.neural._base import ConditionalMixin, center_and_scale
 from skgen.neural._kernels import parzen_log_sum_exp
 from skgen.neural._network import DenseNetwork, make_adam
 from skgen.utils._sklearn_compat import (
@@ -73,7 +74,7 @@ def _choose_bandwidth(rows, centres):
     return float(np.exp(brentq(slope, low, high, xtol=1e-3)))
 
 
-class GAN(GenerativeMixin, DensityMixin, BaseEstimator):
+class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
     """Generative adversarial network: a generator trained against a critic, in numpy.
 
     A generator network maps noise ``z ~ N(0, I)`` of ``n_components``
@@ -344,47 +345,12 @@ class GAN(GenerativeMixin, DensityMixin, BaseEstimator):
 
     def _set_standardization(self, X):
         """Feature means and spreads the networks work around."""
-        X64 = np.asarray(X, dtype=np.float64)
-        center, scale = X64.mean(axis=0), X64.std(axis=0)
-        # A constant column keeps its units (scikit-learn's StandardScaler).
-        scale[scale < 10 * np.finfo(np.float64).eps * np.maximum(1, abs(center))] = 1
+        center, scale = center_and_scale(X)
         self.center_ = center.astype(self.dtype)
         self.scale_ = scale.astype(self.dtype)
 
     def _standardize(self, X):
         return ((X - self.center_) / self.scale_).astype(self.dtype, copy=False)
-
-    def _one_hot(self, y):
-        """Class indicator rows for the networks (empty without classes)."""
-        n_classes = len(getattr(self, "classes_", ()))
-        codes = np.zeros((len(y), n_classes), dtype=self.dtype)
-        if n_classes:
-            codes[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1.0
-        return codes
-
-    def _check_labels(self, y, n_samples):
-        labels = np.asarray(y)
-        if labels.ndim == 0:
-            labels = np.full(n_samples, labels)
-        unknown = ~np.isin(labels, self.classes_)
-        if labels.shape != (n_samples,) or unknown.any():
-            raise ValueError(
-                f"y must be labels of the fitted classes {self.classes_.tolist()}, "
-                f"one or one per row; got {labels[unknown][:5].tolist()} "
-                f"(shape {labels.shape})."
-            )
-        return labels
-
-    def _labels_for(self, y, n_samples, rng):
-        if not hasattr(self, "classes_"):
-            if y is not None:
-                raise ValueError("y is only for a GAN fitted with y (conditional).")
-            return np.zeros((n_samples, 0), dtype=self.dtype)
-        if y is None:
-            y = self.classes_[
-                rng.choice(len(self.classes_), size=n_samples, p=self.class_prior_)
-            ]
-        return self._one_hot(self._check_labels(y, n_samples))
 
     @staticmethod
     def _layer_sizes(sizes, name):
@@ -553,23 +519,7 @@ class GAN(GenerativeMixin, DensityMixin, BaseEstimator):
                 "The GAN holds rows out of training to choose the Parzen "
                 f"bandwidth, so it needs at least 2 samples; got n_samples={n_samples}."
             )
-        if y is not None:
-            y = np.asarray(y)
-            if y.shape != (n_samples,):
-                raise ValueError(f"y must have shape ({n_samples},), got {y.shape}.")
-            classes, counts = np.unique(y, return_counts=True)
-            if warm and not np.array_equal(
-                classes, getattr(self, "classes_", classes[:0])
-            ):
-                raise ValueError("warm_start needs the classes of the first fit.")
-            self.classes_ = classes
-            self.class_prior_ = counts / counts.sum()
-        elif warm and hasattr(self, "classes_"):
-            raise ValueError("This GAN is conditional: pass y.")
-        elif not warm:
-            for name in ("classes_", "class_prior_"):
-                if hasattr(self, name):
-                    delattr(self, name)
+        y = self._set_classes(y, n_samples, warm)
         random_state = check_random_state(self.random_state)
         validation, train = self._held_out_rows(n_samples, random_state)
         if not warm:

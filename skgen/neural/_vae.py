@@ -13,6 +13,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin
+from skgen.neural._base import ConditionalMixin, center_and_scale
 from skgen.neural._network import DenseNetwork, gen_batches_indices, make_adam
 from skgen.utils._sklearn_compat import (
     Interval,
@@ -54,7 +55,7 @@ def _softplus(a):
     return np.logaddexp(0.0, a)
 
 
-class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
+class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
     """Variational autoencoder: a latent-variable generative model, in numpy.
 
     An encoder network maps a row to a Gaussian ``q(z | x)`` over
@@ -259,44 +260,15 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
     def _set_standardization(self, X):
         """Feature means and spreads the model works around (Gaussian only):
         the networks see standardised rows, whatever the data's units."""
-        n_features = X.shape[1]
         if self.likelihood == "bernoulli":
-            center, scale = np.zeros(n_features), np.ones(n_features)
+            n_features = X.shape[1]
+            self.center_, self.scale_ = np.zeros(n_features), np.ones(n_features)
         else:
-            X64 = np.asarray(X, dtype=np.float64)
-            center, scale = X64.mean(axis=0), X64.std(axis=0)
-            # A constant column keeps its units (scikit-learn's StandardScaler).
-            scale[
-                scale < 10 * np.finfo(np.float64).eps * np.maximum(1, abs(center))
-            ] = 1
-        self.center_, self.scale_ = center, scale
+            self.center_, self.scale_ = center_and_scale(X)
 
     def _standardize(self, X):
         X = np.asarray(X, dtype=np.float64)
         return ((X - self.center_) / self.scale_).astype(self.dtype, copy=False)
-
-    def _one_hot(self, y):
-        """Class indicator rows for the decoder (empty without classes)."""
-        n_classes = len(getattr(self, "classes_", ()))
-        codes = np.zeros((len(y), n_classes), dtype=self.dtype)
-        if n_classes:
-            codes[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1.0
-        return codes
-
-    def _check_labels(self, y, n_samples):
-        labels = np.asarray(y)
-        if labels.ndim == 0:
-            labels = np.full(n_samples, labels)
-        unknown = ~np.isin(labels, self.classes_)
-        if labels.shape != (n_samples,) or unknown.any():
-            raise ValueError(
-                f"y must be labels of the fitted classes {self.classes_.tolist()}, "
-                f"one or one per row; got {labels[unknown][:5].tolist()} "
-                f"(shape {labels.shape})."
-            )
-        return labels
-
-    # -- networks ----------------------------------------------------------------
 
     def _initialize(self, n_features, random_state):
         hidden = np.atleast_1d(self.hidden_layer_sizes)
@@ -405,24 +377,7 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
             The fitted model.
         """
         X = self._validate_rows(X, reset=not (self.warm_start and self._is_fitted()))
-        if y is not None:
-            y = np.asarray(y)
-            if y.shape != (X.shape[0],):
-                raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}.")
-            classes, counts = np.unique(y, return_counts=True)
-            if self.warm_start and self._is_fitted():
-                if not np.array_equal(classes, getattr(self, "classes_", classes[:0])):
-                    raise ValueError("warm_start needs the classes of the first fit.")
-            self.classes_ = classes
-            self.class_prior_ = counts / counts.sum()
-        elif not (self.warm_start and self._is_fitted()):
-            for name in ("classes_", "class_prior_"):
-                if hasattr(self, name):
-                    delattr(self, name)
-        elif hasattr(self, "classes_"):
-            raise ValueError(
-                "This VAE was fitted with y (conditional): warm_start needs y."
-            )
+        y = self._set_classes(y, X.shape[0], self.warm_start and self._is_fitted())
         random_state = check_random_state(self.random_state)
         if not (self.warm_start and self._is_fitted()):
             self._set_standardization(X)
@@ -625,19 +580,6 @@ class VAE(GenerativeMixin, TransformerMixin, BaseEstimator):
                 f"Z must have shape (n_samples, {self.n_components}), got {Z.shape}."
             )
         return self._decode_mean(Z, self._labels_for(y, Z.shape[0]))
-
-    def _labels_for(self, y, n_samples, rng=None):
-        if not hasattr(self, "classes_"):
-            if y is not None:
-                raise ValueError("y is only for a VAE fitted with y (conditional).")
-            return np.zeros((n_samples, 0), dtype=self.dtype)
-        if y is None:
-            if rng is None:
-                raise ValueError("This VAE is conditional: pass y.")
-            y = self.classes_[
-                rng.choice(len(self.classes_), size=n_samples, p=self.class_prior_)
-            ]
-        return self._one_hot(self._check_labels(y, n_samples))
 
     def _decode_mean(self, Z, labels):
         """Decoded means in the data's units (probabilities for Bernoulli)."""
