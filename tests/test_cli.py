@@ -3,6 +3,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from skgen._cli import main
@@ -20,9 +21,13 @@ def test_main_job_reports_every_family_and_writes_a_report(tmp_path):
     skgen_ll = float(re.search(r"skgen GaussianMixture \([^)]*\)\s+(\S+)", report)[1])
     sklearn_ll = float(report.split("(same settings)")[1].split()[0])
     assert skgen_ll == pytest.approx(sklearn_ll, abs=1e-3)
-    for name in ("GaussianNB", "VAE", "KernelDensity"):
+    for name in ("GaussianNB", "VAE", "GAN", "KernelDensity"):
         assert name in report
     assert "sample quality: C2ST" in report
+    # Every family's held-out score and C2ST accuracy is a number.
+    for name in ("VAE", "GAN"):
+        scores = re.findall(rf"skgen {name}\s+(-?\d+\.\d+)", report)
+        assert len(scores) == 2 and all(np.isfinite(float(v)) for v in scores)
     assert "learning curves" in report and "cross" in report
     written = sorted(p.name for p in (tmp_path / "report").iterdir())
     assert written == [
