@@ -154,7 +154,8 @@ def _run_comparison(X, y, models, seed, n_splits, out_dir, title, out):
     ]
     sizes.append(n_train)
     tic = time.perf_counter()
-    with _one_thread():
+    with _one_thread(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
         curves = _quietly(
             compare_learning_curves,
             models,
@@ -172,6 +173,13 @@ def _run_comparison(X, y, models, seed, n_splits, out_dir, title, out):
         file=out,
     )
     print(curves.to_markdown(), file=out)
+    for warning in caught:  # failed fits: a note under the table
+        if warning.category is UserWarning and "failed to fit" in str(warning.message):
+            print(f"note: {warning.message}", file=out)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     names = curves.models
     for i, first in enumerate(names):
         for second in names[i + 1 :]:

@@ -2,10 +2,13 @@
 shared preprocessing pipeline."""
 
 import csv
+import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import StratifiedShuffleSplit, learning_curve
 from sklearn.pipeline import make_pipeline
 
@@ -38,12 +41,17 @@ class LearningCurves:
         return list(self.errors)
 
     def mean_error(self, model):
-        """Mean test error of ``model`` at each training size."""
-        return np.nanmean(self.errors[model], axis=1)
+        """Mean test error of ``model`` at each training size (over the splits
+        whose fit succeeded; NaN where none did)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN sizes
+            return np.nanmean(self.errors[model], axis=1)
 
     def std_error(self, model):
         """Standard deviation of the test error over the splits, per size."""
-        return np.nanstd(self.errors[model], axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanstd(self.errors[model], axis=1)
 
     def table(self):
         """The tidy table: one row per (training size, model).
@@ -91,6 +99,8 @@ class LearningCurves:
         for i, size in enumerate(self.train_sizes):
             cells = [
                 f"{self.mean_error(m)[i]:.3f} ± {self.std_error(m)[i]:.3f}"
+                if np.isfinite(self.mean_error(m)[i])
+                else "no fit"
                 for m in self.models
             ]
             lines.append(f"| {int(size)} | " + " | ".join(cells) + " |")
@@ -241,17 +251,50 @@ def compare_learning_curves(
             if preprocessing is None
             else [clone(preprocessing), clone(model)]
         )
-        sizes, _, test_scores = learning_curve(
-            make_pipeline(*steps),
-            X,
-            y,
-            train_sizes=np.asarray(train_sizes),
-            cv=cv,
-            scoring=scoring,
-            shuffle=True,
-            random_state=random_state,
-            error_score=np.nan,
-            n_jobs=n_jobs,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FitFailedWarning)
+            sizes, _, test_scores = learning_curve(
+                make_pipeline(*steps),
+                X,
+                y,
+                train_sizes=np.asarray(train_sizes),
+                cv=cv,
+                scoring=scoring,
+                shuffle=True,
+                random_state=random_state,
+                error_score=np.nan,
+                n_jobs=n_jobs,
+            )
+        for warning in caught:
+            if not issubclass(warning.category, FitFailedWarning):
+                warnings.warn_explicit(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
         errors[name] = 1.0 - test_scores
+        failed = np.isnan(test_scores)
+        if failed.any():
+            warnings.warn(
+                _failure_message(name, sizes, failed, caught), UserWarning, stacklevel=2
+            )
     return LearningCurves(np.asarray(sizes), errors, scoring)
+
+
+def _failure_message(name, sizes, failed, caught):
+    """One warning for a model's failed fits (scikit-learn gives one per size)."""
+    where = [
+        f"{int(size)} rows ({count} of {failed.shape[1]} splits)"
+        for size, count in zip(sizes, failed.sum(axis=1))
+        if count
+    ]
+    # scikit-learn's FitFailedWarning ends its traceback with the error itself.
+    reasons = [
+        re.findall(r"^\s*(\w+(?:Error|Exception): .*)$", str(w.message), re.M)
+        for w in caught
+        if issubclass(w.category, FitFailedWarning)
+    ]
+    reason = next((r[-1] for r in reasons if r), "see error_score='raise'")
+    return (
+        f"{name} failed to fit at {', '.join(where)}; those splits are left out "
+        f"of its mean error (first error: {reason.strip()}). Small training "
+        "sizes can leave a class too few rows for a model."
+    )

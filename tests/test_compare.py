@@ -128,3 +128,42 @@ def test_no_models_is_an_error():
     X, y = digit_pair()
     with pytest.raises(ValueError, match="models is empty"):
         compare_learning_curves({}, X, y)
+
+
+def test_failed_fits_are_one_warning_and_no_fit_in_the_table():
+    import warnings
+
+    from sklearn.datasets import load_wine
+
+    from skgen.classification import GenerativeClassifier
+    from skgen.mixture import GaussianMixture
+
+    X, y = load_wine(return_X_y=True)
+    # At 10 rows of 3 classes some class has a single row: a Gaussian per
+    # class cannot be fitted there (GaussianMixture needs 2 rows).
+    models = {
+        "nb": GaussianNB(),
+        "qda": GenerativeClassifier(GaussianMixture(1, random_state=0)),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        curves = compare_learning_curves(
+            models,
+            X,
+            y,
+            preprocessing=StandardScaler(),
+            train_sizes=[10, 60],
+            n_splits=3,
+        )
+        table = curves.to_markdown()
+        mean = curves.mean_error("qda")
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages
+    assert "qda failed to fit at 10 rows (3 of 3 splits)" in messages[0]
+    assert "minimum of 2 is required" in messages[0]
+    assert np.isnan(mean[0]) and np.isfinite(mean[1])
+    assert "| 10 | " in table and "no fit" in table.splitlines()[2]
+    assert [row["n_splits"] for row in curves.table() if row["model"] == "qda"] == [
+        0,
+        3,
+    ]

@@ -371,7 +371,7 @@ def test_predictions_in_blocks_of_whole_sequences_equal_one_pass(monkeypatch):
     rng = np.random.RandomState(3)
     lengths = [5, 17, 1, 30, 8, 12]
     X = rng.normal(size=(sum(lengths), 2))
-    model = GaussianHMM(3, n_iter=5, random_state=0).fit(X, lengths)
+    model = GaussianHMM(3, n_iter=5, random_state=0).fit(X, lengths=lengths)
     whole = (
         model.score_samples(X, lengths),
         model.predict_proba(X, lengths),
