@@ -56,14 +56,16 @@ _C = tuple(1.0 / math.factorial(i) for i in range(14))
 def exp_nonpositive(values):
     """values[:] = exp(values) in place, for values <= 0 or -inf; 2 ulp.
 
-    NaN stays NaN.
+    NaN stays NaN; positive values (outside the domain) give 1.
 
     A plain loop of arithmetic and one table lookup, so that it vectorises;
     the polynomial is evaluated by Estrin's scheme for a short dependency chain.
     """
     for idx in range(values.shape[0]):
         value = values[idx]
-        x = value if value > _UNDERFLOW else _UNDERFLOW  # NaN too: a safe index
+        # NaN goes to _UNDERFLOW too, and a positive x (outside the domain)
+        # to 0: the table index stays in range whatever the input.
+        x = min(value, 0.0) if value > _UNDERFLOW else _UNDERFLOW
         m = np.floor(x * _LOG2E + 0.5)
         r = (x - m * _LN2_HI) - m * _LN2_LO
         r2 = r * r
@@ -170,7 +172,8 @@ def _forward_scaled(startprob, transmat, frameprob, alpha, scale):
     if total == 0.0:
         return False
     scale[0] = total
-    alpha[0, :] *= 1.0 / total
+    # Divide, not multiply by 1 / total: a subnormal total has no finite inverse.
+    alpha[0, :] /= total
     for t in range(1, n_steps):
         previous = alpha[t - 1]
         total = 0.0
@@ -184,31 +187,38 @@ def _forward_scaled(startprob, transmat, frameprob, alpha, scale):
         if total == 0.0:
             return False
         scale[t] = total
-        inverse = 1.0 / total
         for k in range(n_padded):
-            alpha[t, k] *= inverse
+            alpha[t, k] /= total
     return True
 
 
 @njit(cache=True, nogil=True)
-def _backward_scaled(transmat_t, frameprob, scale, beta, weighted):
+def _backward_scaled(transmat_t, frameprob, scale, alpha, beta_rows, posteriors):
     """Scaled backward pass with the forward pass's normalisers.
 
-    Also keeps ``weighted[t] = b_t * beta_t / c_t`` (t >= 1), from which
-    ``beta[t - 1] = transmat @ weighted[t]`` and the expected transitions come.
+    Writes ``posteriors[t] = alpha[t] * beta[t]`` (the first K states) as it
+    goes, keeping only two rows of beta (``beta_rows``), and overwrites
+    ``frameprob[t]`` (t >= 1) with ``b_t * beta_t / c_t``, from which
+    ``beta[t - 1] = transmat @ that`` and the expected transitions come.
     """
     n_steps, n_padded = frameprob.shape
-    beta[n_steps - 1, :] = 1.0
+    n_components = posteriors.shape[1]
+    later, current = beta_rows[0], beta_rows[1]
+    later[:] = 1.0
+    for k in range(n_components):
+        posteriors[n_steps - 1, k] = alpha[n_steps - 1, k]
     for t in range(n_steps - 1, 0, -1):
-        inverse = 1.0 / scale[t]
-        w = weighted[t]
+        w = frameprob[t]
         for k in range(n_padded):
-            w[k] = frameprob[t, k] * beta[t, k] * inverse
+            w[k] = frameprob[t, k] * later[k] / scale[t]
         for ib in range(0, n_padded, LANES):
             acc = _ZERO8
             for j in range(n_padded):
                 acc = _axpy8(acc, w[j], transmat_t[j, ib : ib + LANES])
-            _store8(acc, beta[t - 1, ib : ib + LANES])
+            _store8(acc, current[ib : ib + LANES])
+        for k in range(n_components):
+            posteriors[t - 1, k] = alpha[t - 1, k] * current[k]
+        later, current = current, later
 
 
 @njit(cache=True, nogil=True)
@@ -233,13 +243,20 @@ def _add_transitions(transmat, alpha, weighted, counts):
 
 @njit(cache=True, nogil=True)
 def _sequence_log_likelihood(scale, shift):
-    """sum_t log c_t + m_t, with one log per ~1e200 of product, not per step."""
+    """sum_t log c_t + m_t, with one log per ~1e200 of product, not per step.
+
+    c_t <= 1; one below 1e-100 goes to the sum by its own log, so that the
+    running product (kept above 1e-200) never leaves the normal range.
+    """
     total = 0.0
     product = 1.0
     for t in range(scale.shape[0]):
         total += shift[t]
+        if scale[t] < 1e-100:
+            total += np.log(scale[t])
+            continue
         product *= scale[t]
-        if product < 1e-200 or product > 1e200:
+        if product < 1e-200:
             total += np.log(product)
             product = 1.0
     return total + np.log(product)
@@ -275,8 +292,7 @@ def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, poste
         longest = _longest_sequence(bounds, first, last)
         frameprob_work = np.empty((longest, n_padded))
         alpha_work = np.empty((longest, n_padded))
-        beta_work = np.empty((longest, n_padded))
-        weighted_work = np.empty((longest, n_padded))
+        beta_rows = np.empty((2, n_padded))
         shift_work = np.empty(longest)
         scale_work = np.empty(longest)
         for s in range(first, last):
@@ -284,8 +300,6 @@ def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, poste
             n_steps = stop - start
             frameprob = frameprob_work[:n_steps]
             alpha = alpha_work[:n_steps]
-            beta = beta_work[:n_steps]
-            weighted = weighted_work[:n_steps]
             shift = shift_work[:n_steps]
             scale = scale_work[:n_steps]
             _scaled_frameprob(log_frameprob[start:stop], frameprob, shift)
@@ -294,13 +308,13 @@ def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, poste
                 posteriors[start:stop] = 0.0
                 continue
             log_lik[s] = _sequence_log_likelihood(scale, shift)
-            _backward_scaled(transmat_t, frameprob, scale, beta, weighted)
-            for t in range(n_steps):
-                for k in range(n_components):
-                    posteriors[start + t, k] = alpha[t, k] * beta[t, k]
+            # From here on frameprob[t] holds b_t * beta_t / c_t (t >= 1).
+            _backward_scaled(
+                transmat_t, frameprob, scale, alpha, beta_rows, posteriors[start:stop]
+            )
             for k in range(n_components):
                 start_counts[c, k] += posteriors[start, k]
-            _add_transitions(transmat, alpha, weighted, transition_counts[c])
+            _add_transitions(transmat, alpha, frameprob, transition_counts[c])
     return log_lik, posteriors, start_counts, transition_counts
 
 
@@ -415,7 +429,8 @@ def _viterbi_sequence(
 def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     """Most likely state path of every sequence, in log space.
 
-    Ties go to the lowest state index, as ``argmax`` (and hmmlearn) do.
+    Ties go to the lowest state index at each step, as numpy's ``argmax``
+    does (hmmlearn 0.3.3's backtracking takes the highest).
 
     Returns
     -------

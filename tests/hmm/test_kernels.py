@@ -200,3 +200,35 @@ def test_exp_nonpositive_matches_numpy():
     ref = np.exp(x[:-4])
     assert np.max(np.abs(out[:-4] - ref) / np.spacing(ref)) <= 2
     assert np.all(out[-4:-2] == 0) and out[-2] == 1.0 and np.isnan(out[-1])
+
+
+def test_tiny_normalisers_keep_the_likelihood_finite(hmmc):
+    # 599 steps of c_t = 0.5 (product 5e-181), then one of c_t = 1e-150: a
+    # running product of the c_t would underflow to 0 there.
+    A, B = [0.0, -np.inf, -np.inf], [-np.inf, -np.inf, 0.0]
+    log_frameprob = np.array([A] * 600 + [B, A])
+    startprob = np.array([1.0, 0.0, 0.0])
+    row = [0.5, 0.5 - 1e-150, 1e-150]
+    transmat = np.array([row, row, [1.0, 0.0, 0.0]])
+    bounds = bounds_of([len(log_frameprob)])
+    log_lik = forward_backward(startprob, transmat, log_frameprob, bounds, 1)[0]
+    ref_lik, _ = hmmc.forward_log(startprob, transmat, log_frameprob)
+    assert np.isfinite(ref_lik)
+    assert log_lik[0] == pytest.approx(ref_lik, rel=1e-12)
+    steps = _kernels.step_log_likelihood(startprob, transmat, log_frameprob, bounds, 1)
+    assert steps.sum() == pytest.approx(ref_lik, rel=1e-12)
+
+
+def test_a_subnormal_normaliser_is_divided_by_not_inverted(hmmc):
+    # c_0 = 1e-310 has no finite inverse; its posteriors must still be exact.
+    startprob = np.array([1.0, 1e-310, 0.0])
+    transmat = np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [0.0, 0.0, 1.0]])
+    log_frameprob = np.array([[-np.inf, 0.0, -np.inf], [-np.inf, -3.0, 0.0]])
+    bounds = bounds_of([2])
+    log_lik, post, _, trans = forward_backward(
+        startprob, transmat, log_frameprob, bounds, 1
+    )
+    ref_lik, _ = hmmc.forward_log(startprob, transmat, log_frameprob)
+    assert log_lik[0] == pytest.approx(ref_lik, rel=1e-12)
+    np.testing.assert_array_equal(post, [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert trans.sum(axis=0)[1, 2] == pytest.approx(1.0)
