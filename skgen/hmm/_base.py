@@ -140,7 +140,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     * ``_emission_codes`` -- its letters in ``params`` / ``init_params``;
     * ``_validate_emission_data(X, reset)`` -- check and convert ``X``;
     * ``_init_emissions(X, random_state)`` / ``_check_emissions()``;
-    * ``_emission_log_likelihood(X)`` -- (n_samples, n_components) log p(x | state);
+    * ``_emission_log_likelihood(X)`` -- (n_samples, n_components) log p(x | state),
+      a new array each call (the forward-backward kernel overwrites it);
     * ``_emission_statistics(X, posteriors)`` and ``_emission_m_step(stats)``;
     * ``_sample_emissions(states, random_state)``;
     * ``_n_emission_parameters()`` -- free parameters per code letter;
@@ -297,10 +298,23 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     # -- fitting -------------------------------------------------------------
 
-    def _forward_backward(self, X, bounds):
+    def _frame_log_likelihood(self, X):
+        """``_emission_log_likelihood(X)``, checked: the kernels would read a
+        NaN as an impossible frame."""
         log_frameprob = np.ascontiguousarray(
             self._emission_log_likelihood(X), dtype=np.float64
         )
+        nan_rows = np.isnan(log_frameprob).any(axis=1)
+        if nan_rows.any():
+            raise ValueError(
+                f"The emission log-probabilities of {int(nan_rows.sum())} row(s) "
+                f"(the first: row {int(np.argmax(nan_rows))}) are NaN: the "
+                "emission parameters must be finite."
+            )
+        return log_frameprob
+
+    def _forward_backward(self, X, bounds):
+        log_frameprob = self._frame_log_likelihood(X)
         with threads_for(X.shape[0] * self.n_components**2):
             # The posteriors overwrite the frame log-probabilities in place.
             return _kernels.forward_backward(
@@ -555,7 +569,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         return _over_sequence_blocks(self._step_log_likelihood, X, bounds)[1]
 
     def _step_log_likelihood(self, X, bounds):
-        log_frameprob = self._emission_log_likelihood(X)
+        log_frameprob = self._frame_log_likelihood(X)
         with threads_for(X.shape[0] * self.n_components**2):
             return None, _kernels.step_log_likelihood(
                 self.startprob_,
@@ -664,7 +678,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         return np.column_stack([log_lik, top]), posteriors.argmax(axis=1)
 
     def _viterbi(self, X, bounds):
-        log_frameprob = self._emission_log_likelihood(X)
+        log_frameprob = self._frame_log_likelihood(X)
         with (
             np.errstate(divide="ignore"),
             threads_for(X.shape[0] * self.n_components**2),

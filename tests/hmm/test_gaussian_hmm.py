@@ -391,3 +391,15 @@ def test_predictions_in_blocks_of_whole_sequences_equal_one_pass(monkeypatch):
     for (score_b, states_b), (score_w, states_w) in zip(blocked[2:], whole[2:]):
         assert score_b == pytest.approx(score_w, rel=1e-13)
         np.testing.assert_array_equal(states_b, states_w)
+
+
+def test_nan_parameters_are_an_error_in_every_prediction():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    model = GaussianHMM(2, n_iter=3, random_state=0).fit(X)
+    model.means_ = np.array([[0.0, 0.0], [np.nan, 1.0]])
+    for method in (model.predict, model.predict_proba, model.score_samples):
+        with pytest.raises(ValueError, match="are NaN: the emission parameters"):
+            method(X)
+    with pytest.raises(ValueError, match="are NaN"):
+        model.decode(X, algorithm="map")
