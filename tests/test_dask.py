@@ -55,10 +55,15 @@ def in_blocks(X):
 
 
 def assert_close(actual, expected, rtol=RTOL):
-    """Relative to the largest entry, so that near-zero entries do not dominate."""
+    """Relative to the largest entry, so that near-zero entries do not dominate;
+    infinite entries (an unseen class's log prior) must be equal."""
     actual, expected = np.asarray(actual), np.asarray(expected)
-    scale = max(np.max(np.abs(expected)), np.finfo(np.float64).tiny)
-    assert np.max(np.abs(actual - expected)) <= rtol * scale
+    finite = np.isfinite(expected)
+    np.testing.assert_array_equal(actual[~finite], expected[~finite])
+    actual, expected = actual[finite], expected[finite]
+    if expected.size:
+        scale = max(np.max(np.abs(expected)), np.finfo(np.float64).tiny)
+        assert np.max(np.abs(actual - expected)) <= rtol * scale
 
 
 def blobs(n_samples=2500, n_features=3, seed=0):
@@ -482,3 +487,23 @@ def test_hmm_partial_fit_on_dask_batches_equals_in_memory(no_materialising):
     got.partial_fit(hmm_blocks(X[split:], second, (6, 12)), lengths=second)
     for attribute in ("startprob_", "transmat_", "means_", "covars_"):
         assert_close(getattr(got, attribute), getattr(ref, attribute))
+
+
+@pytest.mark.parametrize("name", ["gaussian", "multinomial"])
+def test_naive_bayes_partial_fit_with_a_class_not_seen_yet(name):
+    X, y = nb_data(name)
+    keep = y != "c"  # class "c" is declared, never seen
+    X, y = X[keep], y[keep]
+    ref, got = NB_MODELS[name](), NB_MODELS[name]()
+    for rows, scale in ((slice(0, 800), 1.0), (slice(800, None), 10.0)):
+        ref.partial_fit(X[rows] * scale, y[rows], classes=["a", "b", "c"])
+        got.partial_fit(
+            da.from_array(X[rows] * scale, (300, -1)),
+            da.from_array(y[rows], 300),
+            classes=["a", "b", "c"],
+        )
+    assert_same_fitted_attributes(got, ref)
+    with pytest.raises(ValueError, match="is not the same as on last call"):
+        got.partial_fit(
+            da.from_array(X[:10], 5), da.from_array(y[:10], 5), classes=["a", "b"]
+        )

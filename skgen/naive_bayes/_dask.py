@@ -56,6 +56,14 @@ def partial_fit(estimator, X, y, classes=None, sample_weight=None):
         check_classification_targets(classes)
     else:
         _dask.check_n_features(estimator, X)
+        if classes is not None and not np.array_equal(
+            estimator.classes_, np.unique(np.asarray(classes))
+        ):
+            # scikit-learn's message.
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on last call to "
+                f"partial_fit, was: {estimator.classes_!r}"
+            )
         classes = estimator.classes_
     seen = np.unique(da.unique(y).compute())
     unknown = np.setdiff1d(seen, classes)
@@ -130,8 +138,11 @@ def _fit_gaussian(estimator, X, blocks, weights, classes, first_call=True):
         class_prior = priors
     else:
         class_prior = count / count.sum()
+    # A class with no row yet keeps its variance (as scikit-learn's
+    # partial_fit: minus the new epsilon_ now, plus it below).
+    unseen = 0.0 if first_call else estimator.var_ - epsilon
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.where(count[:, np.newaxis] > 0, m2 / count[:, np.newaxis], 0.0)
+        var = np.where(count[:, np.newaxis] > 0, m2 / count[:, np.newaxis], unseen)
     estimator.classes_ = classes
     estimator.epsilon_ = dtype(epsilon)
     estimator.theta_ = mean.astype(dtype)
