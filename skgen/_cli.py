@@ -174,7 +174,10 @@ def _run_comparison(X, y, models, seed, n_splits, out_dir, title, out):
     )
     print(curves.to_markdown(), file=out)
     for warning in caught:  # failed fits: a note under the table
-        if warning.category is UserWarning and "failed to fit" in str(warning.message):
+        message = str(warning.message)
+        if warning.category is UserWarning and (
+            "failed to fit" in message or "scored NaN" in message
+        ):
             print(f"note: {warning.message}", file=out)
         else:
             warnings.warn_explicit(

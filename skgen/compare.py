@@ -292,6 +292,11 @@ def _failure_message(name, sizes, failed, caught):
         for w in caught
         if issubclass(w.category, FitFailedWarning)
     ]
+    if not any(issubclass(w.category, FitFailedWarning) for w in caught):
+        return (
+            f"{name} scored NaN at {', '.join(where)}; those splits are left out "
+            "of its mean error."
+        )
     reason = next((r[-1] for r in reasons if r), "see error_score='raise'")
     return (
         f"{name} failed to fit at {', '.join(where)}; those splits are left out "
