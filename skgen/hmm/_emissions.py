@@ -9,6 +9,7 @@ from sklearn.cluster import KMeans
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_non_negative
 
+from skgen.hmm import _kernels
 from skgen.hmm._base import _check_stochastic, _normalize_rows
 from skgen.utils import _gaussian_kernels
 from skgen.utils._chunking import n_chunks_for
@@ -348,25 +349,24 @@ class CategoricalEmissions:
 
     def _emission_log_likelihood(self, X):
         with np.errstate(divide="ignore"):
-            log_probs = np.log(self._emissionprob)
-        log_lik = np.zeros((X.shape[0], self.n_components))
-        for feature in range(X.shape[1]):
-            log_lik += log_probs[:, feature, X[:, feature]].T
-        return log_lik
+            # (features, symbols, states): a row adds contiguous vectors.
+            log_table = np.ascontiguousarray(
+                np.log(self._emissionprob).transpose(1, 2, 0)
+            )
+        n_samples, n_features = X.shape
+        with threads_for(n_samples * n_features * self.n_components):
+            return _kernels.categorical_log_likelihood(
+                X, log_table, n_chunks_for(n_samples)
+            )
 
     def _emission_statistics(self, X, posteriors):
         n_samples, n_features = X.shape
         n_symbols = self._emissionprob.shape[2]
-        # One bincount per state over (feature, symbol) codes: no one-hot matrix.
-        codes = (X + n_symbols * np.arange(n_features)).ravel()
-        counts = np.empty((self.n_components, n_features, n_symbols))
-        for k in range(self.n_components):
-            counts[k] = np.bincount(
-                codes,
-                weights=np.repeat(posteriors[:, k], n_features),
-                minlength=n_features * n_symbols,
-            ).reshape(n_features, n_symbols)
-        return (counts,)
+        n_chunks = n_chunks_for(n_samples, n_features * n_symbols * self.n_components)
+        with threads_for(n_samples * n_features * self.n_components):
+            parts = _kernels.categorical_counts(X, posteriors, n_symbols, n_chunks)
+        # Chunks added in order: the same sums on any number of threads.
+        return (parts.sum(axis=0).transpose(2, 0, 1),)
 
     def _emission_m_step(self, stats):
         if "e" not in self.params:

@@ -115,6 +115,12 @@ def _sequence_chunk(c, n_chunks, n_sequences):
     return c * n_sequences // n_chunks, (c + 1) * n_sequences // n_chunks
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _row_chunk(c, n_chunks, n_samples):
+    """Rows [start, stop) of chunk ``c``."""
+    return c * n_samples // n_chunks, (c + 1) * n_samples // n_chunks
+
+
 @njit(cache=True, nogil=True)
 def _longest_sequence(bounds, first, last):
     longest = 0
@@ -486,3 +492,43 @@ def sample_states(startprob_cdf, transmat_cdf, uniforms):
                 break
         states[t] = state
     return states
+
+
+# -- categorical emissions -----------------------------------------------------
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def categorical_log_likelihood(X, log_table, n_chunks):
+    """log p(x_t | state k) = sum_f log_table[f, X[t, f], k]: (n_samples, K).
+
+    ``log_table`` is the emission log-probabilities laid out (features,
+    symbols, states), so a row adds contiguous vectors of K.
+    """
+    n_samples, n_features = X.shape
+    n_components = log_table.shape[2]
+    out = np.zeros((n_samples, n_components))
+    for c in prange(n_chunks):
+        start, stop = _row_chunk(c, n_chunks, n_samples)
+        for t in range(start, stop):
+            for f in range(n_features):
+                symbol_log_probs = log_table[f, X[t, f]]
+                for k in range(n_components):
+                    out[t, k] += symbol_log_probs[k]
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def categorical_counts(X, posteriors, n_symbols, n_chunks):
+    """Expected (feature, symbol, state) counts, per chunk of rows:
+    (n_chunks, n_features, n_symbols, K), added by the caller in chunk order."""
+    n_samples, n_features = X.shape
+    n_components = posteriors.shape[1]
+    counts = np.zeros((n_chunks, n_features, n_symbols, n_components))
+    for c in prange(n_chunks):
+        start, stop = _row_chunk(c, n_chunks, n_samples)
+        for t in range(start, stop):
+            for f in range(n_features):
+                row = counts[c, f, X[t, f]]
+                for k in range(n_components):
+                    row[k] += posteriors[t, k]
+    return counts
