@@ -532,3 +532,75 @@ def categorical_counts(X, posteriors, n_symbols, n_chunks):
                 for k in range(n_components):
                     row[k] += posteriors[t, k]
     return counts
+
+
+# -- mixture emissions (GMMHMM) -------------------------------------------------
+
+
+@njit(cache=True, nogil=True)
+def _exp_relative_to_state_max(block, n_mix, tops):
+    """In place: block[t, k * n_mix + m] -> exp(it - top[t, k]), the top being
+    the largest over the state's components (0 if all are -inf)."""
+    n_rows, n_columns = block.shape
+    for t in range(n_rows):
+        for k in range(n_columns // n_mix):
+            top = -np.inf
+            for m in range(k * n_mix, (k + 1) * n_mix):
+                top = max(top, block[t, m])
+            if top == -np.inf:
+                top = 0.0  # every component impossible: all exp to 0
+            tops[t, k] = top
+            for m in range(k * n_mix, (k + 1) * n_mix):
+                block[t, m] -= top
+    exp_nonpositive(block.reshape(-1))
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def mixture_likelihood(component_log_prob, n_mix, n_chunks):
+    """Per state, ``sum_m exp(component_log_prob[t, k * n_mix + m] - top)``
+    and the ``top`` (n_samples, K each): the log-likelihood is
+    ``log(sum) + top`` (NumPy's vectorised log; -inf where the sum is 0).
+
+    Overwrites ``component_log_prob``. NumPy's reductions over a last axis of
+    n_mix entries took 18 ms per call at 50,000 x 4 x 3.
+    """
+    n_samples, n_columns = component_log_prob.shape
+    n_components = n_columns // n_mix
+    sums = np.empty((n_samples, n_components))
+    tops = np.empty((n_samples, n_components))
+    for c in prange(n_chunks):
+        start, stop = _row_chunk(c, n_chunks, n_samples)
+        _exp_relative_to_state_max(
+            component_log_prob[start:stop], n_mix, tops[start:stop]
+        )
+        for t in range(start, stop):
+            for k in range(n_components):
+                total = 0.0
+                for m in range(k * n_mix, (k + 1) * n_mix):
+                    total += component_log_prob[t, m]
+                sums[t, k] = total
+    return sums, tops
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def mixture_responsibilities(component_log_prob, posteriors, n_mix, n_chunks):
+    """In place: component_log_prob[t, k * n_mix + m] becomes
+    posteriors[t, k] * p(component m | x_t, state k) (0 where no component
+    of the state can emit x_t)."""
+    n_samples, n_columns = component_log_prob.shape
+    n_components = n_columns // n_mix
+    tops = np.empty((n_samples, n_components))
+    for c in prange(n_chunks):
+        start, stop = _row_chunk(c, n_chunks, n_samples)
+        _exp_relative_to_state_max(
+            component_log_prob[start:stop], n_mix, tops[start:stop]
+        )
+        for t in range(start, stop):
+            for k in range(n_components):
+                total = 0.0
+                for m in range(k * n_mix, (k + 1) * n_mix):
+                    total += component_log_prob[t, m]
+                weight = posteriors[t, k] / total if total > 0 else 0.0
+                for m in range(k * n_mix, (k + 1) * n_mix):
+                    component_log_prob[t, m] *= weight
+    return component_log_prob

@@ -256,3 +256,30 @@ def test_categorical_kernels_against_numpy():
     many = _kernels.categorical_counts(X, posteriors, n_symbols, 7)
     np.testing.assert_allclose(one.sum(axis=0).transpose(2, 0, 1), counts, rtol=1e-13)
     np.testing.assert_allclose(many.sum(axis=0), one[0], rtol=1e-13)
+
+
+def test_mixture_kernels_against_scipy():
+    rng = np.random.RandomState(10)
+    n_samples, n_components, n_mix = 200, 3, 4
+    log_prob = rng.normal(-5.0, 30.0, (n_samples, n_components * n_mix))
+    log_prob[5, 4:8] = -np.inf  # state 1 cannot emit row 5
+    log_prob[6, 0] = -np.inf  # one impossible component
+    cube = log_prob.reshape(n_samples, n_components, n_mix)
+    expected = logsumexp(cube, axis=2)
+    for n_chunks in (1, 6):
+        sums, tops = _kernels.mixture_likelihood(log_prob.copy(), n_mix, n_chunks)
+        with np.errstate(divide="ignore"):
+            got = np.log(sums) + tops
+        np.testing.assert_allclose(got, expected, rtol=1e-13)
+        assert got[5, 1] == -np.inf
+    posteriors = rng.dirichlet(np.ones(n_components), size=n_samples)
+    with np.errstate(invalid="ignore"):
+        within = np.exp(cube - expected[:, :, np.newaxis])
+    within[5, 1] = 0.0
+    resp = _kernels.mixture_responsibilities(log_prob.copy(), posteriors, n_mix, 3)
+    np.testing.assert_allclose(
+        resp,
+        (within * posteriors[:, :, np.newaxis]).reshape(n_samples, -1),
+        rtol=1e-13,
+        atol=1e-300,
+    )
