@@ -103,3 +103,33 @@ def write_results(name, markdown, data):
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     print(markdown)
     print(f"written: {RESULTS / (name + '.md')}")
+
+
+def breast_cancer_split(seed):
+    """breast_cancer 70/30 (stratified), standardised on the training rows."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test = train_test_split(X, test_size=0.3, random_state=seed, stratify=y)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test)
+
+
+def gaussian_mixture_baseline(seed, max_components=4):
+    """A synthesiser baseline: fit(X) -> sample(n), a full-covariance
+    GaussianMixture with its number of components chosen by BIC."""
+    from skgen.mixture import GaussianMixture
+
+    def fit(X):
+        best = min(
+            (
+                GaussianMixture(k, covariance_type="full", random_state=seed).fit(X)
+                for k in range(1, max_components + 1)
+            ),
+            key=lambda m: m.bic(X),
+        )
+        return lambda n: best.sample(n, random_state=seed)[0]
+
+    return fit

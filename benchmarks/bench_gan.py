@@ -46,6 +46,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import (  # noqa: E402
+    breast_cancer_split,
+    gaussian_mixture_baseline,
     interleaved,
     machine,
     run_python,
@@ -113,22 +115,10 @@ def mode_run(data, seed, params):
     }
 
 
-def split(seed):
-    from sklearn.datasets import load_breast_cancer
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test = train_test_split(X, test_size=0.3, random_state=seed, stratify=y)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test)
-
-
 def fitters(seed):
     """name -> function(X_train) returning a function(n) -> synthetic rows."""
     import pandas as pd
 
-    from skgen.mixture import GaussianMixture
     from skgen.neural import GAN
 
     def skgen_gan(learning_rate, epochs=EPOCHS, batch_size=BATCH):
@@ -159,21 +149,11 @@ def fitters(seed):
         model.fit(frame)
         return lambda n: model.sample(n).to_numpy()
 
-    def gaussian_mixture(X):
-        best = min(
-            (
-                GaussianMixture(k, covariance_type="full", random_state=seed).fit(X)
-                for k in (1, 2, 3, 4)
-            ),
-            key=lambda m: m.bic(X),
-        )
-        return lambda n: best.sample(n, random_state=seed)[0]
-
     return {
         "skgen GAN (defaults)": skgen_gan(1e-3),
         f"skgen GAN (step {TUNED_LEARNING_RATE:g})": skgen_gan(TUNED_LEARNING_RATE),
         "ctgan CTGAN": ctgan,
-        "GaussianMixture": gaussian_mixture,
+        "GaussianMixture": gaussian_mixture_baseline(seed),
         LONG_RUN: skgen_gan(1e-3, LONG_EPOCHS, LONG_BATCH),
     }
 
@@ -271,7 +251,7 @@ def tabular_part(seeds, repeats, suffix, torch):
     load_before = os.getloadavg()
     c2st = {name: [] for name in fitters(0)}
     for seed in seeds:
-        X_train, X_test = split(seed)
+        X_train, X_test = breast_cancer_split(seed)
         for name, fit in fitters(seed).items():
             synthetic = fit(X_train)(len(X_test))
             # Gradient boosting's OpenMP threads fight the other contenders.
@@ -280,7 +260,7 @@ def tabular_part(seeds, repeats, suffix, torch):
             c2st[name].append(score)
             print(seed, name, round(score, 3), flush=True)
 
-    X_train, _ = split(0)
+    X_train, _ = breast_cancer_split(0)
     runs = {
         name: (lambda fit=fit: fit(X_train))
         for name, fit in fitters(0).items()

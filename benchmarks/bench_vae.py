@@ -27,7 +27,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import interleaved, machine, write_results  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    breast_cancer_split,
+    gaussian_mixture_baseline,
+    interleaved,
+    machine,
+    write_results,
+)
 
 EPOCHS, BATCH, HIDDEN, LATENT = 50, 500, (128, 128), 128
 # skgen's VAE: 8 latent dimensions and a step of 1e-2 (one Adam step per
@@ -36,22 +42,10 @@ EPOCHS, BATCH, HIDDEN, LATENT = 50, 500, (128, 128), 128
 SKGEN_LATENT, SKGEN_LEARNING_RATE = 8, 1e-2
 
 
-def split(seed):
-    from sklearn.datasets import load_breast_cancer
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test = train_test_split(X, test_size=0.3, random_state=seed, stratify=y)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test)
-
-
 def fitters(seed):
     """name -> function(X_train) returning a function(n) -> synthetic rows."""
     import pandas as pd
 
-    from skgen.mixture import GaussianMixture
     from skgen.neural import VAE
 
     def skgen_vae(X):
@@ -81,20 +75,10 @@ def fitters(seed):
         model.fit(frame)
         return lambda n: model.sample(n).to_numpy()
 
-    def gaussian_mixture(X):
-        best = min(
-            (
-                GaussianMixture(k, covariance_type="full", random_state=seed).fit(X)
-                for k in (1, 2, 3, 4)
-            ),
-            key=lambda m: m.bic(X),
-        )
-        return lambda n: best.sample(n, random_state=seed)[0]
-
     return {
         "skgen VAE": skgen_vae,
         "ctgan TVAE": tvae,
-        "GaussianMixture": gaussian_mixture,
+        "GaussianMixture": gaussian_mixture_baseline(seed),
     }
 
 
@@ -113,7 +97,7 @@ def main():
     repeats = 2 if args.quick else 3
     c2st = {name: [] for name in fitters(0)}
     for seed in seeds:
-        X_train, X_test = split(seed)
+        X_train, X_test = breast_cancer_split(seed)
         for name, fit in fitters(seed).items():
             synthetic = fit(X_train)(len(X_test))
             # Gradient boosting's OpenMP threads fight the other contenders.
@@ -122,7 +106,7 @@ def main():
             c2st[name].append(score)
             print(seed, name, round(score, 3), flush=True)
 
-    X_train, _ = split(0)
+    X_train, _ = breast_cancer_split(0)
     runs = {name: (lambda fit=fit: fit(X_train)) for name, fit in fitters(0).items()}
     times, _ = interleaved(runs, repeats, settle=0.5)
     print(times, flush=True)
