@@ -133,3 +133,13 @@ def gaussian_mixture_baseline(seed, max_components=4):
         return lambda n: best.sample(n, random_state=seed)[0]
 
     return fit
+
+
+def fit_ctgan_model(model, X, seed):
+    """Fit a ctgan synthesiser (CTGAN, TVAE) on the rows of ``X``; return
+    sample(n) -> an (n, n_features) array."""
+    import pandas as pd
+
+    model.set_random_state(seed)
+    model.fit(pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])]))
+    return lambda n: model.sample(n).to_numpy()

@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import (  # noqa: E402
     breast_cancer_split,
+    fit_ctgan_model,
     gaussian_mixture_baseline,
     interleaved,
     machine,
@@ -117,8 +118,6 @@ def mode_run(data, seed, params):
 
 def fitters(seed):
     """name -> function(X_train) returning a function(n) -> synthetic rows."""
-    import pandas as pd
-
     from skgen.neural import GAN
 
     def skgen_gan(learning_rate, epochs=EPOCHS, batch_size=BATCH):
@@ -137,7 +136,6 @@ def fitters(seed):
     def ctgan(X):
         from ctgan import CTGAN
 
-        frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
         model = CTGAN(
             generator_dim=HIDDEN,
             discriminator_dim=HIDDEN,
@@ -145,9 +143,7 @@ def fitters(seed):
             epochs=EPOCHS,
             cuda=False,
         )
-        model.set_random_state(seed)
-        model.fit(frame)
-        return lambda n: model.sample(n).to_numpy()
+        return fit_ctgan_model(model, X, seed)
 
     return {
         "skgen GAN (defaults)": skgen_gan(1e-3),

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import (  # noqa: E402
     breast_cancer_split,
+    fit_ctgan_model,
     gaussian_mixture_baseline,
     interleaved,
     machine,
@@ -44,8 +45,6 @@ SKGEN_LATENT, SKGEN_LEARNING_RATE = 8, 1e-2
 
 def fitters(seed):
     """name -> function(X_train) returning a function(n) -> synthetic rows."""
-    import pandas as pd
-
     from skgen.neural import VAE
 
     def skgen_vae(X):
@@ -62,7 +61,6 @@ def fitters(seed):
     def tvae(X):
         from ctgan import TVAE
 
-        frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
         model = TVAE(
             embedding_dim=LATENT,
             compress_dims=HIDDEN,
@@ -71,9 +69,7 @@ def fitters(seed):
             epochs=EPOCHS,
             cuda=False,
         )
-        model.set_random_state(seed)
-        model.fit(frame)
-        return lambda n: model.sample(n).to_numpy()
+        return fit_ctgan_model(model, X, seed)
 
     return {
         "skgen VAE": skgen_vae,
