@@ -7,6 +7,8 @@ which is what makes a fit bit-for-bit identical on 1 or 32 threads.
 
 import math
 
+from numba import njit
+
 #: Rows below which a chunk is not worth a task of its own.
 MIN_CHUNK_ROWS = 512
 #: Most chunks per pass: enough to balance threads, few enough to keep the
@@ -14,6 +16,16 @@ MIN_CHUNK_ROWS = 512
 MAX_CHUNKS = 128
 #: Upper bound, in bytes, for all per-chunk partial statistics of one pass.
 PARTIALS_BUDGET_BYTES = 64 * 2**20
+
+
+@njit(cache=True, nogil=True, inline="always")
+def chunk_bounds(c, n_chunks, n_items):
+    """Items (rows or sequences) [start, stop) of chunk ``c`` in a kernel.
+
+    Balanced, and fixed by the sizes alone: the kernels' side of
+    :func:`n_chunks_for`.
+    """
+    return c * n_items // n_chunks, (c + 1) * n_items // n_chunks
 
 
 def n_chunks_for(n_samples, stat_size=1, min_per_chunk=MIN_CHUNK_ROWS):
@@ -37,3 +49,28 @@ def n_chunks_for(n_samples, stat_size=1, min_per_chunk=MIN_CHUNK_ROWS):
     by_rows = math.ceil(n_samples / min_per_chunk)
     by_memory = max(1, PARTIALS_BUDGET_BYTES // (8 * max(1, stat_size)))
     return int(max(1, min(by_rows, MAX_CHUNKS, by_memory)))
+
+
+#: Rows per block when a prediction runs over an array in memory: bounds the
+#: temporaries of one call (e.g. (rows, n_components) log-probabilities)
+#: whatever the number of rows. Read at call time, so tests can lower it.
+BLOCK_ROWS = 65536
+
+
+def row_blocks(n_rows, block_rows=None):
+    """Consecutive slices of at most ``block_rows`` rows covering ``n_rows``.
+
+    Parameters
+    ----------
+    n_rows : int
+        Number of rows to cover.
+    block_rows : int, default=None
+        Most rows per slice; None takes :data:`BLOCK_ROWS`.
+
+    Yields
+    ------
+    rows : slice
+    """
+    block_rows = BLOCK_ROWS if block_rows is None else block_rows
+    for start in range(0, n_rows, block_rows):
+        yield slice(start, min(start + block_rows, n_rows))

@@ -1,20 +1,25 @@
-"""Dask input, shared by every family: detection, row blocks, ordered reductions.
+"""The Dask side of :mod:`skgen.utils._mapreduce`: row blocks where they live.
 
 EM's sufficient statistics are sums over rows. On a dask array each row block
-computes its own sums where it lives, with the same Numba kernels as in
-memory; the sums are added in a tree whose shape depends only on the number of
-blocks (so the result is the same on any number of workers), and the M-step
-runs once, locally.
+computes its own sums where it lives, with the family's block function (the
+same Numba kernels as in memory); the sums are combined in a tree whose shape
+depends only on the number of blocks (so the result is the same on any
+number of workers), and the family's finish step runs once, locally.
+Predictions map an estimator's method over the row blocks, lazily; samples
+are drawn lazily in blocks.
 
-Dask stays optional: importing skgen imports no dask. The estimators look at
-their input with :func:`is_dask_collection`, which only reads the type's
-module, and import a family's ``_dask`` module (which imports dask inside its
-functions) only when given a dask collection.
+This module imports no model family: the families call
+:mod:`skgen.utils._mapreduce`, which calls this module for dask collections.
+Dask stays optional: importing skgen imports no dask; dask is imported inside
+the functions here.
 """
 
 import uuid
 
 import numpy as np
+
+from skgen.utils._sequences import bounds_within, sequence_bounds
+from skgen.utils._sklearn_compat import check_is_fitted
 
 #: Blocks added together by one task of the reduction tree.
 SPLIT_EVERY = 8
@@ -124,16 +129,6 @@ def tree_reduce(combine, parts, split_every=SPLIT_EVERY):
             task(parts[i : i + split_every]) for i in range(0, len(parts), split_every)
         ]
     return parts[0]
-
-
-def add_tuples(parts):
-    """Element-wise sum of tuples of arrays, in list order."""
-    first, *rest = parts
-    total = [np.array(a, dtype=np.float64, copy=True) for a in first]
-    for part in rest:
-        for a, b in zip(total, part):
-            a += b
-    return tuple(total)
 
 
 def shared(obj):
@@ -266,3 +261,216 @@ def sample_blocks(estimator, n_samples, chunks, random_state, *, meta, kwargs=No
 
 def _sample_block(estimator, n_samples, seed, kwargs):
     return estimator.sample(n_samples, random_state=seed, **kwargs)
+
+
+# -- map-reduce over row blocks ---------------------------------------------------
+
+
+def map_reduce(block_function, X, per_row, args, block_args, combine):
+    """:func:`skgen.utils._mapreduce.map_reduce` for a dask ``X``, computed."""
+    import dask
+    import dask.array as da
+
+    if not isinstance(X, da.Array):  # rows in memory, a per-row array on dask
+        X = da.from_array(np.asarray(X), chunks=(X.shape[0], -1))
+    X = check_rows(X, dtype=None)
+    aligned_blocks = [
+        None if v is None else row_blocks(aligned(v, X, "an array aligned with X"))
+        for v in per_row
+    ]
+    offsets = row_offsets(X)
+    task = dask.delayed(_apply_block, pure=True)
+    every_block = shared((block_function, args))
+    parts = []
+    for b, block in enumerate(row_blocks(X)):
+        start, stop = int(offsets[b]), int(offsets[b + 1])
+        if stop == start:
+            continue
+        extra = () if block_args is None else block_args(start, stop)
+        others = [None if blocks is None else blocks[b] for blocks in aligned_blocks]
+        parts.append(task(block, others, extra, every_block))
+    (total,) = compute(tree_reduce(combine, parts))
+    return total
+
+
+def _apply_block(X, aligned_blocks, extra, every_block):
+    """On a worker: the block function of one row block."""
+    block_function, args = every_block
+    return block_function(np.ascontiguousarray(X), *aligned_blocks, *extra, *args)
+
+
+# -- validation -------------------------------------------------------------------
+
+
+def validate_rows(estimator, X, *, reset, min_samples, dtype):
+    """Rows of a dask ``X`` checked now in shape, later block by block.
+
+    The row checks run in ``estimator._check_block`` on each block when it is
+    computed; their output dtype is found on a one-row stand-in of ``X``'s
+    dtype.
+    """
+    if not reset:
+        check_is_fitted(estimator)
+    X = check_rows(X, dtype=dtype)
+    if X.shape[0] < min_samples:
+        raise ValueError(
+            f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a "
+            f"minimum of {min_samples} is required."
+        )
+    if reset:
+        reset_n_features(estimator, X.shape[1])
+    else:
+        check_n_features(estimator, X)
+    out_dtype = getattr(estimator, "_block_dtype", lambda dtype: dtype)(X.dtype)
+    return map_method(
+        estimator, X, "_check_block", n_columns=X.shape[1], dtype=out_dtype
+    )
+
+
+def normalized_sample_weight(sample_weight, X):
+    """:func:`skgen.utils._mapreduce.normalized_sample_weight`, lazily.
+
+    The weights' minimum, maximum, sum and positive count are computed now
+    (one pass over them); the rescaled weights stay a dask array.
+    """
+    X = check_rows(X, dtype=None)
+    weights = aligned(sample_weight, X, "sample_weight", dtype=np.float64)
+    low, high, total, n_rows = compute(
+        weights.min(), weights.max(), weights.sum(), (weights != 0).sum()
+    )
+    if not np.isfinite(total):
+        raise ValueError("Input sample_weight contains NaN or infinity.")
+    if low < 0:
+        raise ValueError("Negative values in data passed to sample_weight")
+    if high == 0:
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    # As in memory: w / max(w), then scaled to sum to the positive rows.
+    n_rows = int(n_rows)
+    return weights / high * (n_rows / (total / high)), n_rows
+
+
+def check_test_rows(estimator, X):
+    """A dask ``X`` to predict on: fitted estimator, 2-d rows, same features."""
+    check_is_fitted(estimator)
+    X = check_rows(X, dtype=None)
+    check_n_features(estimator, X)
+    return X
+
+
+# -- sequences ------------------------------------------------------------------------
+
+
+def training_sequence_bounds(X, lengths, sequence_ids):
+    """Sequence boundaries of a dask ``X``; every sequence inside one block."""
+    if is_dask_collection(lengths):
+        lengths = lengths.compute()
+    if is_dask_collection(sequence_ids):
+        sequence_ids = sequence_ids.compute()
+    bounds = sequence_bounds(X.shape[0], lengths, sequence_ids)
+    _check_sequences_in_blocks(X, bounds)
+    return bounds
+
+
+def prediction_sequence_bounds(estimator, X, lengths, sequence_ids):
+    """As :func:`training_sequence_bounds`, after the checks of a prediction."""
+    check_test_rows(estimator, X)
+    return training_sequence_bounds(X, lengths, sequence_ids)
+
+
+def _check_sequences_in_blocks(X, bounds):
+    """Every row-block boundary of ``X`` must be a sequence boundary."""
+    offsets = row_offsets(X)
+    inside = ~np.isin(offsets, bounds)
+    if inside.any():
+        row = int(offsets[inside][0])
+        s = int(np.searchsorted(bounds, row)) - 1
+        raise ValueError(
+            f"A row block of X starts at row {row}, inside sequence {s} (rows "
+            f"{bounds[s]} to {bounds[s + 1] - 1}): every sequence must lie "
+            "in one block. Rechunk X along its rows at sequence boundaries, "
+            "e.g. X.rechunk({0: tuple(lengths)}) for one sequence per block, "
+            "or group consecutive sequences into blocks of similar size."
+        )
+
+
+def map_sequences(estimator, X, method, bounds, kwargs, outputs):
+    """``estimator.method`` on each row block with the block's ``lengths``.
+
+    ``outputs`` describes what the method returns: ``(n_columns, dtype)`` for
+    an array of one entry per row (n_columns None: 1-d), ``"total"`` for a
+    number per block, summed in block order. Returns dask arrays (a tuple
+    when there are several outputs).
+    """
+    import dask
+    import dask.array as da
+
+    X = check_rows(X, dtype=None)
+    est = shared(estimator)
+    offsets = row_offsets(X)
+    call = dask.delayed(call_method, pure=True, nout=len(outputs))
+    results = [[] for _ in outputs]
+    for b, block in enumerate(row_blocks(X)):
+        start, stop = int(offsets[b]), int(offsets[b + 1])
+        if stop == start:
+            continue
+        local = bounds_within(bounds, start, stop)
+        out = call(block, est, method, {"lengths": np.diff(local), **kwargs})
+        out = out if len(outputs) > 1 else (out,)
+        for result, part, spec in zip(results, out, outputs):
+            if spec == "total":
+                result.append(part)
+                continue
+            n_columns, dtype = spec
+            shape = (stop - start,) if n_columns is None else (stop - start, n_columns)
+            result.append(da.from_delayed(part, shape=shape, dtype=dtype))
+    arrays = []
+    for result, spec in zip(results, outputs):
+        if spec == "total":
+            total = dask.delayed(_sum_in_order, pure=True)(result)
+            arrays.append(da.from_delayed(total, shape=(), dtype=np.float64))
+        else:
+            arrays.append(da.concatenate(result))
+    return tuple(arrays) if len(arrays) > 1 else arrays[0]
+
+
+def _sum_in_order(values):
+    total = 0.0
+    for v in values:
+        total += v
+    return np.float64(total)
+
+
+def sample_chain(estimator, n_samples, chunks, random_state, *, meta):
+    """One Markov chain of ``n_samples`` rows, drawn lazily in blocks.
+
+    Block ``b`` continues from the state block ``b - 1`` ended in, through
+    ``estimator._sample_after(n_samples, random_state, previous)``, which
+    returns ``(rows, states, last_state)``; ``meta`` as for
+    :func:`sample_blocks`.
+    """
+    import dask
+    import dask.array as da
+
+    (n_columns, dtype), latent_dtype = meta
+    rng = estimator._sample_stream(n_samples, random_state)
+    sizes = block_sizes(n_samples, chunks)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=len(sizes))
+    model = shared(estimator)
+    draw = dask.delayed(_sample_after, pure=True, nout=3)
+    rows, states, last = [], [], None
+    for size, seed in zip(sizes, seeds):
+        block, path, last = draw(model, size, int(seed), last)
+        rows.append(da.from_delayed(block, shape=(size, n_columns), dtype=dtype))
+        states.append(da.from_delayed(path, shape=(size,), dtype=latent_dtype))
+    return da.concatenate(rows), da.concatenate(states)
+
+
+def _sample_after(estimator, n_samples, seed, previous):
+    return estimator._sample_after(n_samples, np.random.RandomState(seed), previous)
+
+
+def unique(values):
+    """Sorted distinct values of a dask 1-d array, in memory."""
+    import dask.array as da
+
+    return np.unique(da.unique(values).compute())

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from skgen.utils import _chunking
+
 
 def sequence_bounds(n_samples, lengths=None, sequence_ids=None):
     """Validate how rows group into sequences; return the boundaries.
@@ -70,7 +72,7 @@ def sequence_bounds(n_samples, lengths=None, sequence_ids=None):
     return np.concatenate([[0], np.cumsum(lengths_arr)]).astype(np.int64)
 
 
-def sequence_blocks(bounds, max_rows):
+def sequence_blocks(bounds, max_rows=None):
     """Groups of whole sequences of at most ``max_rows`` rows each.
 
     A sequence longer than ``max_rows`` is a group of its own: sequences are
@@ -81,8 +83,9 @@ def sequence_blocks(bounds, max_rows):
     ----------
     bounds : ndarray of int64, shape (n_sequences + 1,)
         As returned by :func:`sequence_bounds`.
-    max_rows : int
-        Most rows per group (unless one sequence has more).
+    max_rows : int, default=None
+        Most rows per group (unless one sequence has more); None takes
+        :data:`skgen.utils._chunking.BLOCK_ROWS`.
 
     Yields
     ------
@@ -91,6 +94,7 @@ def sequence_blocks(bounds, max_rows):
     block_bounds : ndarray of int64
         The group's sequence boundaries, relative to ``rows.start``.
     """
+    max_rows = _chunking.BLOCK_ROWS if max_rows is None else max_rows
     n_sequences = len(bounds) - 1
     first = 0
     while first < n_sequences:
@@ -102,3 +106,10 @@ def sequence_blocks(bounds, max_rows):
             bounds[first : last + 1] - bounds[first],
         )
         first = last
+
+
+def bounds_within(bounds, start, stop):
+    """The boundaries of the sequences in rows ``start:stop``, relative to
+    ``start`` (the rows must begin and end at sequence boundaries)."""
+    inside = bounds[(bounds >= start) & (bounds <= stop)]
+    return (inside - start).astype(np.int64)

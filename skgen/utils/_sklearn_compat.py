@@ -8,6 +8,7 @@ here so a future move in scikit-learn is fixed in one file.
 
 from sklearn.base import _fit_context
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
 
@@ -17,6 +18,7 @@ __all__ = [
     "StrOptions",
     "_fit_context",
     "_num_samples",
+    "_safe_indexing",
     "check_is_fitted",
     "validate_data",
 ]
