@@ -3,8 +3,8 @@
 import numpy as np
 from scipy import stats
 
-from skgen.utils import _gaussian_kernels
-from skgen.utils._gaussian import (
+from skgen.distributions import _gaussian_kernels
+from skgen.distributions._gaussian import (
     component_offsets,
     compute_precision_cholesky,
     half_diag_precisions,

@@ -169,7 +169,7 @@ from numba.core.registry import CPUDispatcher
 import skgen
 from skgen.hmm import _kernels as hmm_kernels
 from skgen.mixture import _kernels as mixture_kernels
-from skgen.utils import _gaussian_kernels
+from skgen.distributions import _gaussian_kernels
 dispatchers = [
     obj
     for module in (hmm_kernels, mixture_kernels, _gaussian_kernels)

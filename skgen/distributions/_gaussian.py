@@ -10,7 +10,7 @@ import math
 import numpy as np
 from scipy import linalg
 
-from skgen.utils import _gaussian_kernels
+from skgen.distributions import _gaussian_kernels
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._threads import threads_for
 
@@ -145,3 +145,27 @@ def reshift_moments(weights, sum_x, sum_xx, shift, new_shift):
     else:
         new_sum_xx = sum_xx + 2.0 * c * sum_x + weights[:, np.newaxis] * c**2
     return weights, new_sum_x, new_sum_xx, new_shift
+
+
+def check_covariance_values(array, covariance_type, name):
+    """Raise a ``ValueError`` unless ``array`` holds valid covariances.
+
+    The one check of user-given covariances or precisions, shaped by
+    ``covariance_type`` (the shape is the caller's to check): finite, and
+    symmetric positive-definite matrices ('full', 'tied') or positive
+    variances ('diag', 'spherical'). The messages are scikit-learn's.
+    """
+    array = np.asarray(array, dtype=np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"'{covariance_type}' {name} should be finite")
+    if covariance_type in ("full", "tied"):
+        matrices = array.reshape(-1, *array.shape[-2:])
+        if not (
+            np.allclose(matrices, np.swapaxes(matrices, 1, 2))
+            and np.all(np.linalg.eigvalsh(matrices)[:, 0] > 0.0)
+        ):
+            raise ValueError(
+                f"'{covariance_type}' {name} should be symmetric, positive-definite"
+            )
+    elif np.any(array <= 0.0):
+        raise ValueError(f"'{covariance_type}' {name} should be positive")

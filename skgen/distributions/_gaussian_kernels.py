@@ -2,8 +2,9 @@
 Gaussian components (mixtures, Gaussian HMMs).
 
 Row helpers compute ``offsets[k] + log N(x | k)`` (without the constant
-part, which ``offsets`` carries: see :func:`skgen.utils._gaussian.component_offsets`)
-for every component of one row; the ``weighted_log_prob_*`` kernels apply them
+part, which ``offsets`` carries: see
+:func:`skgen.distributions._gaussian.component_offsets`) for every component
+of one row; the ``weighted_log_prob_*`` kernels apply them
 to all rows, in parallel over fixed chunks.
 
 Numba's on-disk cache keys a kernel on its own file only: a kernel elsewhere
@@ -15,15 +16,11 @@ fresh install always compiles afresh).
 import numpy as np
 from numba import njit, prange
 
+from skgen.utils._chunking import chunk_bounds
+
 #: Reassociation (vector lanes for sums) and fused multiply-add, but none of
 #: fastmath's no-NaN / no-inf assumptions: ``exp(-inf)`` must stay 0.
 REASSOCIATE = {"reassoc", "contract"}
-
-
-@njit(cache=True, nogil=True, inline="always")
-def chunk_rows(c, n_chunks, n_samples):
-    """Rows [start, stop) of chunk ``c``: balanced, fixed by the sizes alone."""
-    return c * n_samples // n_chunks, (c + 1) * n_samples // n_chunks
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -94,7 +91,7 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     n_components = means.shape[0]
     out = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         diff = np.empty((n_components, n_features), dtype=X.dtype)
         y = np.empty(n_features, dtype=X.dtype)
         for i in range(start, stop):
@@ -108,7 +105,7 @@ def weighted_log_prob_tied(X, means_chol, precision_chol, offsets, n_chunks):
     n_samples, n_features = X.shape
     out = np.empty((n_samples, means_chol.shape[0]))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         y = np.empty(n_features, dtype=X.dtype)
         for i in range(start, stop):
             row_log_prob_tied(X[i], means_chol, precision_chol, offsets, y, out[i])
@@ -122,7 +119,7 @@ def weighted_log_prob_diag(X, means, half_precisions, offsets, n_chunks):
     n_components = means.shape[0]
     out = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         for i in range(start, stop, 2):
             # An unpaired last row is computed twice into its own slot.
             j = i + 1 if i + 1 < stop else i
@@ -162,7 +159,7 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_components, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         for i in range(start, stop):
             for k in range(n_components):
                 r = resp[i, k]
@@ -187,7 +184,7 @@ def weighted_moments_full(X, resp, shift, n_chunks):
     sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     diff = np.empty((n_chunks, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         for i in range(start, stop):
             for k in range(n_components):
                 r = resp[i, k]

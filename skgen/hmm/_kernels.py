@@ -37,6 +37,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from skgen.utils._chunking import chunk_bounds
+
 #: States are processed in blocks of this many (padded with zero states).
 LANES = 8
 _ZERO8 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
@@ -107,18 +109,6 @@ def _sum8(acc):
 def _store8(acc, x):
     for lane in range(LANES):
         x[lane] = acc[lane]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _sequence_chunk(c, n_chunks, n_sequences):
-    """Sequences [first, last) of chunk ``c``."""
-    return c * n_sequences // n_chunks, (c + 1) * n_sequences // n_chunks
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _row_chunk(c, n_chunks, n_samples):
-    """Rows [start, stop) of chunk ``c``."""
-    return c * n_samples // n_chunks, (c + 1) * n_samples // n_chunks
 
 
 @njit(cache=True, nogil=True)
@@ -293,7 +283,7 @@ def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, poste
     start_counts = np.zeros((n_chunks, n_components))
     transition_counts = np.zeros((n_chunks, n_components, n_components))
     for c in prange(n_chunks):
-        first, last = _sequence_chunk(c, n_chunks, n_sequences)
+        first, last = chunk_bounds(c, n_chunks, n_sequences)
         # Work arrays for the chunk's longest sequence, reused by the others.
         longest = _longest_sequence(bounds, first, last)
         frameprob_work = np.empty((longest, n_padded))
@@ -337,7 +327,7 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     n_padded = transmat_padded.shape[0]
     out = np.empty(n_samples)
     for c in prange(n_chunks):
-        first, last = _sequence_chunk(c, n_chunks, n_sequences)
+        first, last = chunk_bounds(c, n_chunks, n_sequences)
         longest = _longest_sequence(bounds, first, last)
         frameprob_work = np.empty((longest, n_padded))
         alpha_work = np.empty((longest, n_padded))
@@ -451,7 +441,7 @@ def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     log_prob = np.empty(n_sequences)
     states = np.empty(n_samples, dtype=np.int64)
     for c in prange(n_chunks):
-        first, last = _sequence_chunk(c, n_chunks, n_sequences)
+        first, last = chunk_bounds(c, n_chunks, n_sequences)
         previous = np.empty(n_padded)
         current = np.empty(n_padded)
         back_work = np.empty(
@@ -494,46 +484,6 @@ def sample_states(startprob_cdf, transmat_cdf, uniforms):
     return states
 
 
-# -- categorical emissions -----------------------------------------------------
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def categorical_log_likelihood(X, log_table, n_chunks):
-    """log p(x_t | state k) = sum_f log_table[f, X[t, f], k]: (n_samples, K).
-
-    ``log_table`` is the emission log-probabilities laid out (features,
-    symbols, states), so a row adds contiguous vectors of K.
-    """
-    n_samples, n_features = X.shape
-    n_components = log_table.shape[2]
-    out = np.zeros((n_samples, n_components))
-    for c in prange(n_chunks):
-        start, stop = _row_chunk(c, n_chunks, n_samples)
-        for t in range(start, stop):
-            for f in range(n_features):
-                symbol_log_probs = log_table[f, X[t, f]]
-                for k in range(n_components):
-                    out[t, k] += symbol_log_probs[k]
-    return out
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def categorical_counts(X, posteriors, n_symbols, n_chunks):
-    """Expected (feature, symbol, state) counts, per chunk of rows:
-    (n_chunks, n_features, n_symbols, K), added by the caller in chunk order."""
-    n_samples, n_features = X.shape
-    n_components = posteriors.shape[1]
-    counts = np.zeros((n_chunks, n_features, n_symbols, n_components))
-    for c in prange(n_chunks):
-        start, stop = _row_chunk(c, n_chunks, n_samples)
-        for t in range(start, stop):
-            for f in range(n_features):
-                row = counts[c, f, X[t, f]]
-                for k in range(n_components):
-                    row[k] += posteriors[t, k]
-    return counts
-
-
 # -- mixture emissions (GMMHMM) -------------------------------------------------
 
 
@@ -569,7 +519,7 @@ def mixture_likelihood(component_log_prob, n_mix, n_chunks):
     sums = np.empty((n_samples, n_components))
     tops = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
-        start, stop = _row_chunk(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         _exp_relative_to_state_max(
             component_log_prob[start:stop], n_mix, tops[start:stop]
         )
@@ -591,7 +541,7 @@ def mixture_responsibilities(component_log_prob, posteriors, n_mix, n_chunks):
     n_components = n_columns // n_mix
     tops = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
-        start, stop = _row_chunk(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         _exp_relative_to_state_max(
             component_log_prob[start:stop], n_mix, tops[start:stop]
         )

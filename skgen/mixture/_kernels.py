@@ -4,7 +4,7 @@ Each covariance family has one kernel, ``em_pass_<family>``: one pass that
 computes every row's responsibilities and adds them straight into the
 sufficient statistics of the M-step, chunk by chunk, so no (n_samples,
 n_components) array is ever formed. The per-row log-densities come from the
-helpers in :mod:`skgen.utils._gaussian_kernels`, which also holds the
+helpers in :mod:`skgen.distributions._gaussian_kernels`, which also holds the
 ``weighted_log_prob_*`` kernels that ``predict`` and ``score_samples`` use.
 
 Each kernel has a weighted twin, ``em_pass_<family>_weighted``, which takes
@@ -38,13 +38,13 @@ with the number of threads.
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._gaussian_kernels import (
+from skgen.distributions._gaussian_kernels import (
     REASSOCIATE,
-    chunk_rows,
     pair_log_prob_diag,
     row_log_prob_full,
     row_log_prob_tied,
 )
+from skgen.utils._chunking import chunk_bounds
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -87,7 +87,7 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         diff = np.empty((n_components, n_features), dtype=X.dtype)
         y = np.empty(n_features, dtype=X.dtype)
         log_prob = np.empty(n_components)
@@ -122,7 +122,7 @@ def em_pass_tied(X, means, means_chol, precision_chol, offsets, shift, n_chunks)
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_features, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         y = np.empty(n_features, dtype=X.dtype)
         centred = np.empty(n_features, dtype=X.dtype)
         log_prob = np.empty(n_components)
@@ -162,7 +162,7 @@ def em_pass_diag(X, means, half_precisions, offsets, n_chunks):
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_components, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         log_prob0 = np.empty(n_components)
         log_prob1 = np.empty(n_components)
         resp0 = np.empty(n_components)
@@ -223,7 +223,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         diff = np.empty((n_components, n_features), dtype=X.dtype)
         y = np.empty(n_features, dtype=X.dtype)
         log_prob = np.empty(n_components)
@@ -256,7 +256,7 @@ def em_pass_tied_weighted(
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_features, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         y = np.empty(n_features, dtype=X.dtype)
         centred = np.empty(n_features, dtype=X.dtype)
         log_prob = np.empty(n_components)
@@ -292,7 +292,7 @@ def em_pass_diag_weighted(X, sample_weight, means, half_precisions, offsets, n_c
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_components, n_features))
     for c in prange(n_chunks):
-        start, stop = chunk_rows(c, n_chunks, n_samples)
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
         log_prob0 = np.empty(n_components)
         log_prob1 = np.empty(n_components)
         resp0 = np.empty(n_components)

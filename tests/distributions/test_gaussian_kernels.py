@@ -24,7 +24,7 @@ def test_weighted_log_prob_matches_scipy(covariance_type, n_chunks):
 @pytest.mark.parametrize("n_chunks", [1, 3, 7])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_weighted_moments_match_einsum(full, n_chunks, dtype):
-    from skgen.utils._gaussian_kernels import weighted_moments
+    from skgen.distributions._gaussian_kernels import weighted_moments
 
     rng = np.random.RandomState(0)
     X = (rng.standard_normal((53, 4)) * 3 + 5).astype(dtype)

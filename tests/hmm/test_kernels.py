@@ -234,30 +234,6 @@ def test_a_subnormal_normaliser_is_divided_by_not_inverted(hmmc):
     assert trans.sum(axis=0)[1, 2] == pytest.approx(1.0)
 
 
-def test_categorical_kernels_against_numpy():
-    rng = np.random.RandomState(9)
-    n_samples, n_features, n_symbols, n_components = 300, 3, 5, 4
-    X = rng.randint(n_symbols, size=(n_samples, n_features)).astype(np.intp)
-    probs = rng.dirichlet(np.ones(n_symbols), size=(n_components, n_features))
-    probs[1, 0, 2] = 0.0  # an impossible symbol: -inf, not NaN
-    with np.errstate(divide="ignore"):
-        log_probs = np.log(probs)
-    expected = sum(log_probs[:, f, X[:, f]].T for f in range(n_features))
-    log_table = np.ascontiguousarray(log_probs.transpose(1, 2, 0))
-    for n_chunks in (1, 7):
-        got = _kernels.categorical_log_likelihood(X, log_table, n_chunks)
-        np.testing.assert_allclose(got, expected, rtol=1e-14)
-    posteriors = rng.dirichlet(np.ones(n_components), size=n_samples)
-    counts = np.zeros((n_components, n_features, n_symbols))
-    for f in range(n_features):
-        for k in range(n_components):
-            np.add.at(counts[k, f], X[:, f], posteriors[:, k])
-    one = _kernels.categorical_counts(X, posteriors, n_symbols, 1)
-    many = _kernels.categorical_counts(X, posteriors, n_symbols, 7)
-    np.testing.assert_allclose(one.sum(axis=0).transpose(2, 0, 1), counts, rtol=1e-13)
-    np.testing.assert_allclose(many.sum(axis=0), one[0], rtol=1e-13)
-
-
 def test_mixture_kernels_against_scipy():
     rng = np.random.RandomState(10)
     n_samples, n_components, n_mix = 200, 3, 4

@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 
-from skgen.mixture import _kernels
-from skgen.utils._gaussian import (
+from skgen.distributions._gaussian import (
     component_offsets as _component_offsets,
 )
-from skgen.utils._gaussian import (
+from skgen.distributions._gaussian import (
     compute_precision_cholesky as _compute_precision_cholesky,
 )
-from skgen.utils._gaussian import (
+from skgen.distributions._gaussian import (
     half_diag_precisions as _half_diag_precisions,
 )
+from skgen.mixture import _kernels
 from tests._gaussian_problems import random_problem, reference_weighted_log_prob
 
 
