@@ -1,6 +1,5 @@
 """Base class of skgen's mixture models: the EM loop, once."""
 
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from time import time
@@ -9,12 +8,18 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.cluster import KMeans, kmeans_plusplus
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils import check_array, check_random_state
 
 from skgen.base import GenerativeMixin
-from skgen.utils._dask import is_dask_collection
+from skgen.utils._chunking import row_blocks
+from skgen.utils._mapreduce import (
+    initialisation_rows,
+    map_reduce,
+    normalized_sample_weight,
+    row_wise,
+    validate_rows,
+)
+from skgen.utils._monitor import ConvergenceMonitor
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -23,19 +28,6 @@ from skgen.utils._sklearn_compat import (
     validate_data,
 )
 from skgen.utils._threads import single_threaded_blas
-
-#: Rows scored per call of a kernel in predict / score_samples: bounds the
-#: (rows, n_components) temporary whatever the number of rows.
-_SCORE_BLOCK_ROWS = 65536
-
-
-def _is_dask_rows(X):
-    """Is ``X`` a dask array's rows as the EM loop sees them (see ``_dask``)?"""
-    if isinstance(X, np.ndarray):
-        return False
-    from skgen.mixture._dask import DaskRows
-
-    return isinstance(X, DaskRows)
 
 
 class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
@@ -51,9 +43,12 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     * ``_initialize(X, resp, sample_weight)`` -- parameters from initial
       responsibilities (``resp`` is None when the user gave every initial
       parameter);
-    * ``_em_pass(X, sample_weight)`` -- one pass over ``X`` under the current
-      parameters, returning ``(weighted mean log-likelihood, sufficient
-      statistics per unit of weight)``;
+    * ``_e_step_block()`` -- ``(block_function, args)``: the E-step of one
+      row block, ``block_function(X, sample_weight, *args)``, returning sums
+      that add over blocks (run by :func:`skgen.utils._mapreduce.map_reduce`,
+      in memory or on Dask);
+    * ``_finish_e_step(sums)`` -- ``(weighted mean log-likelihood, sufficient
+      statistics per unit of weight)`` from the sums over all rows;
     * ``_blend_statistics(old, new, step)`` -- ``(1 - step) old + step new``;
     * ``_m_step(stats)`` -- parameters from sufficient statistics;
     * ``_estimate_weighted_log_prob(X)`` -- ``log w_k + log p(x | k)``;
@@ -116,8 +111,23 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """Set the parameters from initial responsibilities."""
 
     @abstractmethod
+    def _e_step_block(self):
+        """Return ``(block_function, args)``: the E-step of one row block."""
+
+    @abstractmethod
+    def _finish_e_step(self, sums):
+        """Return ``(mean log-likelihood, statistics)`` from the blocks' sums."""
+
+    def _initialization_reads_data(self):
+        """Whether initialising reads rows (False when every start is given)."""
+        return True
+
     def _em_pass(self, X, sample_weight):
-        """Return ``(mean log-likelihood, statistics)`` under the current model."""
+        """One E-step over all rows: ``(mean log-likelihood, statistics)``."""
+        block_function, args = self._e_step_block()
+        return self._finish_e_step(
+            map_reduce(block_function, X, sample_weight, args=args)
+        )
 
     @abstractmethod
     def _blend_statistics(self, old, new, step):
@@ -144,31 +154,21 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     def _validate_training_data(self, X, sample_weight, reset):
         """Validated ``(X, sample_weight)``; ``sample_weight`` stays None if not
         given, else it is rescaled to sum to its number of positive weights."""
-        X = validate_data(
+        X = validate_rows(
             self,
             X,
-            dtype=[np.float64, np.float32],
-            order="C",
-            ensure_min_samples=2,
+            self._validate_rows,
             reset=reset,
+            min_samples=2,
+            dtype=(np.float64, np.float32),
         )
-        n_rows, rows = X.shape[0], ""
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        sample_weight, n_rows = normalized_sample_weight(sample_weight, X)
+        rows = "" if sample_weight is None else " (rows of positive sample_weight)"
+        if sample_weight is not None and n_rows < 2:
+            raise ValueError(
+                f"Found {n_rows} row(s) of positive sample_weight while a "
+                "minimum of 2 is required."
             )
-            # Only ratios matter: w and c * w give the same fit (to rounding).
-            # Weights of 0 and 1 come out exactly as they went in.
-            sample_weight = sample_weight / sample_weight.max()
-            # A row of weight 0 is as if absent: count the others.
-            n_rows = np.count_nonzero(sample_weight)
-            rows = " (rows of positive sample_weight)"
-            if n_rows < 2:
-                raise ValueError(
-                    f"Found {n_rows} row(s) of positive sample_weight while a "
-                    "minimum of 2 is required."
-                )
-            sample_weight *= n_rows / sample_weight.sum()
         if n_rows < self.n_components:
             raise ValueError(
                 "Expected n_samples >= n_components but got "
@@ -176,16 +176,29 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             )
         return X, sample_weight
 
-    def _initialize_parameters(self, X, random_state, sample_weight):
+    def _validate_rows(self, X, reset):
+        return validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            ensure_min_samples=2,
+            reset=reset,
+        )
+
+    def _check_block(self, X):
+        """Row checks of one block of a dask ``X`` (on a worker)."""
+        return check_array(X, dtype=[np.float64, np.float32], order="C")
+
+    def _initialize_parameters(self, X, sample_weight, random_state):
         """Initial responsibilities by ``init_params``, then ``_initialize``.
 
         With ``sample_weight``, k-means and k-means++ weigh the rows and
         'random_from_data' draws rows with probability proportional to their
         weights, so rows of weight 0 are never used; 'random' responsibilities
-        count by the rows' weights in ``_initialize``.
+        count by the rows' weights in ``_initialize``. ``X`` and
+        ``sample_weight`` are in memory (see ``initialisation_rows``).
         """
-        if _is_dask_rows(X):
-            X, sample_weight = X.start_rows(random_state)
         n_samples = X.shape[0]
         n_components = self.n_components
         if self.init_params == "random":
@@ -280,10 +293,6 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             Component of largest posterior probability for each row; equal to
             ``fit(X, sample_weight=sample_weight).predict(X)``.
         """
-        if is_dask_collection(X):
-            from skgen.mixture import _dask
-
-            return _dask.fit_predict(self, X, sample_weight)
         X, sample_weight = self._validate_training_data(X, sample_weight, reset=True)
         self._check_parameters(X)
         with single_threaded_blas():
@@ -293,65 +302,72 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         n_init = self.n_init if do_init else 1
         random_state = check_random_state(self.random_state)
-
-        max_lower_bound = -np.inf
-        best_lower_bounds = []
-        self.converged_ = False
+        if do_init and self._initialization_reads_data():
+            # Drawn once for every start (all rows, unless a large dask X).
+            init_rows = initialisation_rows(X, random_state, sample_weight)
+        else:
+            init_rows = (X, sample_weight)
+        start = -np.inf if do_init else self.lower_bound_
+        best, max_lower_bound = None, -np.inf
         for init in range(n_init):
             self._print_verbose_msg_init_beg(init)
             if do_init:
-                self._initialize_parameters(X, random_state, sample_weight)
-            lower_bound = -np.inf if do_init else self.lower_bound_
-            lower_bounds = []
-            if self.max_iter == 0:
-                best_params = self._get_parameters()
-                best_n_iter = 0
-                best_stats = None
-                continue
-            converged = False
-            for n_iter in range(1, self.max_iter + 1):
-                prev_lower_bound = lower_bound
-                # E-step and sufficient statistics in one pass, then M-step.
-                lower_bound, stats = self._em_pass(X, sample_weight)
-                self._m_step(stats)
-                lower_bounds.append(lower_bound)
-                change = lower_bound - prev_lower_bound
-                self._print_verbose_msg_iter_end(n_iter, change)
-                if abs(change) < self.tol:
-                    converged = True
-                    break
-            self._print_verbose_msg_init_end(lower_bound, converged)
-            if lower_bound > max_lower_bound or max_lower_bound == -np.inf:
+                self._initialize_parameters(*init_rows, random_state)
+            monitor, stats = self._run_em(X, sample_weight, start)
+            lower_bound = monitor.history[-1] if monitor.history else -np.inf
+            if (
+                not monitor.history
+                or lower_bound > max_lower_bound
+                or max_lower_bound == -np.inf
+            ):
                 max_lower_bound = lower_bound
-                best_params = self._get_parameters()
-                best_n_iter = n_iter
-                best_lower_bounds = lower_bounds
-                best_change = change
-                best_stats = stats
-                self.converged_ = converged
-
-        if not self.converged_ and self.max_iter > 0:
-            warnings.warn(
-                f"Best performing initialization did not converge in "
-                f"max_iter={self.max_iter} iterations: the last change of the "
-                f"lower bound was {best_change:.3g}, above tol={self.tol:g}. "
-                "Increase max_iter, raise tol, try other init_params, or "
-                "check the data for degenerate columns.",
-                ConvergenceWarning,
-                stacklevel=3,
+                best = (self._get_parameters(), monitor, stats)
+        params, self.monitor_, stats = best
+        if not self.monitor_.converged and self.max_iter > 0:
+            self.monitor_.warn(
+                "Best performing initialization",
+                "max_iter",
+                "Increase max_iter, raise tol, try other init_params, or check "
+                "the data for degenerate columns.",
+                stacklevel=4,
             )
-
-        self._set_parameters(best_params)
+        self._set_parameters(params)
         # The statistics behind the parameters: partial_fit continues from
         # them, as from a first update.
-        self._running_stats = best_stats
+        self._running_stats = stats
         self.n_steps_ = 1
-        self.n_iter_ = best_n_iter
+        self.converged_ = self.monitor_.converged
+        self.n_iter_ = self.monitor_.iter
         self.lower_bound_ = max_lower_bound
-        self.lower_bounds_ = best_lower_bounds
+        self.lower_bounds_ = list(self.monitor_.history)
         self._start_sample_stream()
         # A last E-step, so that fit_predict(X) == fit(X).predict(X) always.
-        return self._predict_labels(X)
+        return self._labels(X)
+
+    def _run_em(self, X, sample_weight, start):
+        """EM from the current parameters: its monitor and last statistics.
+
+        Each iteration is one pass over the data that gives the E-step's
+        lower bound and the M-step's sufficient statistics, then the M-step.
+        """
+        monitor = ConvergenceMonitor(
+            self.tol,
+            self.max_iter,
+            self.verbose,
+            start=start,
+            objective="the lower bound",
+        )
+        stats = None
+        for n_iter in range(1, self.max_iter + 1):
+            lower_bound, stats = self._em_pass(X, sample_weight)
+            self._m_step(stats)
+            converged = monitor.report(lower_bound)
+            self._print_verbose_msg_iter_end(n_iter, monitor.change)
+            if converged:
+                break
+        if self.max_iter > 0:
+            self._print_verbose_msg_init_end(monitor.history[-1], monitor.converged)
+        return monitor, stats
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, sample_weight=None):
@@ -394,10 +410,6 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             The updated mixture.
         """
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
-        if is_dask_collection(X):
-            from skgen.mixture import _dask
-
-            return _dask.partial_fit(self, X, sample_weight, first_call)
         X, sample_weight = self._validate_training_data(
             X, sample_weight, reset=first_call
         )
@@ -408,11 +420,16 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     def _partial_fit(self, X, sample_weight, first_call):
         if first_call:
             self._check_parameters(X)
-            self._initialize_parameters(
-                X, check_random_state(self.random_state), sample_weight
-            )
+            random_state = check_random_state(self.random_state)
+            init_rows = (X, sample_weight)
+            if self._initialization_reads_data():
+                init_rows = initialisation_rows(X, random_state, sample_weight)
+            self._initialize_parameters(*init_rows, random_state)
             self._running_stats = None
             self.converged_ = False
+            self.monitor_ = ConvergenceMonitor(
+                self.tol, self.max_iter, self.verbose, objective="the lower bound"
+            )
             self._start_sample_stream()
         step = getattr(self, "n_steps_", 0)
         log_likelihood, batch_stats = self._em_pass(X, sample_weight)
@@ -428,6 +445,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         self.n_steps_ = step + 1
         self.n_iter_ = getattr(self, "n_iter_", 0) + 1
         self.lower_bound_ = log_likelihood
+        self.monitor_.report(log_likelihood)
 
     # -- prediction ----------------------------------------------------------
 
@@ -437,19 +455,15 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             self, X, dtype=[np.float64, np.float32], order="C", reset=False
         )
 
-    def _blocks(self, X):
-        """Row blocks that bound the (rows, n_components) temporaries."""
-        for start in range(0, X.shape[0], _SCORE_BLOCK_ROWS):
-            yield slice(start, start + _SCORE_BLOCK_ROWS)
-
-    def _predict_labels(self, X):
-        if _is_dask_rows(X):
-            return X.predict(self)
+    @row_wise(dtype=np.intp)
+    def _labels(self, X):
+        """Component labels of validated rows, in row blocks."""
         labels = np.empty(X.shape[0], dtype=np.intp)
-        for rows in self._blocks(X):
+        for rows in row_blocks(X.shape[0]):
             labels[rows] = self._estimate_weighted_log_prob(X[rows]).argmax(axis=1)
         return labels
 
+    @row_wise()
     def score_samples(self, X):
         """Log-density of each row under the mixture.
 
@@ -464,18 +478,15 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             ``log p(x_i)``, the log of the mixture density at each row; a dask
             array for dask ``X``.
         """
-        if is_dask_collection(X):
-            from skgen.mixture import _dask
-
-            return _dask.score_samples(self, X)
         X = self._validate_test_data(X)
         log_prob = np.empty(X.shape[0])
-        for rows in self._blocks(X):
+        for rows in row_blocks(X.shape[0]):
             log_prob[rows] = logsumexp(
                 self._estimate_weighted_log_prob(X[rows]), axis=1
             )
         return log_prob
 
+    @row_wise(dtype=np.intp)
     def predict(self, X):
         """Component of largest posterior probability for each row.
 
@@ -489,12 +500,9 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         labels : ndarray of shape (n_samples,)
             Component labels; a dask array for dask ``X``.
         """
-        if is_dask_collection(X):
-            from skgen.mixture import _dask
+        return self._labels(self._validate_test_data(X))
 
-            return _dask.predict(self, X)
-        return self._predict_labels(self._validate_test_data(X))
-
+    @row_wise(n_columns=lambda mixture: mixture.n_components)
     def predict_proba(self, X):
         """Posterior probability of each component for each row.
 
@@ -508,13 +516,9 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         resp : ndarray of shape (n_samples, n_components)
             ``p(k | x_i)``; rows sum to one. A dask array for dask ``X``.
         """
-        if is_dask_collection(X):
-            from skgen.mixture import _dask
-
-            return _dask.predict_proba(self, X)
         X = self._validate_test_data(X)
         resp = np.empty((X.shape[0], self.n_components))
-        for rows in self._blocks(X):
+        for rows in row_blocks(X.shape[0]):
             weighted = self._estimate_weighted_log_prob(X[rows])
             resp[rows] = np.exp(weighted - logsumexp(weighted, axis=1)[:, np.newaxis])
         return resp

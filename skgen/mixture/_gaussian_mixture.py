@@ -3,13 +3,10 @@
 from typing import NamedTuple
 
 import numpy as np
-from scipy import linalg
 from sklearn.utils import check_array
 
-from skgen.mixture import _kernels
-from skgen.mixture._base import BaseMixture, _is_dask_rows
-from skgen.utils._chunking import n_chunks_for
-from skgen.utils._gaussian import (
+from skgen.distributions._gaussian import (
+    check_covariance_values,
     component_offsets,
     compute_precision_cholesky,
     covariances_from_precisions,
@@ -18,6 +15,10 @@ from skgen.utils._gaussian import (
     precision_cholesky_from_precisions,
     precisions_from_cholesky,
 )
+from skgen.mixture import _kernels
+from skgen.mixture._base import BaseMixture
+from skgen.utils._chunking import n_chunks_for
+from skgen.utils._mapreduce import sample_in_blocks
 from skgen.utils._sklearn_compat import StrOptions
 from skgen.utils._threads import threads_for
 
@@ -96,27 +97,29 @@ def _check_precisions(precisions, covariance_type, n_components, n_features):
         "spherical": (n_components,),
     }[covariance_type]
     _check_shape(precisions, expected, "precisions_init")
-    if covariance_type in ("full", "tied"):
-        for matrix in precisions.reshape(-1, n_features, n_features):
-            if not (
-                np.allclose(matrix, matrix.T) and np.all(linalg.eigvalsh(matrix) > 0.0)
-            ):
-                raise ValueError(
-                    f"'{covariance_type}' precisions_init should be symmetric, "
-                    "positive-definite"
-                )
-    elif np.any(precisions <= 0.0):
-        raise ValueError(f"'{covariance_type}' precisions_init should be positive")
+    check_covariance_values(precisions, covariance_type, "precisions_init")
     return precisions
 
 
-def _em_pass(X, weights, means, precisions_chol, covariance_type, sample_weight=None):
-    """One pass of EM: mean log-likelihood and the batch's :class:`_Statistics`.
+class _EStepSums(NamedTuple):
+    """Sums over rows of one E-step, around the current means ``m_k``.
 
-    The kernels return sums around the current means; the new means and the
-    centred scatter follow from them without cancellation (see ``_kernels``).
-    With ``sample_weight`` (float64, non-negative), every sum is weighted and
-    the mean log-likelihood and the statistics are per unit of weight.
+    With ``sample_weight``, every row's terms are multiplied by its weight.
+    """
+
+    log_likelihood: float  # sum_i log p(x_i)
+    resp: np.ndarray  # (K,) sum_i r_ik
+    first_moments: np.ndarray  # (K, d) sum_i r_ik (x_i - m_k)
+    second_moments: np.ndarray  # sum_i r_ik (x_i - m_k)(...)^T: (K, d, d) or (K, d)
+    total_weight: float  # number of rows, or sum of their weights
+
+
+def _e_step_sums(X, sample_weight, weights, means, precisions_chol, covariance_type):
+    """The E-step of one block of rows: its :class:`_EStepSums`.
+
+    The kernels return per-chunk partial sums, added here in chunk order. The
+    new means and the centred scatter follow from the sums without
+    cancellation (see ``_kernels`` and :func:`_finish_e_step`).
     """
     n_samples, n_features = X.shape
     with threads_for(n_samples * len(weights) * n_features**2):
@@ -124,7 +127,7 @@ def _em_pass(X, weights, means, precisions_chol, covariance_type, sample_weight=
             X, weights, means, precisions_chol, covariance_type, sample_weight
         )
     total_weight = n_samples if sample_weight is None else sample_weight.sum()
-    return _reduce_em_pass(parts, weights, means, covariance_type, total_weight)
+    return _EStepSums(*(part.sum(axis=0) for part in parts), total_weight)
 
 
 def _run_em_pass(X, weights, means, precisions_chol, covariance_type, sample_weight):
@@ -174,13 +177,13 @@ def _tied_shift(weights, means):
     return weights @ means
 
 
-def _reduce_em_pass(parts, weights, means, covariance_type, total_weight):
-    """Mean log-likelihood and :class:`_Statistics` from the kernel's partials.
+def _finish_e_step(sums, weights, means, covariance_type):
+    """Mean log-likelihood and :class:`_Statistics` from the sums of all rows.
 
-    ``total_weight`` is the number of rows, or the sum of their weights.
+    The statistics are per unit of weight: ``sums.total_weight`` is the number
+    of rows, or the sum of their weights.
     """
-    # Reduce the chunks in their fixed order (thread-count independent).
-    log_lik, nk, sx, sxx = (part.sum(axis=0) for part in parts)
+    log_lik, nk, sx, sxx, total_weight = sums
     # As scikit-learn: 10 eps keeps an empty component's division finite.
     nk = nk + 10 * np.finfo(np.float64).eps
     shift_to_new_mean = sx / nk[:, np.newaxis]
@@ -495,15 +498,17 @@ class GaussianMixture(BaseMixture):
             )
         )
 
-    def _initialize_parameters(self, X, random_state, sample_weight):
-        # Every initial parameter given: nothing to estimate from the data.
-        if (
+    def _initialization_reads_data(self):
+        return (
             self._weights_init is None
             or self._means_init is None
             or self._precisions_init is None
-        ):
-            super()._initialize_parameters(X, random_state, sample_weight)
-        else:
+        )
+
+    def _initialize_parameters(self, X, sample_weight, random_state):
+        if self._initialization_reads_data():
+            super()._initialize_parameters(X, sample_weight, random_state)
+        else:  # every initial parameter given: nothing to estimate from data
             self._initialize(X, None, sample_weight)
 
     def _initialize(self, X, resp, sample_weight):
@@ -528,17 +533,16 @@ class GaussianMixture(BaseMixture):
                 self._precisions_init, self.covariance_type
             )
 
-    def _em_pass(self, X, sample_weight):
-        if _is_dask_rows(X):
-            return X.em_pass(self)
-        return _em_pass(
-            X,
+    def _e_step_block(self):
+        return _e_step_sums, (
             self.weights_,
             self.means_,
             self.precisions_cholesky_,
             self.covariance_type,
-            sample_weight,
         )
+
+    def _finish_e_step(self, sums):
+        return _finish_e_step(sums, self.weights_, self.means_, self.covariance_type)
 
     def _blend_statistics(self, old, new, step):
         return _blend(old, new, step, self.covariance_type)
@@ -627,9 +631,8 @@ class GaussianMixture(BaseMixture):
             The component each row was drawn from.
         """
         if chunks is not None:
-            from skgen.mixture import _dask
-
-            return _dask.sample(self, n_samples, chunks, random_state)
+            meta = ((self.means_.shape[1], np.float64), np.intp)
+            return sample_in_blocks(self, n_samples, chunks, random_state, meta=meta)
         rng = self._sample_stream(n_samples, random_state)
         counts = rng.multinomial(n_samples, self.weights_)
         n_features = self.means_.shape[1]

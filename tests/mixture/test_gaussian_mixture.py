@@ -13,11 +13,18 @@ from sklearn.exceptions import ConvergenceWarning
 from skgen.mixture import GaussianMixture
 from skgen.mixture._gaussian_mixture import (
     _blend,
-    _em_pass,
+    _e_step_sums,
+    _finish_e_step,
     _statistics_from_resp,
 )
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
+
+
+def _em_pass(X, weights, means, precisions_chol, covariance_type):
+    """One E-step over all rows in memory: (mean log-likelihood, statistics)."""
+    sums = _e_step_sums(X, None, weights, means, precisions_chol, covariance_type)
+    return _finish_e_step(sums, weights, means, covariance_type)
 
 
 def three_blobs(n_per_blob=200, seed=0, dtype=np.float64):
@@ -388,18 +395,18 @@ def test_collapsed_component_gives_an_actionable_error():
 
 def test_predict_proba_rows_sum_to_one_in_blocks():
     """predict_proba over more rows than one scoring block."""
-    from skgen.mixture import _base
+    from skgen.utils import _chunking
 
     X = three_blobs(seed=14)
     gm = GaussianMixture(3, random_state=0).fit(X)
     full = gm.predict_proba(X)
-    old = _base._SCORE_BLOCK_ROWS
-    _base._SCORE_BLOCK_ROWS = 37
+    old = _chunking.BLOCK_ROWS
+    _chunking.BLOCK_ROWS = 37
     try:
         np.testing.assert_array_equal(gm.predict_proba(X), full)
         np.testing.assert_array_equal(gm.score_samples(X), gm.score_samples(X))
     finally:
-        _base._SCORE_BLOCK_ROWS = old
+        _chunking.BLOCK_ROWS = old
     np.testing.assert_allclose(full.sum(axis=1), 1.0)
 
 
