@@ -1,5 +1,12 @@
-"""Hidden Markov models fitted by Baum-Welch on Numba kernels."""
+"""Hidden Markov models fitted by Baum-Welch on Numba kernels.
 
-from skgen.hmm._models import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
+One module per emission family (``_gaussian``, ``_gmm``, ``_categorical``,
+``_poisson``), each a subclass of ``_base.BaseHMM``.
+"""
+
+from skgen.hmm._categorical import CategoricalHMM
+from skgen.hmm._gaussian import GaussianHMM
+from skgen.hmm._gmm import GMMHMM
+from skgen.hmm._poisson import PoissonHMM
 
 __all__ = ["CategoricalHMM", "GMMHMM", "GaussianHMM", "PoissonHMM"]

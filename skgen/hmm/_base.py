@@ -5,17 +5,25 @@ import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from time import time
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.hmm import _kernels
 from skgen.utils._chunking import n_chunks_for
-from skgen.utils._dask import is_dask_collection
-from skgen.utils._sequences import sequence_blocks, sequence_bounds
+from skgen.utils._mapreduce import (
+    initialisation_rows,
+    map_reduce,
+    sample_in_blocks,
+    sequence_wise,
+    validate_rows,
+    validated_sequence_bounds,
+)
+from skgen.utils._monitor import ConvergenceMonitor
+from skgen.utils._sequences import bounds_within, sequence_blocks
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -23,6 +31,7 @@ from skgen.utils._sklearn_compat import (
     _num_samples,
     check_is_fitted,
 )
+from skgen.utils._statistics import blend_sums, scale_sums
 from skgen.utils._threads import single_threaded_blas, threads_for
 
 
@@ -38,18 +47,15 @@ def _normalize_rows(counts, previous):
     return out, np.flatnonzero(np.atleast_1d(empty))
 
 
-#: Rows per group of whole sequences in predictions: their temporaries
-#: ((n_rows, n_components) frame log-probabilities, posteriors) stay bounded.
-_BLOCK_ROWS = 65536
-
-
 def _over_sequence_blocks(function, X, bounds):
     """``function(X_block, block_bounds)`` over groups of whole sequences.
 
     ``function`` returns a per-sequence array (or None) and a per-row array;
     they come back for all of ``X``, concatenated in order.
     """
-    blocks = list(sequence_blocks(bounds, _BLOCK_ROWS))
+    # Groups of BLOCK_ROWS rows: the temporaries ((n_rows, n_components) frame
+    # log-probabilities, posteriors) stay bounded.
+    blocks = list(sequence_blocks(bounds))
     if len(blocks) <= 1:
         return function(X, bounds)
     per_sequence, per_row = [], None
@@ -129,25 +135,64 @@ def _check_stochastic(name, array, shape):
     return array
 
 
+class HMMStatistics(NamedTuple):
+    """Sums over the rows of whole sequences: the E-step's output.
+
+    They add over disjoint sets of sequences (row blocks of a dask array).
+    """
+
+    log_likelihood: float  # sum of the sequences' log-likelihoods
+    start: np.ndarray  # (K,) expected number of sequences starting in k
+    transitions: np.ndarray  # (K, K) expected transitions i -> j
+    emissions: tuple  # the emission family's NamedTuple of sums
+
+
+class _RunningStatistics(NamedTuple):
+    """What stepwise online EM carries between batches (``partial_fit``)."""
+
+    n_rows: float  # blended batch size
+    statistics: HMMStatistics  # per row of data
+    reference: object  # the emission family's reference point of the sums
+
+
+class _Start(NamedTuple):
+    """One EM run from one start (``n_init``)."""
+
+    monitor: ConvergenceMonitor
+    statistics: HMMStatistics  # of the last iteration
+    reference: object
+    parameters: dict
+
+
+def _block_statistics(X, bounds, model):
+    """The E-step of one block of whole sequences (a map-reduce block function)."""
+    return model._block_statistics(X, bounds)
+
+
 class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class for hidden Markov models fitted by Baum-Welch (EM).
 
     Owns the sequences (``lengths`` as hmmlearn, or the sample-aligned
     ``sequence_ids`` that scikit-learn's cross-validation can split), the EM
     loop over the Numba forward-backward kernel, the start and transition
-    M-step, decoding, scoring and sampling. An emission family supplies:
+    M-step, decoding, scoring and sampling. An emission family is one module
+    with one subclass (see ``doc/design.rst``, "How to add an emission
+    family"); it supplies:
 
-    * ``_emission_codes`` -- its letters in ``params`` / ``init_params``;
+    * ``_emission_codes`` -- its letters in ``params`` / ``init_params``
+      (beside 's' and 't'), and ``_emission_parameter_names``;
     * ``_validate_emission_data(X, reset)`` -- check and convert ``X``;
     * ``_init_emissions(X, random_state)`` / ``_check_emissions()``;
     * ``_emission_log_likelihood(X)`` -- (n_samples, n_components) log p(x | state),
       a new array each call (the forward-backward kernel overwrites it);
-    * ``_emission_statistics(X, posteriors)`` and ``_emission_m_step(stats)``;
+    * ``_emission_statistics(X, posteriors)`` -- a NamedTuple of sums over
+      rows, which add over blocks of sequences; sums taken around a
+      reference point (e.g. the current means) name it in
+      ``_emission_reference()`` and move between reference points in
+      ``_reshift_emission_statistics``;
+    * ``_emission_m_step(stats, reference)``;
     * ``_sample_emissions(states, random_state)``;
-    * ``_n_emission_parameters()`` -- free parameters per code letter;
-    * ``_n_reference_statistics`` -- how many trailing entries of the
-      statistics are reference points rather than sums (0 by default), so that
-      the statistics of row blocks add up (dask input).
+    * ``_n_emission_parameters()`` -- free parameters per code letter.
     """
 
     _parameter_constraints: dict = {
@@ -205,10 +250,13 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     # -- emission hooks ------------------------------------------------------
 
+    #: Letters of the emission parameters in ``params`` / ``init_params``.
     _emission_codes = ""
-    _n_reference_statistics = 0
     #: Attributes holding the emission parameters (restored between n_init starts).
     _emission_parameter_names = ()
+    #: Dtypes a dask X is converted to before its blocks are validated
+    #: (None: kept, for families of integer symbols).
+    _row_dtypes = (np.float64, np.float32)
 
     @abstractmethod
     def _validate_emission_data(self, X, reset):
@@ -228,27 +276,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     @abstractmethod
     def _emission_statistics(self, X, posteriors):
-        """Sufficient statistics of the emissions under state posteriors."""
+        """Sums of the emissions' sufficient statistics under state posteriors."""
 
     @abstractmethod
-    def _emission_m_step(self, stats):
+    def _emission_m_step(self, stats, reference):
         """Update the emission parameters in ``params`` from statistics."""
-
-    def _scale_statistics(self, stats, factor):
-        """``(start, transitions, emission)`` statistics times ``factor``
-        (the emission family's trailing reference points kept)."""
-        start, transitions, emission = stats
-        keep = len(emission) - self._n_reference_statistics
-        emission = tuple(s * factor if i < keep else s for i, s in enumerate(emission))
-        return start * factor, transitions * factor, emission
-
-    def _blend_emission_statistics(self, old, new, step):
-        """Statistics of ``(1 - step) * old + step * new`` (for partial_fit).
-
-        Linear by default; a family whose statistics are taken around moving
-        reference points overrides it.
-        """
-        return tuple((1.0 - step) * a + step * b for a, b in zip(old, new))
 
     @abstractmethod
     def _sample_emissions(self, states, random_state):
@@ -258,35 +290,57 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     def _n_emission_parameters(self):
         """Dict: emission code letter -> number of free scalars."""
 
+    def _emission_reference(self):
+        """The point the emission sums are taken around (None: plain sums)."""
+        return None
+
+    def _reshift_emission_statistics(self, stats, reference, new_reference):
+        """``stats`` taken around ``reference`` re-expressed around
+        ``new_reference`` (for partial_fit's blending); plain sums stay."""
+        return stats
+
+    def _check_block(self, X):
+        """Row checks of one block of a dask ``X`` (on a worker)."""
+        return self._validate_emission_data(X, reset=False)
+
+    def _initialisation_rows(self, X, random_state):
+        """The rows the initialisation reads (drawn rows of a large dask X)."""
+        return initialisation_rows(X, random_state)[0]
+
     # -- data and sequences --------------------------------------------------
 
-    def _validate(self, X, lengths, sequence_ids, reset):
-        if is_dask_collection(X):
-            from skgen.hmm import _dask
+    def _check_letters(self):
+        """``params`` and ``init_params`` may hold only the letters of the model."""
+        known = "st" + self._emission_codes
+        for name in ("params", "init_params"):
+            value = getattr(self, name)
+            unknown = sorted(set(value) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"{name}={value!r} holds the letter(s) {', '.join(unknown)}, "
+                    f"which {type(self).__name__} does not know: its letters "
+                    f"are {', '.join(known)}."
+                )
 
-            return _dask.validate(self, X, lengths, sequence_ids, reset)
-        if reset:
-            X = self._validate_emission_data(X, reset=True)
-        else:
+    def _validate(self, X, lengths, sequence_ids, reset):
+        if not reset:
             check_is_fitted(self)
-            X = self._validate_emission_data(X, reset=False)
-        bounds = sequence_bounds(X.shape[0], lengths, sequence_ids)
-        return X, bounds
+        X = validate_rows(
+            self, X, self._validate_emission_data, reset=reset, dtype=self._row_dtypes
+        )
+        return X, validated_sequence_bounds(X, lengths, sequence_ids)
 
     def _needs_init(self, code, name):
         return code in self.init_params or not hasattr(self, name)
 
     def _init_parameters(self, X, random_state):
-        if is_dask_collection(X):
-            from skgen.hmm import _dask
-
-            X = _dask.initialisation_rows(self, X, random_state)
+        rows = self._initialisation_rows(X, random_state)
         k = self.n_components
         if self._needs_init("s", "startprob_"):
             self.startprob_ = random_state.dirichlet(np.full(k, 1.0 / k))
         if self._needs_init("t", "transmat_"):
             self.transmat_ = random_state.dirichlet(np.full(k, 1.0 / k), size=k)
-        self._init_emissions(X, random_state)
+        self._init_emissions(rows, random_state)
 
     def _check_parameters(self):
         k = self.n_components
@@ -365,92 +419,99 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         if y is not None and lengths is None and sequence_ids is None:
             _warn_if_lengths_passed_as_y(y, _num_samples(X), "fit")
+        self._check_letters()
         X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
         random_state = check_random_state(self.random_state)
+        with single_threaded_blas():
+            best = self._best_start(X, bounds, random_state)
+        for name, value in best.parameters.items():
+            setattr(self, name, value)
+        self.monitor_ = best.monitor
+        self.converged_ = best.monitor.converged
+        self.n_iter_ = best.monitor.iter
+        self.lower_bound_ = best.monitor.history[-1]
+        self.lower_bounds_ = list(best.monitor.history)
+        # partial_fit continues from the last iteration's expected counts.
+        self._running_stats = _RunningStatistics(
+            X.shape[0],
+            scale_sums(best.statistics, 1.0 / X.shape[0]),
+            best.reference,
+        )
+        self.n_steps_ = 1
+        if not self.converged_:
+            best.monitor.warn("Baum-Welch", "n_iter", "Increase n_iter or raise tol.")
+        self._start_sample_stream()
+        return self
+
+    def _best_start(self, X, bounds, random_state):
+        """EM from ``n_init`` starts; the one of highest final log-likelihood."""
         names = ("startprob_", "transmat_", *self._emission_parameter_names)
         # Values the user set before fit: every start begins from them.
         given = {
             name: np.copy(getattr(self, name)) for name in names if hasattr(self, name)
         }
         best = None
-        with single_threaded_blas():
-            for init in range(self.n_init):
-                for name in names:
-                    if name in given:
-                        setattr(self, name, np.copy(given[name]))
-                    elif hasattr(self, name):
-                        delattr(self, name)
-                if self.verbose and self.n_init > 1:
-                    print(f"Initialization {init}")
-                self._init_parameters(X, random_state)
-                self._check_parameters()
-                run = self._em(X, bounds)
-                if best is None or run["lower_bounds"][-1] > best["lower_bounds"][-1]:
-                    best = {**run, "params": {n: getattr(self, n) for n in names}}
-        for name, value in best["params"].items():
-            setattr(self, name, value)
-        self.converged_ = best["converged"]
-        self.n_iter_ = len(best["lower_bounds"])
-        self.lower_bound_ = best["lower_bounds"][-1]
-        self.lower_bounds_ = best["lower_bounds"]
-        # partial_fit continues from the last iteration's expected counts.
-        self._running_stats = (
-            X.shape[0],
-            self._scale_statistics(best["stats"], 1.0 / X.shape[0]),
-        )
-        self.n_steps_ = 1
-        if not self.converged_:
-            change = best["change"]
-            last = f"was {change:.3g}" if np.isfinite(change) else "is unknown"
-            warnings.warn(
-                f"Baum-Welch did not converge in n_iter={self.n_iter} iterations: "
-                f"the last change of the log-likelihood {last}, tol={self.tol:g}. "
-                "Increase n_iter or raise tol.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        self._start_sample_stream()
-        return self
+        for init in range(self.n_init):
+            for name in names:
+                if name in given:
+                    setattr(self, name, np.copy(given[name]))
+                elif hasattr(self, name):
+                    delattr(self, name)
+            if self.verbose and self.n_init > 1:
+                print(f"Initialization {init}")
+            self._init_parameters(X, random_state)
+            self._check_parameters()
+            run = self._em(X, bounds)
+            if best is None or run.monitor.history[-1] > best.monitor.history[-1]:
+                best = run._replace(
+                    parameters={name: getattr(self, name) for name in names}
+                )
+        return best
 
     def _e_step(self, X, bounds):
-        """Log-likelihood of the sequences and the M-step's statistics."""
-        if is_dask_collection(X):
-            from skgen.hmm import _dask
+        """:class:`HMMStatistics` of all sequences, and their emission reference.
 
-            return _dask.e_step(self, X, bounds)
+        One block function over whole sequences, run by ``map_reduce`` in
+        memory (one call) or per row block of a dask array.
+        """
+        reference = self._emission_reference()
+        stats = map_reduce(
+            _block_statistics,
+            X,
+            args=(self,),
+            block_args=lambda start, stop: (bounds_within(bounds, start, stop),),
+        )
+        return stats, reference
+
+    def _block_statistics(self, X, bounds):
         log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
         _check_possible(log_lik)
-        stats = (
+        return HMMStatistics(
+            float(log_lik.sum()),
             start.sum(axis=0),
             transitions.sum(axis=0),
             self._emission_statistics(X, posteriors),
         )
-        return float(log_lik.sum()), stats
 
     def _em(self, X, bounds):
-        """Baum-Welch from the current parameters; return its record."""
-        history = []
-        converged = False
+        """Baum-Welch from the current parameters; return its :class:`_Start`."""
+        monitor = ConvergenceMonitor(
+            self.tol, self.n_iter, self.verbose, objective="the log-likelihood"
+        )
         tic = time()
-        for n_iter in range(1, self.n_iter + 1):
-            lower_bound, stats = self._e_step(X, bounds)
-            self._m_step(*stats)
-            change = lower_bound - history[-1] if history else np.inf
-            history.append(lower_bound)
+        for _ in range(self.n_iter):
+            stats, reference = self._e_step(X, bounds)
+            self._m_step(stats, reference)
+            converged = monitor.report(stats.log_likelihood)
             if self.verbose:
                 print(
-                    f"  iteration {n_iter:>4}  log-likelihood {lower_bound:.6f}"
-                    f"  change {change:.6g}  ({time() - tic:.2f} s)"
+                    f"  iteration {monitor.iter:>4}  log-likelihood "
+                    f"{stats.log_likelihood:.6f}  change {monitor.change:.6g}  "
+                    f"({time() - tic:.2f} s)"
                 )
-            if abs(change) < self.tol:
-                converged = True
+            if converged:
                 break
-        return {
-            "lower_bounds": history,
-            "converged": converged,
-            "change": change,
-            "stats": stats,
-        }
+        return _Start(monitor, stats, reference, {})
 
     def partial_fit(self, X, y=None, lengths=None, sequence_ids=None):
         """Update the model with one batch of sequences by stepwise online EM.
@@ -489,6 +550,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             The updated model.
         """
         self._validate_params()
+        self._check_letters()
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=first_call)
         with single_threaded_blas():
@@ -498,42 +560,56 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 self._running_stats = None
                 self.converged_ = False
                 self.lower_bounds_ = []
+                self.monitor_ = ConvergenceMonitor(
+                    self.tol, self.n_iter, self.verbose, objective="the log-likelihood"
+                )
                 self._start_sample_stream()
             step = getattr(self, "n_steps_", 0)
-            log_likelihood, batch_stats = self._e_step(X, bounds)
-            # Blend per-row averages, so that a batch weighs rho whatever its
-            # size; the M-step sees them back on the scale of the (blended)
-            # batch size, which is where the priors weigh.
-            batch = (X.shape[0], self._scale_statistics(batch_stats, 1.0 / X.shape[0]))
-            running = getattr(self, "_running_stats", None)
-            if running is None:
-                running = batch
-            else:
-                rho = (step + self.learning_offset) ** -self.learning_decay
-                old, new = running[1], batch[1]
-                running = (
-                    (1.0 - rho) * running[0] + rho * batch[0],
-                    (
-                        (1.0 - rho) * old[0] + rho * new[0],
-                        (1.0 - rho) * old[1] + rho * new[1],
-                        self._blend_emission_statistics(old[2], new[2], rho),
-                    ),
-                )
+            stats, reference = self._e_step(X, bounds)
+            running = self._blend_running(stats, reference, X.shape[0], step)
             self._running_stats = running
-            self._m_step(*self._scale_statistics(running[1], running[0]))
+            self._m_step(
+                scale_sums(running.statistics, running.n_rows), running.reference
+            )
         self.n_steps_ = step + 1
         self.n_iter_ = getattr(self, "n_iter_", 0) + 1
-        self.lower_bound_ = log_likelihood
-        self.lower_bounds_ = [*self.lower_bounds_, log_likelihood]
+        self.lower_bound_ = stats.log_likelihood
+        self.lower_bounds_ = [*self.lower_bounds_, stats.log_likelihood]
+        self.monitor_.report(stats.log_likelihood)
         return self
 
-    def _m_step(self, start_counts, transition_counts, emission_stats):
+    def _blend_running(self, stats, reference, n_rows, step):
+        """The running statistics moved toward one batch's (see partial_fit).
+
+        Per-row averages are blended, so that a batch weighs rho whatever its
+        size; the M-step takes them back to the scale of the (blended) batch
+        size, which is where the priors weigh.
+        """
+        batch = _RunningStatistics(n_rows, scale_sums(stats, 1.0 / n_rows), reference)
+        running = getattr(self, "_running_stats", None)
+        if running is None:
+            return batch
+        rho = (step + self.learning_offset) ** -self.learning_decay
+        old = running.statistics
+        # Both around the batch's reference point, then linear.
+        old = old._replace(
+            emissions=self._reshift_emission_statistics(
+                old.emissions, running.reference, reference
+            )
+        )
+        return _RunningStatistics(
+            (1.0 - rho) * running.n_rows + rho * n_rows,
+            blend_sums(old, batch.statistics, rho),
+            reference,
+        )
+
+    def _m_step(self, stats, reference):
         if "s" in self.params:
-            counts = np.maximum(self.startprob_prior - 1.0 + start_counts, 0.0)
+            counts = np.maximum(self.startprob_prior - 1.0 + stats.start, 0.0)
             counts = np.where(self.startprob_ == 0, 0.0, counts)
             self.startprob_, _ = _normalize_rows(counts, self.startprob_)
         if "t" in self.params:
-            counts = np.maximum(self.transmat_prior - 1.0 + transition_counts, 0.0)
+            counts = np.maximum(self.transmat_prior - 1.0 + stats.transitions, 0.0)
             counts = np.where(self.transmat_ == 0, 0.0, counts)
             self.transmat_, empty = _normalize_rows(counts, self.transmat_)
             if empty.size:
@@ -544,10 +620,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                     RuntimeWarning,
                     stacklevel=3,
                 )
-        self._emission_m_step(emission_stats)
+        self._emission_m_step(stats.emissions, reference)
 
     # -- inference -----------------------------------------------------------
 
+    @sequence_wise((None, np.float64))
     def score_samples(self, X, lengths=None, *, sequence_ids=None):
         """Log-likelihood of each row given the rows before it in its sequence.
 
@@ -565,10 +642,6 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             log-likelihood ``log p(x_1, ..., x_T)``. A dask array for dask
             ``X`` (each sequence inside one row block).
         """
-        if is_dask_collection(X):
-            from skgen.hmm import _dask
-
-            return _dask.score_samples(self, X, lengths, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         return _over_sequence_blocks(self._step_log_likelihood, X, bounds)[1]
 
@@ -607,6 +680,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         log_prob = self.score_samples(X, lengths, sequence_ids=sequence_ids)
         return _weighted_mean(log_prob, sample_weight)
 
+    @sequence_wise((lambda model: model.n_components, np.float64))
     def predict_proba(self, X, lengths=None, *, sequence_ids=None):
         """Posterior probability of each state at each row.
 
@@ -623,10 +697,6 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             ``p(z_t = k | x)`` given the whole sequence. A dask array for
             dask ``X`` (each sequence inside one row block).
         """
-        if is_dask_collection(X):
-            from skgen.hmm import _dask
-
-            return _dask.predict_proba(self, X, lengths, sequence_ids)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         log_lik, posteriors = _over_sequence_blocks(
             lambda X, bounds: self._forward_backward(X, bounds)[:2], X, bounds
@@ -662,10 +732,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"algorithm must be 'viterbi' or 'map', got {algorithm!r}."
             )
-        if is_dask_collection(X):
-            from skgen.hmm import _dask
+        return self._decode(X, lengths, algorithm, sequence_ids=sequence_ids)
 
-            return _dask.decode(self, X, lengths, algorithm, sequence_ids)
+    @sequence_wise("total", (None, np.intp))
+    def _decode(self, X, lengths, algorithm, *, sequence_ids=None):
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
             scores, states = _over_sequence_blocks(self._decode_map, X, bounds)
@@ -673,7 +743,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             return float(scores[:, 1].sum()), states
         log_prob, states = _over_sequence_blocks(self._viterbi, X, bounds)
         _check_possible(log_prob)
-        return float(log_prob.sum()), states
+        return float(log_prob.sum()), states.astype(np.intp, copy=False)
 
     def _decode_map(self, X, bounds):
         """Per sequence: log-likelihood and summed top posterior; per row: state."""
@@ -737,16 +807,28 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             The hidden state path.
         """
         if chunks is not None:
-            from skgen.hmm import _dask
-
-            return _dask.sample(self, n_samples, chunks, random_state)
+            one_row = self.sample(1, random_state=0)[0]
+            meta = ((one_row.shape[1], one_row.dtype), np.intp)
+            return sample_in_blocks(
+                self, n_samples, chunks, random_state, meta=meta, chain=True
+            )
         rng = self._sample_stream(n_samples, random_state)
-        states = _kernels.sample_states(
-            np.cumsum(self.startprob_),
-            np.cumsum(self.transmat_, axis=1),
-            rng.uniform(size=n_samples),
+        return self._sample_after(n_samples, rng, None)[:2]
+
+    def _sample_after(self, n_samples, random_state, previous_state):
+        """``n_samples`` rows of the chain after ``previous_state`` (None: from
+        ``startprob_``): ``(rows, states, last state)``."""
+        start = (
+            self.startprob_
+            if previous_state is None
+            else self.transmat_[previous_state]
         )
-        return self._sample_emissions(states, rng), states
+        states = _kernels.sample_states(
+            np.cumsum(start),
+            np.cumsum(self.transmat_, axis=1),
+            random_state.uniform(size=n_samples),
+        )
+        return self._sample_emissions(states, random_state), states, int(states[-1])
 
     def bic(self, X, lengths=None, *, sequence_ids=None):
         """Bayesian information criterion of the fitted model on ``X``.

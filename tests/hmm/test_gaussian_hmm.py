@@ -366,7 +366,7 @@ def test_one_row_gives_finite_parameters_or_a_clear_error(covariance_type):
 
 
 def test_predictions_in_blocks_of_whole_sequences_equal_one_pass(monkeypatch):
-    from skgen.hmm import _base
+    from skgen.utils import _chunking
 
     rng = np.random.RandomState(3)
     lengths = [5, 17, 1, 30, 8, 12]
@@ -379,7 +379,7 @@ def test_predictions_in_blocks_of_whole_sequences_equal_one_pass(monkeypatch):
         model.decode(X, lengths, algorithm="map"),
     )
     # Groups of at most 20 rows: sequences are never cut (30 is a group alone).
-    monkeypatch.setattr(_base, "_BLOCK_ROWS", 20)
+    monkeypatch.setattr(_chunking, "BLOCK_ROWS", 20)
     blocked = (
         model.score_samples(X, lengths),
         model.predict_proba(X, lengths),

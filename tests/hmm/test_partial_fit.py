@@ -5,9 +5,9 @@ import pickle
 import numpy as np
 import pytest
 
+from skgen.distributions import _gaussian_kernels
+from skgen.distributions._gaussian import reshift_moments
 from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
-from skgen.utils import _gaussian_kernels
-from skgen.utils._gaussian import reshift_moments
 from tests.hmm.test_gaussian_hmm import regime_data
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -107,39 +107,39 @@ def test_second_batch_blends_the_expected_counts(family):
     model.partial_fit(second, lengths=second_lengths)
 
     reference._validate(first, first_lengths, None, reset=True)
-    _, stats_1 = reference._e_step(first, np.array([0, 120, 200]))
-    reference._m_step(*stats_1)
-    _, stats_2 = reference._e_step(second, np.array([0, 100]))
-    emissions_1, emissions_2 = stats_1[2], stats_2[2]
+    stats_1, means_1 = reference._e_step(first, np.array([0, 120, 200]))
+    reference._m_step(stats_1, means_1)
+    stats_2, means_2 = reference._e_step(second, np.array([0, 100]))
+    emissions_1, emissions_2 = stats_1.emissions, stats_2.emissions
     # Express the first batch's sums around the second's reference means.
     if family.startswith("gaussian"):
-        emissions_1 = reshift_moments(*emissions_1, emissions_2[3])
+        emissions_1 = reshift_moments(*emissions_1, means_1, means_2)[:3]
     elif family.startswith("gmm"):
-        nk, sx, sxx, post_sum, means = emissions_1
-        k, m, d = means.shape
+        nk, sx, sxx, post_sum = emissions_1
+        k, m, d = means_1.shape
         _, sx, sxx, _ = reshift_moments(
             nk.ravel(),
             sx.reshape(k * m, d),
             sxx.reshape(k * m, *sxx.shape[2:]),
-            means.reshape(k * m, d),
-            emissions_2[4].reshape(k * m, d),
+            means_1.reshape(k * m, d),
+            means_2.reshape(k * m, d),
         )
         sxx = sxx.reshape(nk.shape + sxx.shape[1:])
         emissions_1 = (nk, sx.reshape(k, m, d), sxx, post_sum)
-    # Sums are blended; the trailing reference means are the second batch's.
-    n_sums = {"gaussian": 3, "gmm": 4}.get(family.split("-")[0], len(emissions_2))
+    # Every entry is a sum: all are blended.
     mean_size = 0.5 * (200 + 100)
 
     def blend(a, b):
         return mean_size * 0.5 * (a / 200 + b / 100)
 
-    averaged = (
-        blend(stats_1[0], stats_2[0]),
-        blend(stats_1[1], stats_2[1]),
-        tuple(blend(a, b) for a, b in zip(emissions_1[:n_sums], emissions_2))
-        + tuple(emissions_2[n_sums:]),
+    averaged = stats_2._replace(
+        start=blend(stats_1.start, stats_2.start),
+        transitions=blend(stats_1.transitions, stats_2.transitions),
+        emissions=type(emissions_2)(
+            *(blend(a, b) for a, b in zip(emissions_1, emissions_2))
+        ),
     )
-    reference._m_step(*averaged)
+    reference._m_step(averaged, means_2)
     assert model.n_steps_ == 2
     for name in PARAMETERS[family.split("-")[0]]:
         np.testing.assert_allclose(
