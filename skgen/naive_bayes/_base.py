@@ -9,46 +9,31 @@ the same code, so the same numbers) and add what a generative model offers:
 """
 
 from abc import abstractmethod
-from numbers import Integral
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.utils import _safe_indexing, check_scalar
+from sklearn.utils import check_array
+from sklearn.utils.multiclass import check_classification_targets
 
 from skgen.base import GenerativeClassifierMixin
-from skgen.utils._dask import any_dask, is_dask_collection
-from skgen.utils._sklearn_compat import _num_samples, check_is_fitted
-
-#: Rows per call in predictions and scores: bounds the (rows, n_classes)
-#: temporaries whatever the number of rows (scikit-learn's methods take all
-#: rows at once).
-_BLOCK_ROWS = 65536
-
-
-def _by_blocks(X, method):
-    """``method(X)`` computed on blocks of ``_BLOCK_ROWS`` rows, into one output.
-
-    Each block is validated by ``method`` as ``X`` would be; the memory beyond
-    the output is that of one block, whatever the number of rows.
-    """
-    n_samples = _num_samples(X)
-    if n_samples <= _BLOCK_ROWS:
-        return method(X)
-    out = None
-    for start in range(0, n_samples, _BLOCK_ROWS):
-        rows = slice(start, min(start + _BLOCK_ROWS, n_samples))
-        part = method(_safe_indexing(X, rows))
-        if out is None:
-            out = np.empty((n_samples, *part.shape[1:]), dtype=part.dtype)
-        out[rows] = part
-    return out
+from skgen.utils._mapreduce import (
+    by_row_blocks,
+    distinct_values,
+    lazy_alternative,
+    map_reduce,
+    row_wise,
+    sample_in_blocks,
+    validate_rows,
+)
+from skgen.utils._sklearn_compat import check_is_fitted, validate_data
 
 
-def _on_dask(estimator, X, method):
-    """``estimator.method(X)`` block by block on dask ``X``: a dask array."""
-    from skgen.naive_bayes import _dask
+def _n_classes(model):
+    return len(model.classes_)
 
-    return _dask.apply(estimator, X, method)
+
+def _classes_dtype(model):
+    return model.classes_.dtype
 
 
 class GenerativeNBMixin(GenerativeClassifierMixin):
@@ -59,7 +44,14 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
     * ``_class_log_prior()`` -- log p(y) of each class;
     * ``_sample_features(class_indices, random_state)`` -- one row per class
       index, drawn from p(x | y);
-    * ``_n_feature_parameters()`` -- free parameters of p(x | y), all classes.
+    * ``_n_feature_parameters()`` -- free parameters of p(x | y), all classes;
+    * ``_block_statistics()``, ``_combine_block_statistics(parts)`` and
+      ``_finish_block_statistics(total, classes, first_call, dtype)`` -- the
+      fit as sums over row blocks, which serves dask input (in memory, the
+      fit is scikit-learn's own, so its numbers are scikit-learn's).
+
+    Predictions run over blocks of ``BLOCK_ROWS`` rows (scikit-learn's take
+    all rows at once), so their temporaries stay bounded.
     """
 
     @abstractmethod
@@ -74,6 +66,21 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
     def _n_feature_parameters(self):
         """Free parameters of the class-conditional distributions."""
 
+    @abstractmethod
+    def _block_statistics(self):
+        """``(block_function, args)``: ``block_function(X, y, sample_weight,
+        *args)`` gives the sums of one row block."""
+
+    @abstractmethod
+    def _combine_block_statistics(self, parts):
+        """The sums of consecutive row blocks, combined in list order."""
+
+    @abstractmethod
+    def _finish_block_statistics(self, total, classes, first_call, dtype):
+        """Set the fitted attributes from the sums of all blocks (added to the
+        model's unless ``first_call``), as scikit-learn's fit would."""
+
+    @lazy_alternative("_fit_by_blocks")
     def fit(self, X, y, sample_weight=None):
         """Fit the model, as scikit-learn's namesake does.
 
@@ -97,14 +104,11 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
         self : object
             The fitted model.
         """
-        if any_dask(X, y, sample_weight):
-            from skgen.naive_bayes import _dask
-
-            return _dask.fit(self, X, y, sample_weight)
         super().fit(X, y, sample_weight=sample_weight)
         self._start_sample_stream()
         return self
 
+    @lazy_alternative("_partial_fit_by_blocks")
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one batch, as scikit-learn's namesake does.
 
@@ -128,16 +132,78 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
         self : object
             The updated model.
         """
-        if any_dask(X, y, sample_weight):
-            from skgen.naive_bayes import _dask
-
-            return _dask.partial_fit(self, X, y, classes, sample_weight)
         first_call = not hasattr(self, "classes_")
         super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
         if first_call:
             self._start_sample_stream()
         return self
 
+    # -- the fit as sums over row blocks (dask input) ----------------------------
+
+    def _fit_by_blocks(self, X, y, sample_weight=None):
+        """:meth:`fit` as a map-reduce over the row blocks of ``X``."""
+        self._validate_params()
+        classes = distinct_values(y)
+        check_classification_targets(classes)
+        return self._update_by_blocks(X, y, sample_weight, classes, first_call=True)
+
+    def _partial_fit_by_blocks(self, X, y, classes=None, sample_weight=None):
+        """:meth:`partial_fit` as a map-reduce over the row blocks of ``X``."""
+        self._validate_params()
+        first_call = not hasattr(self, "classes_")
+        if first_call:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            classes = np.unique(np.asarray(classes))
+            check_classification_targets(classes)
+        else:
+            if classes is not None and not np.array_equal(
+                self.classes_, np.unique(np.asarray(classes))
+            ):
+                # scikit-learn's message.
+                raise ValueError(
+                    f"`classes={classes!r}` is not the same as on last call to "
+                    f"partial_fit, was: {self.classes_!r}"
+                )
+            classes = self.classes_
+        unknown = np.setdiff1d(distinct_values(y), classes)
+        if unknown.size:
+            raise ValueError(
+                f"The target label(s) {unknown} in y do not exist in the initial "
+                f"classes {classes}"
+            )
+        return self._update_by_blocks(X, y, sample_weight, classes, first_call)
+
+    def _update_by_blocks(self, X, y, sample_weight, classes, first_call):
+        """Add the sums of the batch ``X, y`` to the model (or start it)."""
+        X = validate_rows(self, X, self._validate_block_rows, reset=first_call)
+        block_function, args = self._block_statistics()
+        total = map_reduce(
+            block_function,
+            X,
+            y,
+            sample_weight,
+            args=(*args, classes),
+            combine=self._combine_block_statistics,
+        )
+        dtype = X.dtype.type if X.dtype in (np.float32, np.float64) else np.float64
+        self._finish_block_statistics(total, classes, first_call, dtype)
+        if first_call:
+            self._start_sample_stream()
+        return self
+
+    def _validate_block_rows(self, X, reset):
+        """Rows in memory for the block fit; the model's own checks run in
+        ``_block_statistics``."""
+        return validate_data(self, X, dtype=None, reset=reset)
+
+    def _check_block(self, X):
+        """Row checks of one block of a dask ``X`` (on a worker)."""
+        return check_array(X, dtype=None)
+
+    @row_wise(dtype=_classes_dtype)
     def predict(self, X):
         """Class of largest posterior probability for each row.
 
@@ -151,10 +217,9 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
         y : ndarray or dask array of shape (n_samples,)
             Predicted classes; a dask array for dask ``X``.
         """
-        if is_dask_collection(X):
-            return _on_dask(self, X, "predict")
-        return _by_blocks(X, super().predict)
+        return by_row_blocks(super().predict, X)
 
+    @row_wise(n_columns=_n_classes)
     def predict_proba(self, X):
         """Posterior probability of each class for each row.
 
@@ -169,10 +234,9 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
             ``p(y | x)``, columns in the order of ``classes_``; a dask array
             for dask ``X``.
         """
-        if is_dask_collection(X):
-            return _on_dask(self, X, "predict_proba")
-        return _by_blocks(X, super().predict_proba)
+        return by_row_blocks(super().predict_proba, X)
 
+    @row_wise(n_columns=_n_classes)
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`.
 
@@ -187,10 +251,9 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
             ``log p(y | x)``, columns in the order of ``classes_``; a dask
             array for dask ``X``.
         """
-        if is_dask_collection(X):
-            return _on_dask(self, X, "predict_log_proba")
-        return _by_blocks(X, super().predict_log_proba)
+        return by_row_blocks(super().predict_log_proba, X)
 
+    @row_wise(n_columns=_n_classes)
     def predict_joint_log_proba(self, X):
         """Joint log-probability ``log p(x, y)`` of each row and class.
 
@@ -205,10 +268,9 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
             ``log p(y) + log p(x | y)``, columns in the order of ``classes_``;
             a dask array for dask ``X``.
         """
-        if is_dask_collection(X):
-            return _on_dask(self, X, "predict_joint_log_proba")
-        return _by_blocks(X, super().predict_joint_log_proba)
+        return by_row_blocks(super().predict_joint_log_proba, X)
 
+    @row_wise()
     def score_samples(self, X):
         """Log-probability of each row, summed over the classes.
 
@@ -223,9 +285,7 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
             ``log p(x) = log sum_y p(y) p(x | y)``; a dask array for dask
             ``X``.
         """
-        if is_dask_collection(X):
-            return _on_dask(self, X, "score_samples")
-        return _by_blocks(X, self._score_samples_block)
+        return by_row_blocks(self._score_samples_block, X)
 
     def _score_samples_block(self, X):
         """``score_samples`` of one block of rows."""
@@ -259,18 +319,30 @@ class GenerativeNBMixin(GenerativeClassifierMixin):
             Their classes.
         """
         if chunks is not None:
-            check_scalar(chunks, "chunks", Integral, min_val=1)
-            check_is_fitted(self)
-            if y is not None:  # checked now, not on the workers
-                _class_indices(self.classes_, y, n_samples, None, None)
-            from skgen.naive_bayes import _dask
-
-            return _dask.sample(self, n_samples, chunks, y, random_state)
+            return self._sample_in_blocks(n_samples, y, random_state, chunks)
         rng = self._sample_stream(n_samples, random_state)
         class_indices = _class_indices(
             self.classes_, y, n_samples, rng, self._class_log_prior()
         )
         return self._sample_features(class_indices, rng), self.classes_[class_indices]
+
+    def _sample_in_blocks(self, n_samples, y, random_state, chunks):
+        """:meth:`sample` as dask arrays, drawn lazily in blocks of ``chunks``."""
+        check_is_fitted(self)
+        labels = None if y is None else np.asarray(y)
+        if labels is not None:  # checked now, not on the workers
+            _class_indices(self.classes_, labels, n_samples, None, None)
+
+        def per_block(start, stop):
+            if labels is None:
+                return {}
+            return {"y": labels if labels.ndim == 0 else labels[start:stop]}
+
+        dtype = np.intp if hasattr(self, "n_categories_") else np.float64
+        meta = ((self.n_features_in_, dtype), self.classes_.dtype)
+        return sample_in_blocks(
+            self, n_samples, chunks, random_state, meta=meta, kwargs=per_block
+        )
 
     def _n_parameters(self):
         n_classes = len(self.classes_)

@@ -1,12 +1,109 @@
 """scikit-learn's four naive Bayes models, able to generate and to score rows."""
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy import sparse
 from scipy.special import gammaln
 from sklearn import naive_bayes
+from sklearn.base import clone
+from sklearn.utils import assert_all_finite
 
-from skgen.naive_bayes._base import GenerativeNBMixin, _on_dask
-from skgen.utils._dask import is_dask_collection
+from skgen.naive_bayes._base import GenerativeNBMixin
+from skgen.utils._mapreduce import row_wise
+
+# -- GaussianNB's fit as sums over row blocks ---------------------------------
+
+
+class _GaussianMoments(NamedTuple):
+    """Per class and over all rows: (weighted) count, mean, centred squares."""
+
+    count: np.ndarray  # (n_classes,)
+    mean: np.ndarray  # (n_classes, n_features)
+    m2: np.ndarray  # (n_classes, n_features) sum of squared deviations
+    n_rows: float
+    mean_all: np.ndarray  # (n_features,) unweighted, for epsilon_
+    m2_all: np.ndarray
+
+
+def _gaussian_block_moments(X, y, sample_weight, classes):
+    """The :class:`_GaussianMoments` of one row block."""
+    X = np.asarray(X, dtype=np.float64)
+    assert_all_finite(X, input_name="X")
+    n_classes, n_features = len(classes), X.shape[1]
+    count = np.zeros(n_classes)
+    mean = np.zeros((n_classes, n_features))
+    m2 = np.zeros((n_classes, n_features))
+    index = np.searchsorted(classes, np.asarray(y))
+    for k in range(n_classes):  # a loop over classes, not rows
+        rows = index == k
+        if not rows.any():
+            continue
+        X_k = X[rows]
+        w_k = None if sample_weight is None else sample_weight[rows]
+        count[k] = X_k.shape[0] if w_k is None else w_k.sum()
+        if count[k] == 0:
+            continue
+        mean[k] = np.average(X_k, axis=0, weights=w_k)
+        m2[k] = np.average((X_k - mean[k]) ** 2, axis=0, weights=w_k) * count[k]
+    mean_all = X.mean(axis=0)
+    m2_all = ((X - mean_all) ** 2).sum(axis=0)
+    return _GaussianMoments(count, mean, m2, np.float64(X.shape[0]), mean_all, m2_all)
+
+
+def _chan(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
+    """Count, mean and centred squares of two sets together (Chan et al.):
+    no ``E[x^2] - E[x]^2`` cancellation."""
+    n = n_a + n_b
+    share_b = np.divide(n_b, n, out=np.zeros(np.shape(n)), where=n > 0)
+    cross = n_a * share_b  # n_a n_b / n
+    if np.ndim(n):
+        share_b, cross = share_b[:, np.newaxis], cross[:, np.newaxis]
+    delta = mean_b - mean_a
+    return n, mean_a + delta * share_b, m2_a + m2_b + delta**2 * cross
+
+
+def _merge_moments(parts):
+    """The :class:`_GaussianMoments` of consecutive blocks, merged in order."""
+    count, mean, m2, n_rows, mean_all, m2_all = parts[0]
+    for p in parts[1:]:
+        count, mean, m2 = _chan(count, mean, m2, *p[:3])
+        n_rows, mean_all, m2_all = _chan(n_rows, mean_all, m2_all, *p[3:])
+    return _GaussianMoments(count, mean, m2, n_rows, mean_all, m2_all)
+
+
+# -- the discrete models' fit as counts over row blocks --------------------------
+
+
+def _discrete_block_counts(X, y, sample_weight, template, classes):
+    """A fresh model's ``partial_fit`` on one block: its counts."""
+    model = clone(template)
+    return model.partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+
+def _add_counts(models):
+    """The first model, with every model's counts added to it, in list order."""
+    total, *rest = models
+    for model in rest:
+        total.class_count_ = total.class_count_ + model.class_count_
+        if hasattr(total, "category_count_"):
+            total.category_count_ = [
+                _padded_sum(a, b)
+                for a, b in zip(total.category_count_, model.category_count_)
+            ]
+            total.n_categories_ = np.maximum(total.n_categories_, model.n_categories_)
+        else:
+            total.feature_count_ = total.feature_count_ + model.feature_count_
+    return total
+
+
+def _padded_sum(a, b):
+    """``a + b`` for count tables of possibly different numbers of categories."""
+    width = max(a.shape[1], b.shape[1])
+    out = np.zeros((a.shape[0], width))
+    out[:, : a.shape[1]] += a
+    out[:, : b.shape[1]] += b
+    return out
 
 
 class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
@@ -87,10 +184,75 @@ class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
     def _n_feature_parameters(self):
         return 2 * self.theta_.size
 
+    def _block_statistics(self):
+        return _gaussian_block_moments, ()
+
+    def _combine_block_statistics(self, parts):
+        return _merge_moments(parts)
+
+    def _finish_block_statistics(self, total, classes, first_call, dtype):
+        """As scikit-learn's ``partial_fit``: ``epsilon_`` is the batch's, and
+        the variances lose the new ``epsilon_`` before the merge and gain it
+        after."""
+        count, mean, m2, n_rows, _, m2_all = total
+        epsilon = self.var_smoothing * np.max(m2_all / n_rows)
+        if not first_call:
+            past = self.class_count_.astype(np.float64)
+            past_m2 = (self.var_ - epsilon) * past[:, np.newaxis]
+            count, mean, m2 = _chan(past, self.theta_, past_m2, count, mean, m2)
+        # A class with no row yet keeps its variance (as scikit-learn's
+        # partial_fit: minus the new epsilon_ now, plus it below).
+        unseen = 0.0 if first_call else self.var_ - epsilon
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = np.where(count[:, np.newaxis] > 0, m2 / count[:, np.newaxis], unseen)
+        self.class_prior_ = np.asarray(self._checked_priors(count, dtype), dtype=dtype)
+        self.classes_ = classes
+        self.epsilon_ = dtype(epsilon)
+        self.theta_ = mean.astype(dtype)
+        self.var_ = (var + epsilon).astype(dtype)
+        self.class_count_ = count.astype(dtype)
+
+    def _checked_priors(self, count, dtype):
+        """The class prior: the given ``priors`` (scikit-learn's checks and
+        messages), else the class frequencies."""
+        if self.priors is None:
+            return count / count.sum()
+        priors = np.asarray(self.priors, dtype=dtype)
+        if priors.shape[0] != len(count):
+            raise ValueError("Number of priors must match number of classes.")
+        if not np.isclose(priors.sum(), 1.0):
+            raise ValueError("The sum of the priors should be 1.")
+        if np.any(priors < 0):
+            raise ValueError("Priors must be non-negative.")
+        return priors
+
 
 class _DiscreteNBMixin(GenerativeNBMixin):
+    """What the three discrete models share: their fit is counts."""
+
     def _class_log_prior(self):
         return self.class_log_prior_
+
+    def _block_statistics(self):
+        return _discrete_block_counts, (clone(self),)
+
+    def _combine_block_statistics(self, parts):
+        return _add_counts(parts)
+
+    def _finish_block_statistics(self, total, classes, first_call, dtype):
+        if first_call:
+            for name, value in vars(total).items():
+                if name.endswith("_") and not name.startswith("_"):
+                    if name not in ("n_features_in_", "feature_names_in_"):
+                        setattr(self, name, value)
+        else:
+            _add_counts([self, total])
+            if hasattr(total, "n_categories_"):
+                # As scikit-learn's partial_fit: the last batch's categories.
+                self.n_categories_ = total.n_categories_
+        # What scikit-learn's fit does after counting.
+        self._update_feature_log_prob(self._check_alpha())
+        self._update_class_log_prior(class_prior=self.class_prior)
 
     def _n_parameters(self):
         fitted_prior = self.fit_prior and self.class_prior is None
@@ -183,6 +345,7 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
         )
         self.random_state = random_state
 
+    @row_wise()
     def score_samples(self, X):
         """Log-mass of each row given its total, summed over the classes.
 
@@ -198,8 +361,6 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
             multinomial mass, multinomial coefficient included; a dask array
             for dask ``X``.
         """
-        if is_dask_collection(X):
-            return _on_dask(self, X, "score_samples")
         return super().score_samples(X)
 
     def _score_samples_block(self, X):

@@ -5,13 +5,8 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from skgen.naive_bayes import (
-    BernoulliNB,
-    CategoricalNB,
-    GaussianNB,
-    MultinomialNB,
-    _base,
-)
+from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
+from skgen.utils import _chunking
 
 METHODS = [
     "predict",
@@ -43,7 +38,7 @@ def test_blocks_of_rows_give_the_whole_array_results(model, kind, monkeypatch):
         X = pd.DataFrame(X, columns=list("abcd"))
     model.fit(X, y)
     whole = {method: getattr(model, method)(X) for method in METHODS}
-    monkeypatch.setattr(_base, "_BLOCK_ROWS", 300)  # 4 blocks, the last short
+    monkeypatch.setattr(_chunking, "BLOCK_ROWS", 300)  # 4 blocks, the last short
     for method in METHODS:
         blocks = getattr(model, method)(X)
         assert blocks.dtype == whole[method].dtype
