@@ -1,14 +1,12 @@
 """Generative classification: any density model per class, by Bayes' rule, and
 semi-supervised EM over unlabeled rows."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
@@ -16,6 +14,7 @@ from sklearn.utils.validation import _check_sample_weight, has_fit_parameter
 
 from skgen.base import GenerativeClassifierMixin
 from skgen.naive_bayes._base import _class_indices
+from skgen.utils._monitor import ConvergenceMonitor
 from skgen.utils._sklearn_compat import (
     Interval,
     _fit_context,
@@ -475,8 +474,16 @@ class SemiSupervisedEMClassifier(
         n_classes = len(self.classes_)
         self.converged_ = False
         self.n_iter_ = 1
+        self.monitor_ = ConvergenceMonitor(
+            self.tol,
+            self.max_iter,
+            self.verbose,
+            criterion="value",
+            objective="the largest change of a posterior",
+        )
         if X_unlabeled.shape[0] == 0 or self.unlabeled_weight == 0:
-            self.converged_ = True
+            # Nothing to iterate over: the supervised fit is the answer.
+            self.converged_ = self.monitor_.converged = True
             self.transduction_ = y.copy()
             return self
         # Each unlabeled row once per class, weighted by its posterior.
@@ -503,17 +510,12 @@ class SemiSupervisedEMClassifier(
                 print(
                     f"  EM iteration {n_iter:>3}  largest posterior change {change:.3g}"
                 )
-            if change < self.tol:
-                self.converged_ = True
+            if self.monitor_.report(change):
                 break
+        self.converged_ = self.monitor_.converged
         if not self.converged_ and self.max_iter > 0:
-            warnings.warn(
-                f"Semi-supervised EM did not converge in max_iter={self.max_iter} "
-                f"iterations (largest posterior change {change:.3g}, "
-                f"tol={self.tol:g}). "
-                "Increase max_iter or raise tol.",
-                ConvergenceWarning,
-                stacklevel=2,
+            self.monitor_.warn(
+                "Semi-supervised EM", "max_iter", "Increase max_iter or raise tol."
             )
         self.transduction_ = y.copy()
         self.transduction_[unlabeled] = self.classes_[posteriors.argmax(axis=1)]

@@ -1,6 +1,5 @@
 """The variational autoencoder, on the numpy network core."""
 
-import warnings
 from numbers import Integral, Real
 from time import time
 
@@ -8,13 +7,15 @@ import numpy as np
 from scipy.special import logsumexp, ndtri
 from scipy.stats import qmc
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin
 from skgen.neural._base import ConditionalMixin, center_and_scale
 from skgen.neural._network import DenseNetwork, gen_batches_indices, make_adam
+from skgen.utils import _chunking
+from skgen.utils._chunking import row_blocks
+from skgen.utils._monitor import ConvergenceMonitor
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -28,8 +29,6 @@ _LOG_2PI = np.log(2.0 * np.pi)
 #: Smallest standard deviation of the Gaussian decoder: a feature the decoder
 #: reproduces exactly (a constant column) must not drive log(sigma) to -inf.
 _MIN_LOG_SIGMA = np.log(1e-3)
-#: Rows x importance draws decoded at once by ``score_samples``.
-_SCORE_BLOCK = 65536
 
 
 def _row_hash_uniforms(X, n_dims):
@@ -303,7 +302,22 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         self.best_validation_score_ = -np.inf if self.early_stopping else None
         self.n_iter_ = 0
         self.t_ = 0
-        self._no_improvement = 0
+        self.monitor_ = self._new_monitor()
+
+    def _new_monitor(self):
+        """The epochs' convergence: no improvement of the validation ELBO
+        (early stopping) or of the training loss for n_iter_no_change epochs."""
+        return ConvergenceMonitor(
+            self.tol,
+            self.max_iter,
+            self.verbose,
+            criterion="no_improvement",
+            patience=self.n_iter_no_change,
+            higher_is_better=self.early_stopping,
+            objective=(
+                "the validation ELBO" if self.early_stopping else "the training loss"
+            ),
+        )
 
     def _params(self):
         extra = [self.log_sigma_] if self.likelihood == "gaussian" else []
@@ -388,6 +402,9 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
             # warm_start after a fit without early stopping.
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
+            monitor = self._new_monitor()
+            monitor.n_no_improvement = self.monitor_.n_no_improvement
+            self.monitor_ = monitor
         X = self._standardize(X)
         if y is not None:
             labels = self._one_hot(y)
@@ -488,23 +505,18 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
             self.n_iter_ += 1
             self.loss_curve_.append(total / n_rows)
             line = f"Epoch {self.n_iter_}, loss = {self.loss_curve_[-1]:.6f}"
+            value = self.loss_curve_[-1]
             if X_val is not None:
-                score = float(np.mean(self._elbo(X_val, labels_val)))
-                self.validation_scores_.append(score)
-                line += f", validation ELBO = {score:.6f}"
-                if score > self.best_validation_score_ + self.tol:
-                    self._no_improvement = 0
-                else:
-                    self._no_improvement += 1
-                if score > self.best_validation_score_:
-                    self.best_validation_score_ = score
+                value = float(np.mean(self._elbo(X_val, labels_val)))
+                self.validation_scores_.append(value)
+                line += f", validation ELBO = {value:.6f}"
+                if value > self.monitor_.best:
                     best_params = [p.copy() for p in params]
+            stopped = self.monitor_.report(value)
+            if X_val is not None:
+                self.best_validation_score_ = self.monitor_.best
             else:
-                if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-                    self._no_improvement += 1
-                else:
-                    self._no_improvement = 0
-                self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
+                self.best_loss_ = self.monitor_.best
             if self.verbose:
                 print(f"{line} ({time() - tic:.2f} s)")
             if not np.isfinite(self.loss_curve_[-1]):
@@ -512,8 +524,7 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
                     "The VAE's loss became non-finite: lower learning_rate_init or "
                     "scale X."
                 )
-            if self._no_improvement >= self.n_iter_no_change:
-                stopped = True
+            if stopped:
                 if self.verbose:
                     print(
                         f"No improvement of more than tol={self.tol} for "
@@ -524,13 +535,7 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
             for param, best in zip(params, best_params):
                 param[...] = best
         if warn and not stopped:
-            warnings.warn(
-                f"The VAE did not converge in max_iter={self.max_iter} epochs "
-                f"(tol={self.tol}, n_iter_no_change={self.n_iter_no_change}). "
-                "Increase max_iter or raise tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+            self.monitor_.warn("The VAE", "max_iter", "Increase max_iter or raise tol.")
 
     def _elbo(self, X, labels):
         """ELBO of each row with the posterior mean as its latent point and the
@@ -658,17 +663,15 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         seed = self.random_state if isinstance(self.random_state, Integral) else 0
         k = self.n_importance
         points = qmc.Halton(self.n_components, scramble=True, seed=seed).random(k)
-        rows_per_block = max(1, _SCORE_BLOCK // k)
+        # Blocks of BLOCK_ROWS (rows x importance draws) decoded at once.
+        rows_per_block = max(1, _chunking.BLOCK_ROWS // k)
         out = np.empty(X.shape[0])
         with single_threaded_blas():
-            for start in range(0, X.shape[0], rows_per_block):
-                block = X[start : start + rows_per_block]
-                shifts = _row_hash_uniforms(
-                    hashed[start : start + rows_per_block], self.n_components
-                )
+            for rows in row_blocks(X.shape[0], rows_per_block):
+                shifts = _row_hash_uniforms(hashed[rows], self.n_components)
                 uniform = np.mod(points[np.newaxis] + shifts[:, np.newaxis], 1.0)
                 eps = ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)).astype(self.dtype)
-                out[start : start + rows_per_block] = self._iwae(block, eps)
+                out[rows] = self._iwae(X[rows], eps)
         # Back to the data's units: the Jacobian of the standardisation.
         return out - np.sum(np.log(self.scale_.astype(np.float64)))
 
