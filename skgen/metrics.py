@@ -11,10 +11,16 @@ Every function takes the real rows first, as arrays or DataFrames; a
 DataFrame with the columns of the first one in another order is reordered to
 match. The computations are in float64 whatever the input: the measures are
 small differences between large sums.
+
+The functions that measure several numbers return a result object: a
+read-only :class:`~sklearn.utils.Bunch`, a dict whose keys are also
+attributes (``result["accuracy"]`` or ``result.accuracy``).
+:func:`correlation_difference` measures one number and returns a float. A
+bad parameter raises scikit-learn's ``InvalidParameterError`` (a
+``ValueError``) naming it.
 """
 
 import warnings
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -22,17 +28,29 @@ from scipy.stats import ConstantInputWarning, ks_2samp
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import get_scorer
+from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import Bunch, check_array, check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
+from skgen.utils._sklearn_compat import (
+    HasMethods,
+    Hidden,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_params,
+)
+
 __all__ = [
+    "C2STResult",
     "MMDResult",
+    "MarginalResult",
+    "TSTRResult",
     "c2st_score",
     "correlation_difference",
     "marginal_scores",
@@ -49,6 +67,45 @@ _TIE_TOLERANCE = 1e3 * np.finfo(np.float64).eps
 # Columns of permutation indicators handled per matrix product, at most this
 # many float64 entries (two (n, chunk) arrays of 32 MB each).
 _PERMUTATION_CHUNK_ENTRIES = 4_000_000
+
+# The names get_scorer accepts, for the scoring parameters.
+_SCORER_NAMES = StrOptions(set(get_scorer_names()))
+
+
+# -- Results ---------------------------------------------------------------------
+
+
+class _Result(Bunch):
+    """A function's result: a read-only dict whose keys are also attributes.
+
+    Equal to a dict with the same items, and printed as one. Setting or
+    deleting an attribute raises ``AttributeError``; changing an item raises
+    ``TypeError``.
+    """
+
+    def __setattr__(self, name, value):
+        raise AttributeError(
+            f"{type(self).__name__} is read-only: cannot set {name!r}."
+        )
+
+    def __delattr__(self, name):
+        raise AttributeError(
+            f"{type(self).__name__} is read-only: cannot delete {name!r}."
+        )
+
+    def _refuse_change(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is read-only.")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse_change
+    clear = pop = popitem = setdefault = update = _refuse_change
+
+    def __reduce__(self):
+        # Pickle and copy would otherwise refill the dict item by item.
+        return _restore_result, (type(self), dict(self))
+
+
+def _restore_result(result_class, fields):
+    return result_class(**fields)
 
 
 # -- Validation ------------------------------------------------------------------
@@ -111,6 +168,57 @@ def _column_names(X_real, X_synthetic, names=("X_real", "X_synthetic")):
 # -- Classifier two-sample test --------------------------------------------------
 
 
+class C2STResult(_Result):
+    """Result of :func:`c2st_score`: one mean held-out score per scorer.
+
+    A read-only dict whose keys are also attributes (a
+    :class:`~sklearn.utils.Bunch`). The keys are the names in ``scoring``, in
+    that order; with the default ``scoring``, ``accuracy`` and ``roc_auc``.
+
+    Attributes
+    ----------
+    accuracy : float
+        The mean held-out accuracy, when ``"accuracy"`` is in ``scoring``:
+        0.5 when the classifier cannot tell the sets apart, 1.0 when it
+        recognises every row.
+    roc_auc : float
+        The mean held-out ROC AUC, when ``"roc_auc"`` is in ``scoring``; read
+        as the accuracy.
+
+    See Also
+    --------
+    c2st_score : The function that returns it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from skgen.metrics import c2st_score
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> scores = c2st_score(X, X + 100, classifier=DummyClassifier(), cv=2)
+    >>> scores.accuracy, scores["roc_auc"]
+    (0.5, 0.5)
+    """
+
+    def __init__(self, **scores):
+        super().__init__(**scores)
+
+
+@validate_params(
+    {
+        "X_real": ["array-like"],
+        "X_synthetic": ["array-like"],
+        "classifier": [HasMethods(["fit", "predict"]), None],
+        # An int below 2 passes the hidden constraint to get the function's
+        # own message, which says what the least number of folds is.
+        "cv": ["cv_object", Hidden(Integral)],
+        "scoring": [_SCORER_NAMES, list, tuple],
+        "random_state": ["random_state"],
+    },
+    # The classifier is the user's: its parameters are validated when it is
+    # fitted (skipping that would let e.g. C=-1 score quietly).
+    prefer_skip_nested_validation=False,
+)
 def c2st_score(
     X_real,
     X_synthetic,
@@ -145,19 +253,22 @@ def c2st_score(
         0.49, chance, by a logistic regression, at 500 rows per set); they
         need no scaling, and cross-validation keeps their over-fitting out of
         the held-out score.
-    cv : int or cross-validation generator, default=5
-        An int is the number of folds of a ``StratifiedKFold`` shuffled with
-        ``random_state``; anything else is passed to
+    cv : int, cross-validation generator, iterable or None, default=5
+        An int, at least 2, is the number of folds of a ``StratifiedKFold``
+        shuffled with ``random_state``; a splitter, an iterable of (train,
+        test) index arrays or None (five folds, not shuffled) is passed to
         :func:`~sklearn.model_selection.cross_validate` as is.
     scoring : str or tuple of str, default=("accuracy", "roc_auc")
-        Names of scikit-learn scorers; the keys of the result.
+        Names of scikit-learn scorers (see
+        :func:`~sklearn.metrics.get_scorer_names`); the keys of the result.
     random_state : int, RandomState instance or None, default=None
         Seeds the subsampling, the folds and the default classifier.
 
     Returns
     -------
-    scores : dict of str to float
-        The mean held-out score of each name in ``scoring``.
+    scores : C2STResult
+        The mean held-out score of each name in ``scoring``, by key
+        (``scores["accuracy"]``) or by attribute (``scores.accuracy``).
 
     See Also
     --------
@@ -192,25 +303,18 @@ def c2st_score(
     >>> abs(scores["accuracy"] - 0.5) < 0.1
     True
     """
+    scoring = _scorer_names(scoring)
+    if isinstance(cv, Integral) and cv < 2:
+        raise InvalidParameterError(f"cv must be at least 2, got {cv}.")
     _, X_synthetic = _column_names(X_real, X_synthetic)
     X_real, X_synthetic = _check_pair(X_real, X_synthetic, "c2st_score")
-    if isinstance(scoring, str):
-        scoring = (scoring,)
-    scoring = list(scoring)
-    if not scoring or not all(isinstance(name, str) for name in scoring):
+    n_rows = min(len(X_real), len(X_synthetic))
+    if isinstance(cv, Integral) and n_rows < cv:
         raise ValueError(
-            f"scoring must be a scorer name or a tuple of names, got {scoring!r}."
+            f"c2st_score needs at least cv={cv} rows in each set, got "
+            f"{len(X_real)} real and {len(X_synthetic)} synthetic rows."
         )
     rng = check_random_state(random_state)
-    n_rows = min(len(X_real), len(X_synthetic))
-    if isinstance(cv, Integral):
-        if cv < 2:
-            raise ValueError(f"cv must be at least 2, got {cv}.")
-        if n_rows < cv:
-            raise ValueError(
-                f"c2st_score needs at least cv={cv} rows in each set, got "
-                f"{len(X_real)} real and {len(X_synthetic)} synthetic rows."
-            )
 
     def subsample(X):
         if len(X) == n_rows:
@@ -225,15 +329,35 @@ def c2st_score(
     if isinstance(cv, Integral):
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     results = cross_validate(clone(classifier), X, y, cv=cv, scoring=scoring)
-    return {name: float(np.mean(results[f"test_{name}"])) for name in scoring}
+    return C2STResult(
+        **{name: float(np.mean(results[f"test_{name}"])) for name in scoring}
+    )
+
+
+def _scorer_names(scoring):
+    """``scoring`` as a list of scorer names; the names are checked."""
+    names = [scoring] if isinstance(scoring, str) else list(scoring)
+    if not names or not all(isinstance(name, str) for name in names):
+        raise InvalidParameterError(
+            f"scoring must be a scorer name or a tuple of names, got {names!r}."
+        )
+    unknown = [name for name in names if not _SCORER_NAMES.is_satisfied_by(name)]
+    if unknown:
+        raise InvalidParameterError(
+            f"scoring holds unknown scorer names {unknown}; "
+            "sklearn.metrics.get_scorer_names() lists them."
+        )
+    return names
 
 
 # -- Maximum mean discrepancy ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MMDResult:
+class MMDResult(_Result):
     """Result of :func:`mmd`.
+
+    A read-only dict whose keys are also attributes (a
+    :class:`~sklearn.utils.Bunch`).
 
     Attributes
     ----------
@@ -244,11 +368,21 @@ class MMDResult:
         The permutation p-value, None when no permutation was run.
     bandwidth : float
         The bandwidth of the RBF kernel, chosen or given.
+
+    See Also
+    --------
+    mmd : The function that returns it.
+
+    Examples
+    --------
+    >>> from skgen.metrics import mmd
+    >>> result = mmd([[0.0], [1.0]], [[4.0], [10.0]])
+    >>> result.bandwidth, result["bandwidth"]
+    (5.0, 5.0)
     """
 
-    statistic: float
-    pvalue: float | None
-    bandwidth: float
+    def __init__(self, statistic, pvalue, bandwidth):
+        super().__init__(statistic=statistic, pvalue=pvalue, bandwidth=bandwidth)
 
 
 def _median_distance(squared_distances):
@@ -287,6 +421,19 @@ def _mmd2_unbiased(kernel, members, n_x, kernel_sums):
     )
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "Y": ["array-like"],
+        "bandwidth": [
+            StrOptions({"median"}),
+            Interval(Real, 0, np.inf, closed="neither"),
+        ],
+        "n_permutations": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def mmd(X, Y, *, bandwidth="median", n_permutations=0, random_state=None):
     r"""Squared maximum mean discrepancy between two samples, RBF kernel.
 
@@ -311,9 +458,9 @@ def mmd(X, Y, *, bandwidth="median", n_permutations=0, random_state=None):
     Y : array-like of shape (n, n_features)
         Second sample, e.g. the synthetic rows; ``n >= 2``.
     bandwidth : "median" or float, default="median"
-        The kernel's bandwidth :math:`h`; "median" is the median heuristic,
-        the median distance between two distinct rows of X and Y pooled.
-        Scale the columns first if their units differ.
+        The kernel's bandwidth :math:`h`, positive and finite; "median" is the
+        median heuristic, the median distance between two distinct rows of X
+        and Y pooled. Scale the columns first if their units differ.
     n_permutations : int, default=0
         Number of random splits of the pooled rows into sets of sizes ``m``
         and ``n`` for the p-value; 0 computes none.
@@ -359,27 +506,14 @@ def mmd(X, Y, *, bandwidth="median", n_permutations=0, random_state=None):
     _, Y = _column_names(X, Y, names=("X", "Y"))
     X, Y = _check_rows(X, "X", "mmd"), _check_rows(Y, "Y", "mmd")
     _check_same_features([X, Y], ["X", "Y"])
-    if not isinstance(n_permutations, Integral) or n_permutations < 0:
-        raise ValueError(
-            f"n_permutations must be a non-negative int, got {n_permutations!r}."
-        )
     squared = euclidean_distances(np.vstack([X, Y]), squared=True)
-    if isinstance(bandwidth, str) and bandwidth == "median":
+    if isinstance(bandwidth, str):  # "median"
         bandwidth = _median_distance(squared)
         if bandwidth == 0.0:
             raise ValueError(
                 "The median distance between the rows is 0 (most rows are "
                 "equal): pass a positive bandwidth."
             )
-    elif (
-        isinstance(bandwidth, str)
-        or not isinstance(bandwidth, Real)
-        or not bandwidth > 0
-        or not np.isfinite(bandwidth)
-    ):
-        raise ValueError(
-            f"bandwidth must be 'median' or a positive number, got {bandwidth!r}."
-        )
     bandwidth = float(bandwidth)
     # The RBF kernel in place, as sklearn.metrics.pairwise.rbf_kernel computes
     # it, sharing the distances with the median heuristic.
@@ -415,6 +549,44 @@ def mmd(X, Y, *, bandwidth="median", n_permutations=0, random_state=None):
 # -- Train on synthetic, test on real --------------------------------------------
 
 
+class TSTRResult(_Result):
+    """Result of :func:`tstr_score`.
+
+    A read-only dict whose keys are also attributes (a
+    :class:`~sklearn.utils.Bunch`).
+
+    Attributes
+    ----------
+    tstr : float
+        Train on synthetic, test on real: the test score of the estimator
+        fitted on the synthetic rows.
+    trtr : float
+        Train on real, test on real: the test score of the estimator fitted
+        on the real training rows.
+    ratio : float
+        ``tstr / trtr``; NaN when ``trtr`` is 0.
+
+    See Also
+    --------
+    tstr_score : The function that returns it.
+
+    Examples
+    --------
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skgen.metrics import tstr_score
+    >>> X, X_test = [[0.0], [1.0], [2.0], [3.0]], [[0.2], [0.8], [1.2], [2.8]]
+    >>> scores = tstr_score(
+    ...     X, [0, 0, 1, 1], X, [0, 1, 1, 1], X_test, [0, 0, 0, 1],
+    ...     estimator=DecisionTreeClassifier(max_depth=1),
+    ... )
+    >>> scores.ratio, scores["tstr"], scores.trtr
+    (0.5, 0.5, 1.0)
+    """
+
+    def __init__(self, tstr, trtr, ratio):
+        super().__init__(tstr=tstr, trtr=trtr, ratio=ratio)
+
+
 def _default_supervised(target_type):
     if target_type in ("binary", "multiclass"):
         return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
@@ -426,6 +598,31 @@ def _default_supervised(target_type):
     )
 
 
+def _fit_clone(estimator, X, y):
+    """A clone of the user's ``estimator`` fitted to ``X, y``."""
+    try:
+        return clone(estimator).fit(X, y)
+    except InvalidParameterError as error:
+        # A ValueError, not an InvalidParameterError: validate_params would
+        # rename the estimator's parameter as one of the calling function's.
+        raise ValueError(f"estimator {estimator!r}: {error}") from error
+
+
+@validate_params(
+    {
+        "X_real": ["array-like"],
+        "y_real": ["array-like"],
+        "X_synthetic": ["array-like"],
+        "y_synthetic": ["array-like"],
+        "X_test": ["array-like"],
+        "y_test": ["array-like"],
+        "estimator": [HasMethods(["fit"]), None],
+        "scoring": [_SCORER_NAMES, callable, None],
+    },
+    # The estimator is the user's: its parameters are validated when it is
+    # fitted (skipping that would let e.g. C=-1 score quietly).
+    prefer_skip_nested_validation=False,
+)
 def tstr_score(
     X_real,
     y_real,
@@ -472,10 +669,11 @@ def tstr_score(
 
     Returns
     -------
-    scores : dict of str to float
-        ``"tstr"``: the test score of the estimator fitted on the synthetic
-        rows; ``"trtr"``: that of the estimator fitted on the real training
-        rows; ``"ratio"``: ``tstr / trtr``. The ratio reads as "the fraction
+    scores : TSTRResult
+        ``tstr``: the test score of the estimator fitted on the synthetic
+        rows; ``trtr``: that of the estimator fitted on the real training
+        rows; ``ratio``: ``tstr / trtr``, by key (``scores["ratio"]``) or by
+        attribute (``scores.ratio``). The ratio reads as "the fraction
         of the real data's score kept" for a score that is positive and
         higher-is-better (accuracy, ROC AUC, a positive R^2); for a loss
         scored as its negative (``"neg_mean_squared_error"``) a ratio above 1
@@ -524,23 +722,58 @@ def tstr_score(
         scoring = "r2" if target_type.startswith("continuous") else "accuracy"
     scorer = get_scorer(scoring)
 
-    tstr = scorer(clone(estimator).fit(X_synthetic, y_synthetic), X_test, y_test)
-    trtr = scorer(clone(estimator).fit(X_real, y_real), X_test, y_test)
+    tstr = scorer(_fit_clone(estimator, X_synthetic, y_synthetic), X_test, y_test)
+    trtr = scorer(_fit_clone(estimator, X_real, y_real), X_test, y_test)
     tstr, trtr = float(tstr), float(trtr)
     if trtr == 0.0:
         warnings.warn(
             "The score of the estimator trained on real rows is 0: the ratio "
             "tstr / trtr is undefined (NaN).",
             RuntimeWarning,
-            stacklevel=2,
+            stacklevel=3,  # past the wrapper of validate_params, to the caller
         )
         ratio = float("nan")
     else:
         ratio = tstr / trtr
-    return {"tstr": tstr, "trtr": trtr, "ratio": ratio}
+    return TSTRResult(tstr, trtr, ratio)
 
 
 # -- Marginals -------------------------------------------------------------------
+
+
+class MarginalResult(_Result):
+    """Result of :func:`marginal_scores`.
+
+    A read-only dict whose keys are also attributes (a
+    :class:`~sklearn.utils.Bunch`). Columns are keyed by name when an input
+    is a DataFrame, by position otherwise, in the order of the columns.
+
+    Attributes
+    ----------
+    ks : dict
+        Column to Kolmogorov-Smirnov statistic, over the numeric columns.
+    tv : dict
+        Column to total variation distance, over the categorical columns.
+    mean : float
+        The mean of these distances over all the columns.
+
+    See Also
+    --------
+    marginal_scores : The function that returns it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.metrics import marginal_scores
+    >>> X_real = np.array([[0.0, 0], [1.0, 0], [2.0, 1], [3.0, 1]])
+    >>> X_synthetic = np.array([[0.5, 0], [1.5, 1], [2.5, 1], [3.5, 1]])
+    >>> scores = marginal_scores(X_real, X_synthetic, categorical=[1])
+    >>> scores.mean, scores["tv"]
+    (0.25, {1: 0.25})
+    """
+
+    def __init__(self, ks, tv, mean):
+        super().__init__(ks=ks, tv=tv, mean=mean)
 
 
 def _categorical_indices(categorical, names, n_features):
@@ -587,6 +820,14 @@ def _total_variation(real, synthetic):
     return 0.5 * float(np.abs(p - q).sum())
 
 
+@validate_params(
+    {
+        "X_real": ["array-like"],
+        "X_synthetic": ["array-like"],
+        "categorical": ["array-like", str, Integral, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def marginal_scores(X_real, X_synthetic, *, categorical=None):
     """Distance between the real and synthetic distributions of each column.
 
@@ -604,17 +845,18 @@ def marginal_scores(X_real, X_synthetic, *, categorical=None):
     X_synthetic : array-like or DataFrame of shape (n_synthetic, n_features)
         Synthetic rows, with the same columns; a DataFrame with the columns
         of ``X_real`` in another order is reordered.
-    categorical : list of int or str, default=None
+    categorical : int, str or list of int or str, default=None
         The categorical columns, by position or (for DataFrames) by name;
         the other columns are numeric.
 
     Returns
     -------
-    scores : dict
-        ``"ks"``: dict of column to KS statistic, over the numeric columns;
-        ``"tv"``: dict of column to total variation distance, over the
-        categorical columns; ``"mean"``: the mean over all the columns of
-        these distances. Columns are keyed by name when an input is a
+    scores : MarginalResult
+        ``ks``: dict of column to KS statistic, over the numeric columns;
+        ``tv``: dict of column to total variation distance, over the
+        categorical columns; ``mean``: the mean over all the columns of
+        these distances; by key (``scores["mean"]``) or by attribute
+        (``scores.mean``). Columns are keyed by name when an input is a
         DataFrame, by position otherwise, in the order of the columns.
 
     See Also
@@ -652,12 +894,20 @@ def marginal_scores(X_real, X_synthetic, *, categorical=None):
             ) from None
         ks[key] = float(ks_2samp(*columns).statistic)
     values = [*ks.values(), *tv.values()]
-    return {"ks": ks, "tv": tv, "mean": float(np.mean(values))}
+    return MarginalResult(ks, tv, float(np.mean(values)))
 
 
 # -- Correlations ----------------------------------------------------------------
 
 
+@validate_params(
+    {
+        "X_real": ["array-like"],
+        "X_synthetic": ["array-like"],
+        "return_matrix": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def correlation_difference(X_real, X_synthetic, *, return_matrix=False):
     """Mean absolute difference between the two Pearson correlation matrices.
 
@@ -672,13 +922,15 @@ def correlation_difference(X_real, X_synthetic, *, return_matrix=False):
     X_synthetic : array-like of shape (n_synthetic, n_features)
         Synthetic rows, with the same columns.
     return_matrix : bool, default=False
-        Also return the matrix of differences.
+        Also return the matrix of differences, as a tuple
+        ``(difference, differences)``.
 
     Returns
     -------
     difference : float
         The mean absolute difference over the pairs of columns that are not
-        constant in either set.
+        constant in either set: one number, so a float rather than a result
+        object.
     differences : ndarray of shape (n_features, n_features)
         Only with ``return_matrix=True``: ``corr_synthetic - corr_real``
         (signed), NaN in the rows and columns of skipped constant columns.
@@ -721,7 +973,7 @@ def correlation_difference(X_real, X_synthetic, *, return_matrix=False):
         warnings.warn(
             f"Constant columns ({where}) have no correlation and are skipped.",
             ConstantInputWarning,
-            stacklevel=2,
+            stacklevel=3,  # past the wrapper of validate_params, to the caller
         )
     kept = ~skipped
     if kept.sum() < 2:

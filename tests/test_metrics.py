@@ -1,7 +1,9 @@
 """Sample-quality measures, each against a hand computation or a reference."""
 
+import copy
 import itertools
 import math
+import pickle
 import statistics
 
 import numpy as np
@@ -17,17 +19,22 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 import skgen.metrics
 from skgen.metrics import (
+    C2STResult,
+    MarginalResult,
     MMDResult,
+    TSTRResult,
     c2st_score,
     correlation_difference,
     marginal_scores,
     mmd,
     tstr_score,
 )
+from skgen.utils._sklearn_compat import InvalidParameterError
 
 
 @pytest.fixture(autouse=True)
@@ -517,3 +524,120 @@ def test_bad_input(function):
         _call(function, X, X[:1])
     with pytest.raises(ValueError, match="has 1 row"):
         _call(function, X[:1], X)
+
+
+# -- Parameter validation and result types, every function -----------------------
+
+
+def _tiny_call(function, **params):
+    """Call ``function`` on small valid inputs with ``params``."""
+    rng = np.random.default_rng(0)
+    X_real, X_synthetic = rng.normal(size=(12, 2)), rng.normal(size=(10, 2))
+    if function is tstr_score:
+        y_real, y_synthetic = np.arange(12) % 2, np.arange(10) % 2
+        return tstr_score(
+            X_real, y_real, X_synthetic, y_synthetic, X_real, y_real, **params
+        )
+    if function is c2st_score:
+        params = {"classifier": DecisionTreeClassifier(random_state=0), **params}
+    return function(X_real, X_synthetic, **params)
+
+
+@pytest.mark.parametrize(
+    "function, params, name",
+    [
+        (c2st_score, {"cv": 0}, "cv"),
+        (c2st_score, {"cv": -1}, "cv"),
+        (c2st_score, {"cv": "five"}, "cv"),
+        (c2st_score, {"classifier": "trees"}, "classifier"),
+        (c2st_score, {"scoring": 1}, "scoring"),
+        (c2st_score, {"scoring": "not_a_scorer"}, "scoring"),
+        (c2st_score, {"scoring": ("accuracy", "not_a_scorer")}, "scoring"),
+        (c2st_score, {"random_state": "seed"}, "random_state"),
+        (mmd, {"bandwidth": -1}, "bandwidth"),
+        (mmd, {"bandwidth": np.inf}, "bandwidth"),
+        (mmd, {"n_permutations": -1}, "n_permutations"),
+        (mmd, {"random_state": "seed"}, "random_state"),
+        (tstr_score, {"estimator": "ridge"}, "estimator"),
+        (tstr_score, {"scoring": "not_a_scorer"}, "scoring"),
+        (tstr_score, {"scoring": 1}, "scoring"),
+        (marginal_scores, {"categorical": 1.5}, "categorical"),
+        (correlation_difference, {"return_matrix": "yes"}, "return_matrix"),
+    ],
+)
+def test_bad_parameter_raises_invalid_parameter_error_naming_it(function, params, name):
+    with pytest.raises(InvalidParameterError, match=rf"\b{name}\b"):
+        _tiny_call(function, **params)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
+def test_rows_that_are_no_array_raise_invalid_parameter_error(function):
+    first = "X" if function is mmd else "X_real"
+    # tstr_score's other four inputs: only the first input is wrong.
+    others = [np.zeros(4)] * 4 if function is tstr_score else []
+    with pytest.raises(InvalidParameterError, match=f"'{first}' parameter"):
+        function(3.0, np.zeros((4, 2)), *others)
+
+
+def test_a_bad_parameter_of_the_users_estimator_is_not_skipped():
+    # The estimators are validated when fitted, not left to score quietly;
+    # the message names the estimator's parameter, not one of tstr_score.
+    with pytest.raises(ValueError, match="'C' parameter of LogisticRegression"):
+        _tiny_call(tstr_score, estimator=LogisticRegression(C=-1))
+    with pytest.raises(ValueError, match="fits failed"):
+        _tiny_call(c2st_score, classifier=LogisticRegression(C=-1))
+
+
+@pytest.mark.parametrize(
+    "function, result_class, keys",
+    [
+        (c2st_score, C2STResult, ["accuracy", "roc_auc"]),
+        (mmd, MMDResult, ["statistic", "pvalue", "bandwidth"]),
+        (tstr_score, TSTRResult, ["tstr", "trtr", "ratio"]),
+        (marginal_scores, MarginalResult, ["ks", "tv", "mean"]),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_result_is_its_documented_class_with_item_and_attribute_access(
+    function, result_class, keys
+):
+    result = _tiny_call(function)
+    assert type(result) is result_class and isinstance(result, Bunch)
+    assert list(result) == keys
+    for key in keys:
+        assert getattr(result, key) is result[key]
+    assert result == dict(result)
+
+
+def test_c2st_result_keys_are_the_scorer_names():
+    result = _tiny_call(c2st_score, scoring=("f1", "accuracy"))
+    assert list(result) == ["f1", "accuracy"]
+    assert result.f1 == result["f1"] and result.accuracy == result["accuracy"]
+
+
+def test_correlation_difference_returns_a_float_or_a_float_and_a_matrix():
+    difference = _tiny_call(correlation_difference)
+    assert type(difference) is float
+    with_matrix = _tiny_call(correlation_difference, return_matrix=True)
+    assert type(with_matrix) is tuple and len(with_matrix) == 2
+    assert with_matrix[0] == difference and with_matrix[1].shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "function", [c2st_score, mmd, tstr_score, marginal_scores], ids=lambda f: f.__name__
+)
+def test_results_are_read_only_and_survive_pickle_and_copy(function):
+    result = _tiny_call(function)
+    key = next(iter(result))
+    with pytest.raises(AttributeError, match="read-only"):
+        setattr(result, key, 0.0)
+    with pytest.raises(TypeError, match="read-only"):
+        result[key] = 0.0
+    with pytest.raises(TypeError, match="read-only"):
+        result.update({key: 0.0})
+    for copied in (
+        pickle.loads(pickle.dumps(result)),
+        copy.copy(result),
+        copy.deepcopy(result),
+    ):
+        assert type(copied) is type(result) and copied == result

@@ -1,0 +1,205 @@
+"""``skgen compare``: learning curves of generative and discriminative models.
+
+The main job reuses :func:`run_comparison` for its last section.
+"""
+
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from skgen._cli._common import (
+    CommandError,
+    check_target,
+    numeric_features,
+    one_thread,
+    quietly,
+    read_table,
+)
+from skgen.datasets import load_dataset
+
+# Training-set sizes tried below the largest (all the training rows).
+_TRAIN_SIZES = (10, 20, 40, 80, 160, 320, 640, 1280)
+
+# Warnings of compare_learning_curves that are notes under the table.
+_FAILED_FIT_MESSAGES = ("failed to fit", "scored NaN")
+
+
+def classifiers(names, seed):
+    """The classifiers of ``--models``, by their names in the report.
+
+    Parameters
+    ----------
+    names : list of str
+        Short names, from ``nb``, ``lr``, ``gmm`` and ``qda``.
+    seed : int
+        Random seed of the models that have one.
+
+    Returns
+    -------
+    models : dict of str to estimator
+        Unfitted classifiers, keyed by the name the report shows.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from skgen.classification import GenerativeClassifier
+    from skgen.mixture import GaussianMixture
+    from skgen.naive_bayes import GaussianNB
+
+    available = {
+        "nb": ("Gaussian naive Bayes", lambda: GaussianNB()),
+        "lr": (
+            "logistic regression",
+            lambda: LogisticRegression(max_iter=5000),
+        ),
+        "gmm": (
+            "Gaussian mixture per class",
+            lambda: GenerativeClassifier(
+                GaussianMixture(2, covariance_type="diag", random_state=seed)
+            ),
+        ),
+        "qda": (
+            "one full Gaussian per class",
+            lambda: GenerativeClassifier(
+                GaussianMixture(1, covariance_type="full", reg_covar=1e-3)
+            ),
+        ),
+    }
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise CommandError(
+            f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(available)}"
+        )
+    return {available[n][0]: available[n][1]() for n in names}
+
+
+def run_comparison(X, y, models, seed, n_splits, out_dir, title, out):
+    """Compute, print and write the learning curves of ``models`` on ``X, y``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The features.
+    y : ndarray of shape (n_samples,)
+        The class labels.
+    models : dict of str to estimator
+        The classifiers, as :func:`classifiers` returns them.
+    seed : int
+        Random seed of the splits.
+    n_splits : int
+        Number of random stratified splits.
+    out_dir : Path or None
+        Folder of the table and the figure; None writes nothing.
+    title : str
+        Title of the figure.
+    out : file-like object
+        Where the report is printed.
+
+    Returns
+    -------
+    curves : LearningCurves
+        The curves, as :func:`skgen.compare.compare_learning_curves` returns.
+    """
+    curves, caught, seconds = _learning_curves(X, y, models, seed, n_splits)
+    print(
+        f"\nlearning curves: test error against training rows, {n_splits} "
+        f"stratified splits, one shared StandardScaler ({seconds:.1f} s)",
+        file=out,
+    )
+    print(curves.to_markdown(), file=out)
+    _print_failed_fits(caught, out)
+    _print_crossings(curves, out)
+    if out_dir is not None:
+        _write_curves(curves, out_dir, title, out)
+    return curves
+
+
+def _learning_curves(X, y, models, seed, n_splits):
+    """The curves, the warnings raised computing them, and the seconds taken."""
+    from sklearn.preprocessing import StandardScaler
+
+    from skgen.compare import compare_learning_curves
+
+    n_train = int(0.7 * len(y))
+    n_classes = len(np.unique(y))
+    sizes = [s for s in _TRAIN_SIZES if n_classes * 2 <= s < n_train]
+    sizes.append(n_train)
+    tic = time.perf_counter()
+    with one_thread(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        curves = quietly(
+            compare_learning_curves,
+            models,
+            X,
+            y,
+            preprocessing=StandardScaler(),
+            train_sizes=sizes,
+            n_splits=n_splits,
+            random_state=seed,
+        )
+    return curves, caught, time.perf_counter() - tic
+
+
+def _print_failed_fits(caught, out):
+    """Failed fits as notes under the table; other warnings raised again."""
+    for warning in caught:
+        message = str(warning.message)
+        if warning.category is UserWarning and any(
+            failure in message for failure in _FAILED_FIT_MESSAGES
+        ):
+            print(f"note: {warning.message}", file=out)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
+def _print_crossings(curves, out):
+    """Where the curves of each pair of models cross."""
+    names = curves.models
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            crossing = curves.crossing(first, second)
+            where = (
+                f"at about {crossing:.0f} rows" if crossing else "nowhere on this grid"
+            )
+            print(f"curves of {first} and {second} cross {where}", file=out)
+
+
+def _write_curves(curves, out_dir, title, out):
+    """The table as CSV and Markdown, and the figure when matplotlib is there."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    curves.to_csv(out_dir / "learning_curves.csv")
+    (out_dir / "learning_curves.md").write_text(curves.to_markdown() + "\n")
+    try:
+        import matplotlib
+    except ImportError:
+        print(
+            f"wrote {out_dir}/learning_curves.{{csv,md}} (pip install "
+            "matplotlib for the figure)",
+            file=out,
+        )
+        return
+    matplotlib.use("Agg")
+    figure = curves.plot(title=title)
+    figure.savefig(out_dir / "learning_curves.png", dpi=120, bbox_inches="tight")
+    print(f"wrote {out_dir}/learning_curves.{{csv,md,png}}", file=out)
+
+
+def run(args, out):
+    """``skgen compare``: learning curves on a CSV file or a bundled data set."""
+    if args.file is not None:
+        if args.target is None:
+            raise CommandError("--target COL is required with a CSV file")
+        frame, target = read_table(args.file, args.target)
+        X = numeric_features(frame, "skgen compare")
+        y = check_target(target)
+        title = Path(args.file).name
+    else:
+        data = load_dataset(args.data)
+        X, y, title = data.data, data.target, args.data
+    models = classifiers(args.models, args.seed)
+    print(f"skgen compare: {title}, {X.shape[0]} rows, {X.shape[1]} features", file=out)
+    run_comparison(X, y, models, args.seed, args.splits, Path(args.out), title, out)
+    return 0

@@ -1,0 +1,98 @@
+"""The argument parsers of ``skgen`` and its sub-commands."""
+
+import argparse
+
+from skgen._cli._synth import MODELS as SYNTH_MODELS
+from skgen.datasets import DATASETS
+
+
+def main_parser():
+    """The parser of ``skgen`` (the main job)."""
+    parser = argparse.ArgumentParser(
+        prog="skgen",
+        description=(
+            "Fit skgen's generative models on a data set bundled with scikit-learn "
+            "and report what they learned; 'skgen compare' and 'skgen synth' for more."
+        ),
+        epilog="sub-commands: compare (learning curves), synth (synthetic rows)",
+    )
+    parser.add_argument(
+        "--data",
+        default="iris",
+        choices=DATASETS,
+        help="bundled data set (default: iris)",
+    )
+    parser.add_argument(
+        "--max-components",
+        type=int,
+        default=6,
+        help="largest number of mixture components tried (default: 6)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=300,
+        help="VAE and GAN epochs (default: 300)",
+    )
+    parser.add_argument(
+        "--splits", type=int, default=10, help="learning-curve splits (default: 10)"
+    )
+    parser.add_argument(
+        "--out", default="skgen-report", help="report folder (default: skgen-report)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    return parser
+
+
+def compare_parser():
+    """The parser of ``skgen compare``."""
+    parser = argparse.ArgumentParser(
+        prog="skgen compare",
+        description=(
+            "Learning curves of generative and discriminative classifiers through "
+            "one shared preprocessing (Ng & Jordan, 2001)."
+        ),
+    )
+    parser.add_argument(
+        "file", nargs="?", help="a CSV file (with --target), instead of --data"
+    )
+    parser.add_argument(
+        "--data", default="breast_cancer", choices=DATASETS, help="bundled data set"
+    )
+    parser.add_argument("--target", help="the class column of the CSV file")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["nb", "lr"],
+        help="from nb, lr, gmm, qda (default: nb lr)",
+    )
+    parser.add_argument(
+        "--splits", type=int, default=20, help="random splits (default: 20)"
+    )
+    parser.add_argument("--out", default="skgen-compare", help="output folder")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    return parser
+
+
+def synth_parser():
+    """The parser of ``skgen synth``."""
+    parser = argparse.ArgumentParser(
+        prog="skgen synth",
+        description="Fit a generative model to a CSV file and write synthetic rows.",
+    )
+    parser.add_argument("data", help="the CSV file")
+    parser.add_argument(
+        "--model",
+        default="gmm",
+        choices=list(SYNTH_MODELS),
+        help="the generative model (default: gmm)",
+    )
+    parser.add_argument(
+        "-n", type=int, default=1000, help="rows to generate (default: 1000)"
+    )
+    parser.add_argument(
+        "-o", "--output", default="synthetic.csv", help="output CSV file"
+    )
+    parser.add_argument("--target", help="a class column (required by --model nb)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    return parser
