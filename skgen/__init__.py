@@ -10,7 +10,8 @@ from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
 from skgen.mixture import GaussianMixture
 from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
 from skgen.neural import GAN, VAE
-from skgen.pipeline import GenerativePipeline, TabularEncoder, make_generative_pipeline
+from skgen.pipeline import GenerativePipeline, make_generative_pipeline
+from skgen.preprocessing import TabularEncoder
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""GenerativePipeline, make_generative_pipeline and TabularEncoder.
+"""GenerativePipeline and make_generative_pipeline.
 
 Densities are checked against scipy.stats in the raw units, against an
 explicit matrix of the affine map, and by integrating them on a grid; samples
@@ -23,12 +23,11 @@ from sklearn.preprocessing import (
     Normalizer,
     StandardScaler,
 )
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.classification import GenerativeClassifier
 from skgen.mixture import GaussianMixture
 from skgen.naive_bayes import GaussianNB
-from skgen.pipeline import GenerativePipeline, TabularEncoder, make_generative_pipeline
+from skgen.pipeline import GenerativePipeline, make_generative_pipeline
 
 
 def _stretched_blobs(n_samples=300, seed=0):
@@ -440,141 +439,3 @@ def test_a_sampler_returning_rows_alone_gives_no_latent():
     X_new, latent = pipe.sample(4, random_state=0)
     assert X_new.shape == (4, 3)
     assert latent is None
-
-
-# -- TabularEncoder -----------------------------------------------------------
-
-
-@parametrize_with_checks([TabularEncoder(), TabularEncoder(standardize=False)])
-def test_tabular_encoder_is_a_scikit_learn_transformer(estimator, check):
-    check(estimator)
-
-
-def _frame(n_samples=60, seed=0):
-    pd = pytest.importorskip("pandas")
-    rng = np.random.RandomState(seed)
-    return pd.DataFrame(
-        {
-            "height": rng.normal(170.0, 10.0, n_samples),
-            "colour": pd.Categorical(
-                rng.choice(["red", "green", "blue"], n_samples),
-                categories=["blue", "green", "red", "violet"],
-            ),
-            "age": rng.randint(18, 80, n_samples).astype(np.int64),
-            "city": rng.choice(["Paris", "Lyon"], n_samples).astype(object),
-        }
-    )
-
-
-def test_tabular_encoder_round_trip_on_a_dataframe():
-    pd = pytest.importorskip("pandas")
-    df = _frame()
-    encoder = TabularEncoder().fit(df)
-    np.testing.assert_array_equal(encoder.numeric_features_, [0, 2])
-    np.testing.assert_array_equal(encoder.categorical_features_, [1, 3])
-    encoded = encoder.transform(df)
-    assert encoded.shape == (60, 2 + 3 + 2)  # violet was never seen
-    np.testing.assert_allclose(encoded[:, :2].mean(axis=0), 0.0, atol=1e-12)
-    back = encoder.inverse_transform(encoded)
-    assert list(back.columns) == list(df.columns)
-    assert (back.dtypes == df.dtypes).all()
-    assert list(back["colour"].cat.categories) == list(df["colour"].cat.categories)
-    pd.testing.assert_series_equal(back["colour"], df["colour"])
-    pd.testing.assert_series_equal(back["city"], df["city"])
-    pd.testing.assert_series_equal(back["age"], df["age"])
-    np.testing.assert_allclose(back["height"], df["height"], rtol=1e-12)
-    assert encoder.get_feature_names_out().tolist() == [
-        "height",
-        "age",
-        "colour_blue",
-        "colour_green",
-        "colour_red",
-        "city_Lyon",
-        "city_Paris",
-    ]
-
-
-def test_tabular_encoder_decodes_each_block_by_its_argmax():
-    df = _frame()
-    encoder = TabularEncoder().fit(df)
-    rows = np.array([[0.0, 1.0, 0.1, 0.3, 0.25, 0.5, 0.4]])
-    decoded = encoder.inverse_transform(rows)
-    assert decoded.loc[0, "colour"] == "green"
-    assert decoded.loc[0, "city"] == "Lyon"
-    scaler = encoder.column_transformer_.named_transformers_["numeric"]
-    assert decoded.loc[0, "height"] == pytest.approx(scaler.mean_[0])
-    assert decoded.loc[0, "age"] == round(scaler.mean_[1] + scaler.scale_[1])
-
-
-def test_synthesized_dataframe_has_the_columns_dtypes_and_categories():
-    df = _frame(200)
-    pipe = make_generative_pipeline(
-        TabularEncoder(), GaussianMixture(3, random_state=0)
-    ).fit(df)
-    synthetic, _ = pipe.sample(100)
-    assert list(synthetic.columns) == list(df.columns)
-    assert (synthetic.dtypes == df.dtypes).all()
-    assert synthetic.shape == (100, 4)
-    assert set(synthetic["colour"]) <= {"red", "green", "blue"}
-    assert set(synthetic["city"]) == {"Paris", "Lyon"}
-    # The numbers are in the units of the data.
-    assert abs(synthetic["height"].mean() - df["height"].mean()) < 5.0
-    # One-hot rows have no density in the input space; the model's has one.
-    with pytest.raises(ValueError, match="step 'tabularencoder'"):
-        pipe.score_samples(df)
-    pipe.set_params(density_space="model")
-    assert np.all(np.isfinite(pipe.score_samples(df)))
-
-
-def test_tabular_encoder_on_arrays():
-    X = np.array([[1.0, "a"], [2.0, "b"], [3.0, "a"], [5.0, "b"]], dtype=object)
-    encoder = TabularEncoder().fit(X)
-    np.testing.assert_array_equal(encoder.categorical_features_, [1])
-    back = encoder.inverse_transform(encoder.transform(X))
-    assert back.dtype == object
-    np.testing.assert_array_equal(back[:, 1], X[:, 1])
-    np.testing.assert_allclose(back[:, 0].astype(float), X[:, 0].astype(float))
-    numeric = np.arange(12.0).reshape(6, 2)
-    back = (
-        TabularEncoder()
-        .fit(numeric)
-        .inverse_transform(TabularEncoder().fit_transform(numeric))
-    )
-    assert back.dtype == np.float64
-    np.testing.assert_allclose(back, numeric)
-
-
-@pytest.mark.parametrize(
-    "spec", [["colour", "city"], [1, 3], [False, True, False, True]]
-)
-def test_tabular_encoder_categorical_features_by_name_position_or_mask(spec):
-    df = _frame()
-    encoder = TabularEncoder(categorical_features=spec).fit(df)
-    np.testing.assert_array_equal(encoder.categorical_features_, [1, 3])
-
-
-def test_tabular_encoder_numbers_passed_through_and_forced_categories():
-    df = _frame()
-    encoder = TabularEncoder(categorical_features=["colour", "city", "age"]).fit(df)
-    encoded = encoder.transform(df)
-    assert encoded.shape[1] == 1 + 3 + df["age"].nunique() + 2
-    back = encoder.inverse_transform(encoded)
-    assert (back.dtypes == df.dtypes).all()
-    np.testing.assert_array_equal(back["age"], df["age"])
-    plain = TabularEncoder(standardize=False).fit(df)
-    np.testing.assert_array_equal(plain.transform(df)[:, 0], df["height"])
-
-
-@pytest.mark.parametrize(
-    "spec, message",
-    [(["colour", "shape"], "shape"), ([0, 9], "out of range"), ([True], "mask")],
-)
-def test_tabular_encoder_bad_categorical_features_are_named(spec, message):
-    with pytest.raises(ValueError, match=message):
-        TabularEncoder(categorical_features=spec).fit(_frame())
-
-
-def test_tabular_encoder_inverse_checks_the_width():
-    encoder = TabularEncoder().fit(_frame())
-    with pytest.raises(ValueError, match="7 features"):
-        encoder.inverse_transform(np.zeros((2, 5)))

@@ -4,7 +4,7 @@ A synthetic table and its report: real against synthetic rows
 
 A table with numeric and categorical columns (the breast-cancer measurements
 with the diagnosis as a category) is synthesised by a Gaussian mixture behind
-a :class:`skgen.pipeline.TabularEncoder`, which one-hot encodes the
+a :class:`skgen.preprocessing.TabularEncoder`, which one-hot encodes the
 categories and maps generated rows back to a DataFrame with the same columns
 and categories. :mod:`skgen.metrics` then judges the synthetic rows against
 held-out real rows: the classifier two-sample test, MMD², per-column
@@ -24,7 +24,8 @@ from threadpoolctl import threadpool_limits
 
 from skgen.metrics import c2st_score, correlation_difference, marginal_scores, mmd
 from skgen.mixture import GaussianMixture
-from skgen.pipeline import TabularEncoder, make_generative_pipeline
+from skgen.pipeline import make_generative_pipeline
+from skgen.preprocessing import TabularEncoder
 
 data = load_breast_cancer(as_frame=True)
 table = data.data.iloc[:, :6].copy()

@@ -37,7 +37,7 @@ class SynthModel(NamedTuple):
     per_class : bool
         True for a classifier that generates the features of each class of
         ``--target``; False for a model of all the columns (the target
-        included) behind a :class:`~skgen.pipeline.TabularEncoder`.
+        included) behind a :class:`~skgen.preprocessing.TabularEncoder`.
     """
 
     make: Callable[[int], object]
@@ -108,7 +108,7 @@ def run(args, out):
 
 def _generate_per_class(model, features, target, args):
     """Real and synthetic rows of a classifier that generates each class."""
-    from skgen.pipeline import TabularEncoder
+    from skgen.preprocessing import TabularEncoder
 
     if target is None:
         raise CommandError(
@@ -127,7 +127,8 @@ def _generate_jointly(model, features, target, args, out):
     """Real and synthetic rows of a model of all the columns, target included."""
     import pandas as pd
 
-    from skgen.pipeline import TabularEncoder, make_generative_pipeline
+    from skgen.pipeline import make_generative_pipeline
+    from skgen.preprocessing import TabularEncoder
 
     real = features if target is None else features.assign(**{args.target: target})
     if len(real) < _MIN_ROWS:
@@ -155,7 +156,7 @@ class QualityInputs(NamedTuple):
         The real and the synthetic rows, with the same columns.
     real_codes, synthetic_codes : ndarray of shape (n_rows, n_codes)
         The same rows in the numeric space of a
-        :class:`~skgen.pipeline.TabularEncoder` fitted to the real rows.
+        :class:`~skgen.preprocessing.TabularEncoder` fitted to the real rows.
     categorical : list of str
         The columns that are not numeric.
     seed : int
@@ -172,7 +173,7 @@ class QualityInputs(NamedTuple):
 
 def _report_quality(real, synthetic, seed, out):
     """One line per measure of :data:`QUALITY_MEASURES` that applies."""
-    from skgen.pipeline import TabularEncoder
+    from skgen.preprocessing import TabularEncoder
 
     encoder = TabularEncoder().fit(real)
     inputs = QualityInputs(
