@@ -1,4 +1,4 @@
-"""The contract every skgen estimator keeps (DESIGN.md section 1).
+"""The contract every skgen estimator keeps (doc/user_guide/index.rst).
 
 Every test here runs over ``skgen.utils.all_estimators()``: an estimator is
 checked by being listed.
