@@ -164,7 +164,10 @@ def _long_functions():
 
 
 def test_code_lines_are_counted_without_docstrings_and_comments():
-    source = 'def f(x):\n    """Doc\n    string."""\n    # why\n\n    return (x +\n        1)\n'
+    source = (
+        'def f(x):\n    """Doc\n    string."""\n    # why\n\n'
+        "    return (x +\n        1)\n"
+    )
     tree = ast.parse(source)
     assert sorted(_code_lines(source, tree)) == [1, 6, 7]
 
