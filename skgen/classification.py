@@ -378,6 +378,10 @@ class SemiSupervisedEMClassifier(
         one per EM iteration.
     converged_ : bool
         Whether EM stopped by ``tol`` (True when there is no unlabeled row).
+    monitor_ : :class:`~skgen.utils.ConvergenceMonitor`
+        EM's convergence: ``history`` holds the largest change of an
+        unlabeled row's posterior at each iteration; ``converged`` once it is
+        below ``tol``.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)

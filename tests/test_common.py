@@ -18,7 +18,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen.utils import all_estimators
+from skgen.utils import ConvergenceMonitor, all_estimators
 from tests._contract import (
     fast_estimators,
     legal_form,
@@ -309,3 +309,19 @@ def test_pipeline_score_under_metadata_routing(fitted):
         assert pipe.score(X, **score_y) == pytest.approx(
             pipe[-1].score(X, **score_y), rel=1e-12
         )
+
+
+def test_iterative_fits_expose_one_convergence_monitor(fitted):
+    """Every fit with a convergence criterion records it in ``monitor_``."""
+    estimator, _ = fitted
+    iterative = ("max_iter" in estimator.get_params()) or hasattr(estimator, "n_iter")
+    if type(estimator).__name__ == "GAN":
+        pytest.skip("a two-player game has no loss that settles: no criterion")
+    if not iterative and not hasattr(estimator, "converged_"):
+        pytest.skip(f"{type(estimator).__name__} does not iterate")
+    monitor = estimator.monitor_
+    assert isinstance(monitor, ConvergenceMonitor)
+    assert monitor.converged == getattr(estimator, "converged_", monitor.converged)
+    assert monitor.iter == len(monitor.history)
+    if hasattr(estimator, "lower_bounds_"):
+        assert list(estimator.lower_bounds_) == monitor.history

@@ -98,6 +98,11 @@ class CategoricalHMM(BaseHMM):
         Total log-likelihood before the last M-step.
     lower_bounds_ : list of float
         ``lower_bound_`` at every iteration.
+    monitor_ : :class:`~skgen.utils.ConvergenceMonitor`
+        The EM run's convergence, with hmmlearn's attribute names:
+        ``history`` (the log-likelihood at every iteration, then one per
+        ``partial_fit`` call), ``iter``, ``converged`` (True only if ``tol``
+        was met), ``tol``, ``n_iter``, ``verbose``.
     n_features_in_ : int
         Number of columns seen during fit (1 for hmmlearn's layout).
 

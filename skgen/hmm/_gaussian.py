@@ -125,7 +125,12 @@ class GaussianHMM(BaseHMM):
     lower_bound_ : float
         Total log-likelihood of the training sequences before the last M-step.
     lower_bounds_ : list of float
-        ``lower_bound_`` at every iteration (hmmlearn's ``monitor_.history``).
+        ``lower_bound_`` at every iteration (as ``monitor_.history``).
+    monitor_ : :class:`~skgen.utils.ConvergenceMonitor`
+        The EM run's convergence, with hmmlearn's attribute names:
+        ``history`` (the log-likelihood at every iteration, then one per
+        ``partial_fit`` call), ``iter``, ``converged`` (True only if ``tol``
+        was met), ``tol``, ``n_iter``, ``verbose``.
     n_features_in_ : int
         Number of features seen during fit.
 

@@ -377,6 +377,12 @@ class GaussianMixture(BaseMixture):
     lower_bounds_ : list of float
         ``lower_bound_`` after each iteration of the best initialisation.
 
+    monitor_ : :class:`~skgen.utils.ConvergenceMonitor`
+        The best initialisation's convergence, read as for every iterative
+        fit in skgen: ``history`` (its lower bounds, then one per
+        ``partial_fit`` call), ``iter``, ``converged`` (True only if ``tol``
+        was met), ``tol``, ``n_iter`` (``max_iter``).
+
     n_steps_ : int
         Updates of the running statistics: 1 for ``fit``, then 1 per
         ``partial_fit`` call.

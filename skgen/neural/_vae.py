@@ -144,6 +144,11 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         Highest validation score (``early_stopping``).
     n_iter_ : int
         Number of epochs run.
+    monitor_ : :class:`~skgen.utils.ConvergenceMonitor`
+        The epochs' convergence: ``history`` holds the training loss (or the
+        validation ELBO, with ``early_stopping``) of every epoch;
+        ``converged`` once ``n_iter_no_change`` epochs in a row improved it
+        by less than ``tol``.
     t_ : int
         Number of minibatch updates.
     n_features_in_ : int

@@ -61,6 +61,15 @@ class ConvergenceMonitor:
         Best value so far ('no_improvement').
     n_no_improvement : int
         Values in a row without improvement ('no_improvement').
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.mixture import GaussianMixture
+    >>> X = np.random.RandomState(0).normal(size=(200, 2))
+    >>> monitor = GaussianMixture(2, random_state=0).fit(X).monitor_
+    >>> monitor.converged, monitor.iter == len(monitor.history)
+    (True, True)
     """
 
     def __init__(

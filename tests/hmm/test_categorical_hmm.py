@@ -269,3 +269,9 @@ def test_a_sequence_of_zero_probability_has_no_posterior():
         model.predict_proba(unseen)
     with pytest.raises(ValueError, match="zero probability"):
         model.predict(unseen)
+
+
+def test_unknown_letters_of_params_are_named():
+    X = np.array([[0], [1], [2], [1]] * 5)
+    with pytest.raises(ValueError, match=r"params='stm' .* letter\(s\) m"):
+        CategoricalHMM(2, params="stm").fit(X)

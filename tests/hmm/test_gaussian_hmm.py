@@ -403,3 +403,12 @@ def test_nan_parameters_are_an_error_in_every_prediction():
             method(X)
     with pytest.raises(ValueError, match="are NaN"):
         model.decode(X, algorithm="map")
+
+
+@pytest.mark.parametrize("name", ["params", "init_params"])
+def test_unknown_letters_of_params_are_named(name):
+    X = np.random.RandomState(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match=rf"{name}='stq' .* letter\(s\) q.*s, t, m, c"):
+        GaussianHMM(2, **{name: "stq"}).fit(X)
+    with pytest.raises(ValueError, match="letter"):
+        GaussianHMM(2, **{name: "e"}).partial_fit(X)
