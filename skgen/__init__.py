@@ -7,7 +7,7 @@ are cached on disk.
 from skgen.base import GenerativeMixin
 from skgen.classification import GenerativeClassifier, SemiSupervisedEMClassifier
 from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
-from skgen.mixture import GaussianMixture
+from skgen.mixture import GaussianMixture, MixedTypeMixture
 from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
 from skgen.neural import GAN, VAE
 from skgen.pipeline import GenerativePipeline, make_generative_pipeline
@@ -27,6 +27,7 @@ __all__ = [
     "GenerativeClassifier",
     "GenerativeMixin",
     "GenerativePipeline",
+    "MixedTypeMixture",
     "MultinomialNB",
     "PoissonHMM",
     "SemiSupervisedEMClassifier",

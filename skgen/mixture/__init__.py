@@ -1,5 +1,6 @@
 """Mixture models fitted by EM."""
 
 from skgen.mixture._gaussian_mixture import GaussianMixture
+from skgen.mixture._mixed import MixedTypeMixture
 
-__all__ = ["GaussianMixture"]
+__all__ = ["GaussianMixture", "MixedTypeMixture"]

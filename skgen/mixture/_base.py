@@ -118,6 +118,10 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     def _finish_e_step(self, sums):
         """Return ``(mean log-likelihood, statistics)`` from the blocks' sums."""
 
+    def _initialization_space(self, X):
+        """The rows k-means and the like read to start EM (``X`` itself)."""
+        return X
+
     def _initialization_reads_data(self):
         """Whether initialising reads rows (False when every start is given)."""
         return True
@@ -201,14 +205,15 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """
         n_samples = X.shape[0]
         n_components = self.n_components
+        X_init = self._initialization_space(X)
         if self.init_params == "random":
             resp = random_state.uniform(size=(n_samples, n_components))
             resp /= resp.sum(axis=1)[:, np.newaxis]
         else:
-            candidates, X_in, weight_in = np.arange(n_samples), X, sample_weight
+            candidates, X_in, weight_in = np.arange(n_samples), X_init, sample_weight
             if sample_weight is not None and not np.all(sample_weight > 0.0):
                 candidates = np.flatnonzero(sample_weight)
-                X_in, weight_in = X[candidates], sample_weight[candidates]
+                X_in, weight_in = X_init[candidates], sample_weight[candidates]
             if self.init_params == "kmeans":
                 labels = (
                     KMeans(n_clusters=n_components, n_init=1, random_state=random_state)

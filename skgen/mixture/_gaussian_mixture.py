@@ -233,6 +233,22 @@ def _statistics_from_resp(X, resp, covariance_type, sample_weight=None):
     return _Statistics(nk / total_weight, means, scatter)
 
 
+def _gaussian_parameters(stats, covariance_type, reg_covar):
+    """The M-step: weights, means, covariances (``reg_covar`` added to their
+    diagonal) and precision Cholesky factors from :class:`_Statistics`."""
+    covariances = np.array(stats.scatter, dtype=np.float64)
+    if covariance_type == "tied":
+        covariances /= stats.weights.sum()
+    if covariance_type in ("full", "tied"):
+        diagonal = np.arange(covariances.shape[-1])
+        covariances[..., diagonal, diagonal] += reg_covar
+    else:
+        covariances += reg_covar
+    weights = stats.weights / stats.weights.sum()
+    precisions_chol = compute_precision_cholesky(covariances, covariance_type)
+    return weights, stats.means, covariances, precisions_chol
+
+
 def _blend(old, new, step, covariance_type):
     """Statistics of the mixture ``(1 - step) * old + step * new`` of two data sets.
 
@@ -554,20 +570,12 @@ class GaussianMixture(BaseMixture):
         return _blend(old, new, step, self.covariance_type)
 
     def _m_step(self, stats):
-        covariances = np.array(stats.scatter, dtype=np.float64)
-        if self.covariance_type == "tied":
-            covariances /= stats.weights.sum()
-        if self.covariance_type in ("full", "tied"):
-            diagonal = np.arange(covariances.shape[-1])
-            covariances[..., diagonal, diagonal] += self.reg_covar
-        else:
-            covariances += self.reg_covar
-        self.weights_ = stats.weights / stats.weights.sum()
-        self.means_ = stats.means
-        self.covariances_ = covariances
-        self.precisions_cholesky_ = compute_precision_cholesky(
-            covariances, self.covariance_type
-        )
+        (
+            self.weights_,
+            self.means_,
+            self.covariances_,
+            self.precisions_cholesky_,
+        ) = _gaussian_parameters(stats, self.covariance_type, self.reg_covar)
 
     def _estimate_weighted_log_prob(self, X):
         return estimate_weighted_log_prob(
