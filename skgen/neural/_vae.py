@@ -15,6 +15,7 @@ from skgen.neural._base import ConditionalMixin, center_and_scale
 from skgen.neural._network import DenseNetwork, gen_batches_indices, make_adam
 from skgen.utils import _chunking
 from skgen.utils._chunking import row_blocks
+from skgen.utils._hashing import row_hash_uniforms
 from skgen.utils._monitor import ConvergenceMonitor
 from skgen.utils._sklearn_compat import (
     Interval,
@@ -29,25 +30,6 @@ _LOG_2PI = np.log(2.0 * np.pi)
 #: Smallest standard deviation of the Gaussian decoder: a feature the decoder
 #: reproduces exactly (a constant column) must not drive log(sigma) to -inf.
 _MIN_LOG_SIGMA = np.log(1e-3)
-
-
-def _row_hash_uniforms(X, n_dims):
-    """Numbers in [0, 1), (n_rows, n_dims), that depend on each row's bytes only
-    (a 64-bit multiply-xorshift hash of the row, then splitmix64 per dimension)."""
-    bits = np.ascontiguousarray(X, dtype=np.float64).view(np.uint64)
-    state = np.full(bits.shape[0], 0x9E3779B97F4A7C15, dtype=np.uint64)
-    for column in bits.T:
-        state = (state ^ column) * np.uint64(0xBF58476D1CE4E5B9)
-        state ^= state >> np.uint64(31)
-    out = np.empty((bits.shape[0], n_dims))
-    for d in range(n_dims):
-        # splitmix64's finaliser on a per-dimension offset of the row's hash.
-        mixed = state + np.uint64((d + 1) * 0x9E3779B97F4A7C15 % 2**64)
-        mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        mixed ^= mixed >> np.uint64(31)
-        out[:, d] = (mixed >> np.uint64(11)) * 2.0**-53
-    return out
 
 
 def _softplus(a):
@@ -673,7 +655,7 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         out = np.empty(X.shape[0])
         with single_threaded_blas():
             for rows in row_blocks(X.shape[0], rows_per_block):
-                shifts = _row_hash_uniforms(hashed[rows], self.n_components)
+                shifts = row_hash_uniforms(hashed[rows], self.n_components)
                 uniform = np.mod(points[np.newaxis] + shifts[:, np.newaxis], 1.0)
                 eps = ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)).astype(self.dtype)
                 out[rows] = self._iwae(X[rows], eps)
