@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.mixture import GaussianMixture
@@ -147,3 +148,124 @@ def test_tabular_encoder_inverse_checks_the_width():
     encoder = TabularEncoder().fit(_frame())
     with pytest.raises(ValueError, match="7 features"):
         encoder.inverse_transform(np.zeros((2, 5)))
+
+
+# -- real tables: kinds, ranges, point masses, missing cells ----------------------
+
+
+def _real_frame(n_samples=2000, seed=0):
+    """A table as real tables are: skew, a 0 for 70% of rows, a cap, counts,
+    booleans, dates, and missing cells."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(seed)
+    frame = pd.DataFrame(
+        {
+            "income": np.exp(rng.normal(10.0, 1.0, n_samples)),
+            "affairs": np.where(
+                rng.uniform(size=n_samples) < 0.7, 0.0, rng.exponential(3.0, n_samples)
+            ),
+            "score": np.minimum(rng.normal(80.0, 15.0, n_samples), 100.0),
+            "visits": rng.poisson(1.5, n_samples),
+            "delta": rng.randint(-3, 4, n_samples),
+            "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n_samples)),
+            "member": rng.uniform(size=n_samples) < 0.3,
+            "joined": pd.to_datetime("2020-01-01")
+            + pd.to_timedelta(rng.randint(0, 900, n_samples), unit="D"),
+        }
+    )
+    frame.loc[rng.uniform(size=n_samples) < 0.1, "income"] = np.nan
+    return frame
+
+
+def test_kinds_ranges_point_masses_and_missing_cells_are_recorded():
+    df = _real_frame()
+    encoder = TabularEncoder().fit(df)
+    assert encoder.column_kinds_.tolist() == [
+        "continuous",
+        "bounded",  # a point mass at its minimum
+        "bounded",  # a cap at 100
+        "count",
+        "integer",
+        "categorical",
+        "boolean",
+        "datetime",
+    ]
+    assert encoder.bounds_[2] == (df["score"].min(), 100.0)
+    values, shares = encoder.point_masses_[1]
+    assert values[0] == 0.0 and shares[0] == pytest.approx((df["affairs"] == 0).mean())
+    assert encoder.missing_rates_[0] == pytest.approx(df["income"].isna().mean())
+    assert "income_missing" in encoder.get_feature_names_out().tolist()
+
+
+@pytest.mark.parametrize("numeric", ["quantile", "standard", "passthrough"])
+def test_any_real_rows_decode_into_values_each_column_could_hold(numeric):
+    df = _real_frame()
+    encoder = TabularEncoder(numeric=numeric).fit(df)
+    rows = np.random.RandomState(1).normal(
+        0.0, 30.0, (5000, encoder.transform(df).shape[1])
+    )
+    decoded = encoder.inverse_transform(rows)
+    assert (decoded.dtypes == df.dtypes).all()
+    for column in ("income", "affairs", "score", "visits", "delta", "joined"):
+        present = decoded[column].dropna()
+        assert present.min() >= df[column].min() and present.max() <= df[column].max()
+    for column in ("visits", "delta"):
+        assert np.all(decoded[column] == np.round(decoded[column]))
+    assert set(decoded["colour"].astype(str)) <= {"red", "green", "blue"}
+    assert (decoded["joined"].dt.normalize() == decoded["joined"]).all()  # days
+
+
+def test_point_masses_and_missing_cells_survive_a_gaussian_model():
+    df = _real_frame()
+    pipe = make_generative_pipeline(
+        TabularEncoder(), GaussianMixture(4, random_state=0)
+    ).fit(df)
+    synthetic, _ = pipe.sample(20_000, random_state=0)
+    assert (synthetic["affairs"] == 0).mean() == pytest.approx(
+        (df["affairs"] == 0).mean(), abs=0.03
+    )
+    assert (synthetic["score"] == 100.0).mean() == pytest.approx(
+        (df["score"] == 100.0).mean(), abs=0.02
+    )
+    assert synthetic["income"].isna().mean() == pytest.approx(
+        df["income"].isna().mean(), abs=0.02
+    )
+    # (A one-hot block decoded by its largest entry is only as good as the
+    # model's fit of it: here within 5 points.)
+    assert synthetic["member"].mean() == pytest.approx(df["member"].mean(), abs=0.05)
+
+
+def test_quantile_scores_are_standard_normal():
+    df = _real_frame()
+    scores = TabularEncoder().fit(df).transform(df)
+    for column in range(5):  # the numbers' scores, shared values spread
+        assert stats.kstest(scores[:, column], "norm").pvalue > 0.01
+
+
+def test_bounds_given_keep_decoded_values_inside():
+    df = _real_frame()
+    encoder = TabularEncoder(numeric="standard", bounds={"score": (50, None)}).fit(df)
+    assert encoder.bounds_[2] == (50, 100.0)
+    rows = np.random.RandomState(2).normal(
+        0.0, 10.0, (1000, encoder.transform(df).shape[1])
+    )
+    assert encoder.inverse_transform(rows)["score"].min() >= 50
+    with pytest.raises(ValueError, match="low > high"):
+        TabularEncoder(bounds={"score": (5, 1)}).fit(df)
+    with pytest.raises(ValueError, match="pair"):
+        TabularEncoder(bounds={"score": 5}).fit(df)
+
+
+def test_transform_is_deterministic_and_does_not_depend_on_row_order():
+    df = _real_frame(n_samples=500)
+    encoder = TabularEncoder().fit(df)
+    order = np.random.RandomState(3).permutation(len(df))
+    np.testing.assert_array_equal(
+        encoder.transform(df.iloc[order]), encoder.transform(df)[order]
+    )
+    np.testing.assert_array_equal(encoder.transform(df), encoder.transform(df))
+    back = encoder.inverse_transform(encoder.transform(df))
+    for column in ("visits", "delta", "colour", "member", "joined"):
+        assert (back[column] == df[column]).all(), column
+    for column in ("income", "affairs", "score"):
+        np.testing.assert_allclose(back[column], df[column], rtol=1e-12)
