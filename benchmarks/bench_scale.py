@@ -241,6 +241,7 @@ import dask.array as da
 from distributed import Client, LocalCluster, wait
 from skgen.mixture import GaussianMixture
 from skgen.utils import _dask
+from skgen.utils._statistics import add_sums
 
 def zero_sums(block, shapes):
     # A block whose statistics are ready at once: what is left of an
@@ -270,7 +271,7 @@ if __name__ == "__main__":
             for _ in range(5):
                 t = time.perf_counter()
                 parts = [dask.delayed(zero_sums)(b, shapes) for b in blocks]
-                _dask.compute(_dask.tree_reduce(_dask.add_tuples, parts))
+                _dask.compute(_dask.tree_reduce(add_sums, parts))
                 model._m_step(model._running_stats)
                 times.append(time.perf_counter() - t)
             out["rows"].append({{"blocks": n_blocks, "s_per_iter": per_iter,
