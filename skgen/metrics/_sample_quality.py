@@ -1,24 +1,5 @@
-"""Sample quality: how close synthetic rows are to real rows.
-
-Five measures, from the most to the least demanding: a classifier two-sample
-test (:func:`c2st_score`), the maximum mean discrepancy with a permutation
-test (:func:`mmd`), train-on-synthetic / test-on-real (:func:`tstr_score`),
-and two summaries of what a generator should at least reproduce: the
-marginal distribution of each column (:func:`marginal_scores`) and the
-pairwise correlations (:func:`correlation_difference`).
-
-Every function takes the real rows first, as arrays or DataFrames; a
-DataFrame with the columns of the first one in another order is reordered to
-match. The computations are in float64 whatever the input: the measures are
-small differences between large sums.
-
-The functions that measure several numbers return a result object: a
-read-only :class:`~sklearn.utils.Bunch`, a dict whose keys are also
-attributes (``result["accuracy"]`` or ``result.accuracy``).
-:func:`correlation_difference` measures one number and returns a float. A
-bad parameter raises scikit-learn's ``InvalidParameterError`` (a
-``ValueError``) naming it.
-"""
+"""Two-sample measures of synthetic rows: C2ST, MMD, TSTR, marginals and
+correlations (see :mod:`skgen.metrics`)."""
 
 import warnings
 from numbers import Integral, Real

@@ -22,7 +22,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
-import skgen.metrics
+from skgen.metrics import _sample_quality
 from skgen.metrics import (
     C2STResult,
     MarginalResult,
@@ -152,7 +152,7 @@ def test_permutations_do_not_depend_on_the_chunking(monkeypatch):
     rng = np.random.default_rng(3)
     X, Y = rng.normal(size=(15, 2)), rng.normal(0.3, size=(12, 2))
     whole = mmd(X, Y, n_permutations=200, random_state=4)
-    monkeypatch.setattr(skgen.metrics, "_PERMUTATION_CHUNK_ENTRIES", 27 * 7)
+    monkeypatch.setattr(_sample_quality, "_PERMUTATION_CHUNK_ENTRIES", 27 * 7)
     chunked = mmd(X, Y, n_permutations=200, random_state=4)
     assert 0.05 < whole.pvalue < 0.95
     assert chunked == whole
