@@ -12,6 +12,7 @@ from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, Multinomia
 from skgen.neural import GAN, VAE
 from skgen.pipeline import GenerativePipeline, make_generative_pipeline
 from skgen.preprocessing import TabularEncoder
+from skgen.tabular import TableSynthesizer
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,7 @@ __all__ = [
     "MultinomialNB",
     "PoissonHMM",
     "SemiSupervisedEMClassifier",
+    "TableSynthesizer",
     "TabularEncoder",
     "VAE",
     "__version__",

@@ -16,6 +16,7 @@ from skgen.utils import all_estimators
 FAST_PARAMS = {
     "GaussianMixture": {"n_components": 2, "random_state": 0},
     "MixedTypeMixture": {"n_components": 2, "random_state": 0},
+    "TableSynthesizer": {"n_components": 2, "random_state": 0},
     "GaussianHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
     "CategoricalHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
     "GMMHMM": {"n_components": 2, "n_mix": 2, "n_iter": 100, "random_state": 0},

@@ -305,7 +305,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 kinds[j] = "boolean" if _is_bool(dtype) else "categorical"
                 self.missing_rates_[j] = np.mean([_absent(v) for v in values])
             else:
-                numbers = _as_float(values, dtype)
+                numbers = _finite(_as_float(values, dtype), self._name(j))
                 kinds[j] = _numeric_kind(numbers, dtype, j in given)
                 codec = NumericColumn(
                     numbers, kinds[j], given.get(j, (None, None)), self.numeric
@@ -370,7 +370,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        numbers = {j: _as_float(*_column(X, j)) for j in self.numeric_features_}
+        numbers = {
+            j: _finite(_as_float(*_column(X, j)), self._name(j))
+            for j in self.numeric_features_
+        }
         codes = {
             j: self._columns[j].codes(_column(X, j)[0], self._name(j))
             for j in self.categorical_features_
@@ -523,6 +526,13 @@ def _as_float(values, dtype):
     for i, value in enumerate(values):
         out[i] = np.nan if _absent(value) else float(value)
     return out
+
+
+def _finite(numbers, name):
+    """``numbers``, or a clear error if one is infinite (NaN is a missing cell)."""
+    if np.isinf(numbers).any():
+        raise ValueError(f"Column {name!r} of X contains infinity.")
+    return numbers
 
 
 def _numeric_kind(numbers, dtype, bounded):

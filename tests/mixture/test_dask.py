@@ -192,3 +192,32 @@ def test_mixture_partial_fit_on_dask_batches_equals_in_memory(no_materialising):
         assert_close(getattr(got, attribute), getattr(ref, attribute))
     with pytest.raises(ValueError, match="features"):
         got.partial_fit(da.from_array(X[:, :2], (500, -1)))
+
+
+def test_mixed_type_mixture_on_dask_equals_the_in_memory_fit(no_materialising):
+    from skgen.mixture import MixedTypeMixture
+
+    rng = np.random.default_rng(3)
+    group = rng.integers(2, size=2500)
+    X = np.column_stack(
+        [
+            rng.normal(3.0 * group, 1.0),
+            rng.integers(3, size=2500) * (1 - group) + 2 * group,
+            rng.uniform(size=2500) < 0.3 + 0.4 * group,
+            rng.poisson(1.0 + 3.0 * group),
+        ]
+    ).astype(float)
+    params = dict(
+        column_types={3: "poisson"}, init_params="random", random_state=0, tol=0.0
+    )
+    ref = MixedTypeMixture(2, max_iter=10, **params).fit(X)
+    got = MixedTypeMixture(2, max_iter=10, **params).fit(in_blocks(X))
+    assert got.column_types_.tolist() == ref.column_types_.tolist()
+    for name in ("weights_", "means_", "categorical_probs_", "poisson_rates_"):
+        assert_close(getattr(got, name), getattr(ref, name))
+    labels = got.predict(in_blocks(X))
+    assert isinstance(labels, da.Array)
+    np.testing.assert_array_equal(labels.compute(), ref.predict(X))
+    online = MixedTypeMixture(2, **params).partial_fit(in_blocks(X))
+    in_memory = MixedTypeMixture(2, **params).partial_fit(X)
+    assert_close(online.categorical_probs_, in_memory.categorical_probs_)
