@@ -91,7 +91,7 @@ def test_compare_writes_table_and_figure(tmp_path, iris_csv):
     assert "one full Gaussian per class" in out.getvalue()
 
 
-@pytest.mark.parametrize("model", ["gmm", "nb", "vae", "hmm"])
+@pytest.mark.parametrize("model", ["table", "gmm", "nb", "vae", "hmm"])
 def test_synth_writes_rows_with_the_categories_and_a_quality_report(
     tmp_path, iris_csv, model
 ):
@@ -99,14 +99,59 @@ def test_synth_writes_rows_with_the_categories_and_a_quality_report(
     out = io.StringIO()
     output = tmp_path / "synthetic.csv"
     argv = ["synth", str(path), "--model", model, "-n", "50", "-o", str(output)]
+    argv += ["--report", str(tmp_path / "report")]
     assert main([*argv, "--target", "species"], out=out) == 0
     synthetic = pd.read_csv(output)
     real = pd.read_csv(path)
     assert list(synthetic.columns) == list(real.columns) and len(synthetic) == 50
     assert set(synthetic["species"]) <= set(real["species"])
     report = out.getvalue()
-    for measure in ("C2ST accuracy", "MMD^2", "marginals", "correlation difference"):
+    for measure in (
+        "C2ST accuracy",
+        "MMD^2",
+        "column shapes",
+        "correlation difference",
+        "membership-inference AUC",
+        "values out of the real range",
+    ):
         assert measure in report
+    assert "| quality score |" in (tmp_path / "report" / "report.md").read_text()
+    assert (tmp_path / "report" / "marginals.png").stat().st_size > 0
+
+
+def test_synth_default_table_keeps_types_ranges_and_missing_cells(tmp_path):
+    """A real-looking CSV: skew, a point mass, counts, text, dates, gaps."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    n = 600
+    frame = pd.DataFrame(
+        {
+            "visits": np.where(rng.uniform(size=n) < 0.7, 0, rng.poisson(4, n)),
+            "spend": np.round(np.exp(rng.normal(3, 1, n)), 2),
+            "plan": rng.choice(["free", "basic", "plus"], n),
+            "joined": pd.date_range("2020-01-01", periods=n, freq="D").astype(str),
+        }
+    )
+    frame.loc[rng.uniform(size=n) < 0.15, "spend"] = np.nan
+    path = tmp_path / "shop.csv"
+    frame.to_csv(path, index=False)
+    out = io.StringIO()
+    output = tmp_path / "synthetic.csv"
+    argv = ["synth", str(path), "-n", "3000", "-o", str(output)]
+    assert main([*argv, "--report", str(tmp_path / "report")], out=out) == 0
+    report = out.getvalue()
+    for zero in (
+        "values out of the real range: 0 ",
+        "fractions in integer columns: 0 ",
+        "categories not in the real rows: 0 ",
+    ):
+        assert zero in report
+    synthetic = pd.read_csv(output)
+    assert (synthetic["visits"] == 0).mean() == pytest.approx(0.7, abs=0.05)
+    assert synthetic["spend"].isna().mean() == pytest.approx(0.15, abs=0.04)
+    dates = pd.to_datetime(synthetic["joined"])
+    assert dates.min() >= pd.Timestamp("2020-01-01")
+    assert (dates.dt.normalize() == dates).all()
 
 
 @pytest.mark.parametrize(

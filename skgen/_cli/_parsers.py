@@ -83,9 +83,9 @@ def synth_parser():
     parser.add_argument("data", help="the CSV file")
     parser.add_argument(
         "--model",
-        default="gmm",
+        default=next(iter(SYNTH_MODELS)),
         choices=list(SYNTH_MODELS),
-        help="the generative model (default: gmm)",
+        help="the generative model (default: table, skgen's table synthesizer)",
     )
     parser.add_argument(
         "-n", type=int, default=1000, help="rows to generate (default: 1000)"
@@ -94,5 +94,17 @@ def synth_parser():
         "-o", "--output", default="synthetic.csv", help="output CSV file"
     )
     parser.add_argument("--target", help="a class column (required by --model nb)")
+    parser.add_argument(
+        "--holdout",
+        type=float,
+        default=0.2,
+        help="share of rows held out of the fit to judge quality and privacy "
+        "against (default: 0.2; 0 fits on all rows)",
+    )
+    parser.add_argument(
+        "--report",
+        default="skgen-synth-report",
+        help="report folder: scores and figures (default: skgen-synth-report)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser

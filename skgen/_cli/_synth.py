@@ -1,7 +1,8 @@
 """``skgen synth``: synthetic rows of a CSV file, with a quality report.
 
 A model of ``--model`` is one entry of :data:`MODELS`; a line of the quality
-report is one function of :data:`QUALITY_MEASURES`.
+report is one function of :data:`QUALITY_MEASURES`; the report folder is
+written by :mod:`skgen._cli._synth_report`.
 """
 
 import time
@@ -22,9 +23,10 @@ from skgen._cli._common import (
 # Models fitted to all the columns need this many rows at least.
 _MIN_ROWS = 10
 
-# The MMD is computed on at most this many rows of each set: its cost is
-# quadratic in the number of rows.
-_MMD_MAX_ROWS = 2000
+# The MMD and the C2ST use at most this many rows of each set: their cost
+# grows with the rows (quadratically for the MMD). With 3 folds, the C2ST
+# stays under half a second.
+_MAX_ROWS = 1500
 
 
 class SynthModel(NamedTuple):
@@ -36,12 +38,22 @@ class SynthModel(NamedTuple):
         ``make(seed)`` returns the unfitted estimator.
     per_class : bool
         True for a classifier that generates the features of each class of
-        ``--target``; False for a model of all the columns (the target
-        included) behind a :class:`~skgen.preprocessing.TabularEncoder`.
+        ``--target``.
+    takes_tables : bool
+        True for a model fitted to the table itself (it encodes the columns);
+        False for a model of numbers, behind a
+        :class:`~skgen.preprocessing.TabularEncoder`.
     """
 
     make: Callable[[int], object]
     per_class: bool = False
+    takes_tables: bool = False
+
+
+def _table_synthesizer(seed):
+    from skgen.tabular import TableSynthesizer
+
+    return TableSynthesizer(random_state=seed)
 
 
 def _gaussian_mixture(seed):
@@ -80,8 +92,10 @@ def _gaussian_hmm(seed):
     return GaussianHMM(4, covariance_type="diag", n_iter=100, random_state=seed)
 
 
-# The choices of --model, in the order --help lists them.
+# The choices of --model, in the order --help lists them; the first is the
+# default.
 MODELS = {
+    "table": SynthModel(_table_synthesizer, takes_tables=True),
     "gmm": SynthModel(_gaussian_mixture),
     "nb": SynthModel(_gaussian_nb, per_class=True),
     "vae": SynthModel(_vae),
@@ -94,54 +108,104 @@ def run(args, out):
     """``skgen synth``: write ``-n`` synthetic rows, then report their quality."""
     if args.n < 1:
         raise CommandError("-n must be at least 1")
+    if not 0.0 <= args.holdout < 1.0:
+        raise CommandError("--holdout must be in [0, 1)")
     features, target = read_table(args.data, args.target)
+    features = parse_dates(features)
     model = MODELS[args.model]
+    real = features if target is None else features.assign(**{args.target: target})
+    train, holdout = _split(real, args.holdout, args.seed)
+    tic = time.perf_counter()
     if model.per_class:
-        real, synthetic = _generate_per_class(model, features, target, args)
+        synthetic = _generate_per_class(model, train, args)
     else:
-        real, synthetic = _generate_jointly(model, features, target, args, out)
+        synthetic = _generate_jointly(model, train, args)
+    print(f"fitted {args.model} in {time.perf_counter() - tic:.1f} s", file=out)
+    synthetic = synthetic[real.columns]
     synthetic.to_csv(args.output, index=False)
     print(f"wrote {args.n} synthetic rows to {args.output}", file=out)
-    _report_quality(real, synthetic[real.columns], args.seed, out)
+    scores, extras = report_quality(train, holdout, synthetic, args.seed, out)
+    if args.report is not None:
+        from skgen._cli._synth_report import write_report
+
+        test = holdout if holdout is not None else train
+        write_report(args.report, test, synthetic, scores, extras["pair_trends"], out)
     return 0
 
 
-def _generate_per_class(model, features, target, args):
-    """Real and synthetic rows of a classifier that generates each class."""
+def parse_dates(frame):
+    """Text columns that are all dates become datetime columns."""
+    import pandas as pd
+
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if values.empty or not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        text = values.astype(str)
+        if not text.str.contains(r"\d[-/]\d").all():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+        if parsed.notna().sum() == len(values):
+            frame[column] = parsed
+    return frame
+
+
+def _split(real, fraction, seed):
+    """Training rows, and held-out rows (None when ``fraction`` is 0)."""
+    if fraction == 0.0:
+        return real, None
+    rng = np.random.RandomState(seed)
+    held_out = rng.permutation(len(real))[: int(round(fraction * len(real)))]
+    mask = np.zeros(len(real), dtype=bool)
+    mask[held_out] = True
+    if mask.sum() < 2 or (~mask).sum() < _MIN_ROWS:
+        raise CommandError(
+            f"--holdout {fraction} leaves too few rows to train on or to test "
+            f"with ({len(real)} rows); lower it, or set it to 0"
+        )
+    return real[~mask].reset_index(drop=True), real[mask].reset_index(drop=True)
+
+
+def _generate_per_class(model, train, args):
+    """Synthetic rows of a classifier that generates each class."""
     from skgen.preprocessing import TabularEncoder
 
-    if target is None:
+    if args.target is None:
         raise CommandError(
             f"--model {args.model} generates rows of each class: give --target COL"
         )
+    features = train.drop(columns=[args.target])
     encoder = TabularEncoder().fit(features)
-    y = check_target(target)
+    y = check_target(train[args.target])
     classifier = model.make(args.seed).fit(encoder.transform(features), y)
-    encoded, labels = classifier.sample(args.n)
+    encoded, labels = classifier.sample(args.n, random_state=args.seed)
     synthetic = encoder.inverse_transform(encoded)
     synthetic[args.target] = labels
-    return features.assign(**{args.target: target}), synthetic
+    return synthetic
 
 
-def _generate_jointly(model, features, target, args, out):
-    """Real and synthetic rows of a model of all the columns, target included."""
+def _generate_jointly(model, train, args):
+    """Synthetic rows of a model of all the columns, target included."""
     import pandas as pd
 
     from skgen.pipeline import make_generative_pipeline
     from skgen.preprocessing import TabularEncoder
 
-    real = features if target is None else features.assign(**{args.target: target})
-    if len(real) < _MIN_ROWS:
+    if len(train) < _MIN_ROWS:
         raise CommandError(
-            f"{args.data} has {len(real)} rows; at least {_MIN_ROWS} are needed"
+            f"{args.data} has {len(train)} rows to train on; at least {_MIN_ROWS} "
+            "are needed"
         )
-    pipeline = make_generative_pipeline(TabularEncoder(), model.make(args.seed))
-    tic = time.perf_counter()
+    estimator = model.make(args.seed)
+    if not model.takes_tables:
+        estimator = make_generative_pipeline(TabularEncoder(), estimator)
     with one_thread():
-        quietly(pipeline.fit, real)
-    print(f"fitted {args.model} in {time.perf_counter() - tic:.1f} s", file=out)
-    synthetic = pipeline.sample(args.n, random_state=args.seed)[0]
-    return real, pd.DataFrame(synthetic, columns=real.columns)
+        quietly(estimator.fit, train)
+    synthetic = estimator.sample(args.n, random_state=args.seed)[0]
+    return pd.DataFrame(synthetic, columns=train.columns)
 
 
 # -- the quality report ----------------------------------------------------------
@@ -152,92 +216,211 @@ class QualityInputs(NamedTuple):
 
     Attributes
     ----------
-    real, synthetic : DataFrame
-        The real and the synthetic rows, with the same columns.
-    real_codes, synthetic_codes : ndarray of shape (n_rows, n_codes)
-        The same rows in the numeric space of a
-        :class:`~skgen.preprocessing.TabularEncoder` fitted to the real rows.
+    train, holdout, synthetic : DataFrame
+        The rows the model was fitted on, the real rows it never saw (None
+        without ``--holdout``) and its rows, with the same columns.
+    test : DataFrame
+        The real rows quality is judged against: ``holdout``, or ``train``.
+    test_codes, synthetic_codes : ndarray of shape (n_rows, n_codes)
+        ``test`` and ``synthetic`` in the numeric space of a
+        :class:`~skgen.preprocessing.TabularEncoder` fitted to ``train``.
     categorical : list of str
         The columns that are not numeric.
     seed : int
         Random seed of the measures.
+    extras : dict
+        What a measure leaves for the report folder (the pair trends).
     """
 
-    real: object
+    train: object
+    holdout: object
     synthetic: object
-    real_codes: np.ndarray
+    test: object
+    test_codes: np.ndarray
     synthetic_codes: np.ndarray
     categorical: list
     seed: int
+    extras: dict
 
 
-def _report_quality(real, synthetic, seed, out):
-    """One line per measure of :data:`QUALITY_MEASURES` that applies."""
+def report_quality(train, holdout, synthetic, seed, out):
+    """Print one line per measure of :data:`QUALITY_MEASURES` that applies;
+    return the scores, ``{name: (value, meaning)}``."""
     from skgen.preprocessing import TabularEncoder
 
-    encoder = TabularEncoder().fit(real)
+    test = holdout if holdout is not None else train
+    encoder = TabularEncoder(numeric="standard").fit(train)
     inputs = QualityInputs(
-        real=real,
+        train=train,
+        holdout=holdout,
         synthetic=synthetic,
-        real_codes=encoder.transform(real),
+        test=test,
+        test_codes=encoder.transform(test),
         synthetic_codes=encoder.transform(synthetic),
-        categorical=[c for c in real.columns if real[c].dtype.kind not in "biuf"],
+        categorical=[
+            str(c)
+            for c, kind in zip(train.columns, encoder.column_kinds_)
+            if kind in ("categorical", "boolean")
+        ],
         seed=seed,
+        extras={},
     )
-    print("\nsample quality (synthetic against the real rows)", file=out)
-    for measure in QUALITY_MEASURES:
-        line = measure(inputs)
-        if line is not None:
-            print(f"  {line}", file=out)
+    against = "held-out" if holdout is not None else "training"
+    print(f"\nsample quality (synthetic against the {against} rows)", file=out)
+    scores = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # constant columns and the like
+        for measure in QUALITY_MEASURES:
+            lines = measure(inputs)
+            for name, value, meaning in lines or ():
+                scores[name] = (value, meaning)
+                print(f"  {name}: {_format(value)} ({meaning})", file=out)
+    return scores, inputs.extras
 
 
-def _c2st_line(inputs):
+def _format(value):
+    if isinstance(value, (int, np.integer)):
+        return f"{value:d}"
+    return f"{value:.3f}"
+
+
+def _rows(codes, seed):
+    """At most ``_MAX_ROWS`` rows, drawn without replacement."""
+    keep = np.random.RandomState(seed).permutation(len(codes))[:_MAX_ROWS]
+    return codes[np.sort(keep)]
+
+
+def _validity_lines(inputs):
+    """Values the real columns could not hold: the issue's zeros."""
+    from skgen.preprocessing import TabularEncoder
+
+    encoder = TabularEncoder().fit(inputs.train)
+    outside = fractions = unseen = 0
+    for j, column in enumerate(inputs.train.columns):
+        kind = encoder.column_kinds_[j]
+        real, synthetic = inputs.train[column], inputs.synthetic[column]
+        if kind in ("categorical", "boolean"):
+            unseen += int((~synthetic.dropna().isin(real.dropna())).sum())
+            continue
+        values = synthetic.dropna()
+        outside += int(((values < real.min()) | (values > real.max())).sum())
+        if kind in ("integer", "count"):
+            numbers = values.to_numpy(dtype=np.float64)
+            fractions += int(np.sum(numbers != np.round(numbers)))
+    return [
+        ("values out of the real range", outside, "0 expected"),
+        ("fractions in integer columns", fractions, "0 expected"),
+        ("categories not in the real rows", unseen, "0 expected"),
+    ]
+
+
+def _c2st_lines(inputs):
     from skgen.metrics import c2st_score
 
     with one_thread():
         c2st = c2st_score(
-            inputs.real_codes, inputs.synthetic_codes, random_state=inputs.seed
+            _rows(inputs.test_codes, inputs.seed),
+            _rows(inputs.synthetic_codes, inputs.seed + 1),
+            cv=3,
+            random_state=inputs.seed,
         )
-    return (
-        f"C2ST accuracy {c2st['accuracy']:.3f}, AUC {c2st['roc_auc']:.3f} "
-        "(0.5: indistinguishable)"
+    return [
+        ("C2ST accuracy", c2st.accuracy, "gradient boosting, 3 folds; 0.5 is ideal"),
+        ("C2ST AUC", c2st.roc_auc, "0.5: indistinguishable"),
+    ]
+
+
+def _table_quality_lines(inputs):
+    from skgen.metrics import quality_report
+
+    report = quality_report(
+        inputs.test, inputs.synthetic, categorical=inputs.categorical or None
     )
+    inputs.extras["pair_trends"] = report.pair_trends  # for the report's figure
+    return [
+        ("quality score", report.score, "sdmetrics-style, all pairs; 1 is perfect"),
+        ("column shapes", report.column_shapes, "1 - KS or TV per column"),
+        ("column pair trends", report.column_pair_trends, "per pair of columns"),
+    ]
 
 
-def _mmd_line(inputs):
+def _mmd_lines(inputs):
     from skgen.metrics import mmd
 
-    rng = np.random.RandomState(inputs.seed)
-    keep = rng.permutation(len(inputs.real_codes))[:_MMD_MAX_ROWS]
-    result = mmd(inputs.real_codes[keep], inputs.synthetic_codes[: len(keep)])
-    return f"MMD^2 {result.statistic:.4f} (0: same distribution)"
-
-
-def _marginals_line(inputs):
-    from skgen.metrics import marginal_scores
-
-    scores = marginal_scores(
-        inputs.real, inputs.synthetic, categorical=inputs.categorical
+    result = mmd(
+        _rows(inputs.test_codes, inputs.seed),
+        _rows(inputs.synthetic_codes, inputs.seed + 1),
     )
-    return f"marginals: mean KS / TV {scores['mean']:.3f}"
+    return [("MMD^2", result.statistic, "0: same distribution")]
 
 
-def _correlations_line(inputs):
+def _correlation_lines(inputs):
     """None when fewer than two columns are numeric."""
     from skgen.metrics import correlation_difference
 
-    numeric = [c for c in inputs.real.columns if c not in inputs.categorical]
+    numeric = [c for c in inputs.test.columns if str(c) not in inputs.categorical]
     if len(numeric) < 2:
         return None
-    with warnings.catch_warnings():
-        # Constant columns are skipped; the report need not say so.
-        warnings.simplefilter("ignore")
-        difference = correlation_difference(
-            inputs.real[numeric], inputs.synthetic[numeric]
-        )
-    return f"mean absolute correlation difference {difference:.3f}"
+    # Rows with a missing number are left out (the correlations need all).
+    real, synthetic = (
+        numbers(frame[numeric]).dropna() for frame in (inputs.test, inputs.synthetic)
+    )
+    if min(len(real), len(synthetic)) < 2:
+        return None
+    difference = correlation_difference(real, synthetic)
+    return [("mean correlation difference", difference, "absolute, numeric pairs")]
+
+
+def numbers(frame):
+    """Numeric columns as float64 (datetimes in nanoseconds), NaN missing."""
+    import pandas as pd
+
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            stamps = values.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+            out[column] = np.where(values.isna(), np.nan, stamps.astype(np.float64))
+        else:
+            out[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _privacy_lines(inputs):
+    """None without held-out rows."""
+    from skgen.metrics import distance_to_closest_record, membership_inference_auc
+
+    if inputs.holdout is None:
+        return None
+    dcr = distance_to_closest_record(inputs.train, inputs.synthetic, inputs.holdout)
+    auc = membership_inference_auc(
+        inputs.train, inputs.synthetic, inputs.holdout, random_state=inputs.seed
+    )
+    fair = len(inputs.train) / (len(inputs.train) + len(inputs.holdout))
+    return [
+        ("closest-record distance, synthetic", dcr.synthetic_median, "median"),
+        ("closest-record distance, held-out", dcr.holdout_median, "median"),
+        (
+            "exact copies of training rows",
+            dcr.exact_copies,
+            f"share; held-out rows: {dcr.holdout_exact_copies:.3f}",
+        ),
+        (
+            "synthetic rows closer to training",
+            dcr.share_closer_to_train,
+            f"than to held-out rows; {fair:.2f} without copying",
+        ),
+        ("membership-inference AUC", auc, "0.5: no leak"),
+    ]
 
 
 # The lines of the quality report, in order: each a function of QualityInputs
-# that returns the line, or None when the measure does not apply.
-QUALITY_MEASURES = (_c2st_line, _mmd_line, _marginals_line, _correlations_line)
+# that returns (name, value, meaning) triples, or None when it does not apply.
+QUALITY_MEASURES = (
+    _validity_lines,
+    _c2st_lines,
+    _table_quality_lines,
+    _mmd_lines,
+    _correlation_lines,
+    _privacy_lines,
+)
