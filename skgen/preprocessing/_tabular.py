@@ -150,15 +150,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     >>> import pandas as pd
     >>> from skgen.preprocessing import TabularEncoder
     >>> df = pd.DataFrame(
-    ...     {"size": [1.0, 3.0, 1.0, 3.0], "colour": ["red", "blue", "red", "red"]}
+    ...     {"size": [1.5, 3.0, 1.5, 3.0], "colour": ["red", "blue", "red", "red"]}
     ... )
     >>> encoder = TabularEncoder(numeric="standard").fit(df)
     >>> encoder.get_feature_names_out().tolist()
     ['size', 'colour_blue', 'colour_red']
+
+    Any real rows decode into the table's values: a z-score of -9 into the
+    smallest size seen, the largest entry of a one-hot block into its category.
+
     >>> encoder.inverse_transform([[0.2, 0.2, 0.7], [-9.0, 0.9, 0.1]])
        size colour
-    0   2.2    red
-    1   1.0   blue
+    0   2.4    red
+    1   1.5   blue
     """
 
     _parameter_constraints: dict = {
