@@ -1,40 +1,48 @@
 """skgen: generative models as scikit-learn estimators.
 
 Importing skgen compiles nothing: the Numba kernels compile on first use and
-are cached on disk.
+are cached on disk. The public names below are imported when first used, so
+``import skgen`` (and ``python -m skgen``) loads only the families a program
+touches.
 """
 
-from skgen.base import GenerativeMixin
-from skgen.classification import GenerativeClassifier, SemiSupervisedEMClassifier
-from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
-from skgen.mixture import GaussianMixture, MixedTypeMixture
-from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
-from skgen.neural import GAN, VAE
-from skgen.pipeline import GenerativePipeline, make_generative_pipeline
-from skgen.preprocessing import TabularEncoder
-from skgen.tabular import TableSynthesizer
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "BernoulliNB",
-    "CategoricalHMM",
-    "CategoricalNB",
-    "GAN",
-    "GMMHMM",
-    "GaussianHMM",
-    "GaussianMixture",
-    "GaussianNB",
-    "GenerativeClassifier",
-    "GenerativeMixin",
-    "GenerativePipeline",
-    "MixedTypeMixture",
-    "MultinomialNB",
-    "PoissonHMM",
-    "SemiSupervisedEMClassifier",
-    "TableSynthesizer",
-    "TabularEncoder",
-    "VAE",
-    "__version__",
-    "make_generative_pipeline",
-]
+#: Public name -> the module that defines it.
+_PUBLIC = {
+    "BernoulliNB": "skgen.naive_bayes",
+    "CategoricalHMM": "skgen.hmm",
+    "CategoricalNB": "skgen.naive_bayes",
+    "GAN": "skgen.neural",
+    "GMMHMM": "skgen.hmm",
+    "GaussianHMM": "skgen.hmm",
+    "GaussianMixture": "skgen.mixture",
+    "GaussianNB": "skgen.naive_bayes",
+    "GenerativeClassifier": "skgen.classification",
+    "GenerativeMixin": "skgen.base",
+    "GenerativePipeline": "skgen.pipeline",
+    "MixedTypeMixture": "skgen.mixture",
+    "MultinomialNB": "skgen.naive_bayes",
+    "PoissonHMM": "skgen.hmm",
+    "SemiSupervisedEMClassifier": "skgen.classification",
+    "TableSynthesizer": "skgen.tabular",
+    "TabularEncoder": "skgen.preprocessing",
+    "VAE": "skgen.neural",
+    "make_generative_pipeline": "skgen.pipeline",
+}
+
+__all__ = [*sorted(_PUBLIC), "__version__"]
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'skgen' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_PUBLIC])

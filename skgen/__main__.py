@@ -1,8 +1,6 @@
-"""``python -m skgen``: the main job on bundled data."""
+"""``python -m skgen``: the command line (see :mod:`skgen._cli`)."""
 
-import sys
-
-from skgen._cli import main
+from skgen._cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -116,7 +116,8 @@ def test_synth_writes_rows_with_the_categories_and_a_quality_report(
     ):
         assert measure in report
     assert "| quality score |" in (tmp_path / "report" / "report.md").read_text()
-    assert (tmp_path / "report" / "marginals.png").stat().st_size > 0
+    html = (tmp_path / "report" / "report.html").read_text()
+    assert html.count("<svg") == 5 + 1  # a marginal per column, the heat map
 
 
 def test_synth_default_table_keeps_types_ranges_and_missing_cells(tmp_path):
@@ -226,3 +227,19 @@ compiled = [d.py_func.__name__ for d in dispatchers if d.signatures]
 sys.exit(f"compiled at import: {compiled}" if compiled else 0)
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_console_entry_exits_with_the_commands_code(tmp_path):
+    """``python -m skgen`` exits promptly with main's code, output flushed."""
+    bad = subprocess.run(
+        [sys.executable, "-m", "skgen", "synth", str(tmp_path / "none.csv")],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "no such file" in bad.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "skgen", "synth", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert helped.returncode == 0 and "--holdout" in helped.stdout

@@ -22,12 +22,12 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
-from skgen.metrics import _sample_quality
 from skgen.metrics import (
     C2STResult,
     MarginalResult,
     MMDResult,
     TSTRResult,
+    _sample_quality,
     c2st_score,
     correlation_difference,
     marginal_scores,
