@@ -259,7 +259,7 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
 
         Returns
         -------
-        X : DataFrame or ndarray of shape (n_samples, n_features_in_)
+        X : DataFrame or ndarray of shape (n_samples, `n_features_in_`)
             The rows, with the columns and dtypes of the training table.
         labels : ndarray of shape (n_samples,)
             The mixture component each row was drawn from.

@@ -215,7 +215,7 @@ verbose, verbose_interval, learning_decay, learning_offset
     ----------
     weights_ : ndarray of shape (n_components,)
         Mixing weights.
-    column_types_ : ndarray of str of shape (n_features_in_,)
+    column_types_ : ndarray of str of shape (`n_features_in_`,)
         The distribution of each column.
     gaussian_columns_, categorical_columns_, bernoulli_columns_, \
 poisson_columns_ : ndarray of int
@@ -585,7 +585,7 @@ n_features_in_, feature_names_in_
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             The rows, grouped by component; codes, 0/1 and counts as floats.
         labels : ndarray of shape (n_samples,)
             The component each row was drawn from.
