@@ -230,7 +230,9 @@ def block_sizes(n_rows, chunks):
     return sizes
 
 
-def sample_blocks(estimator, n_samples, chunks, random_state, *, meta, kwargs=None):
+def sample_blocks(
+    estimator, n_samples, chunks, random_state, *, meta, kwargs=None, chain=False
+):
     """``estimator.sample`` drawn lazily, in blocks of at most ``chunks`` rows.
 
     Each block draws from its own generator, seeded from ``random_state`` (the
@@ -238,7 +240,11 @@ def sample_blocks(estimator, n_samples, chunks, random_state, *, meta, kwargs=No
     reproducible for an integer ``random_state`` and the same whatever the
     workers. ``meta`` is ``((n_columns, dtype), latent_dtype)``; ``kwargs``,
     if given, maps a block's ``(start, stop)`` rows to more keyword arguments
-    of ``sample``. Returns two dask arrays: the rows and their latent values.
+    of ``sample``. With ``chain``, the blocks are one Markov chain: block
+    ``b`` continues from the state block ``b - 1`` ended in, through
+    ``estimator._sample_after(n_samples, random_state, previous)``, which
+    returns ``(rows, states, last_state)``. Returns two dask arrays: the rows
+    and their latent values.
     """
     import dask
     import dask.array as da
@@ -248,11 +254,15 @@ def sample_blocks(estimator, n_samples, chunks, random_state, *, meta, kwargs=No
     sizes = block_sizes(n_samples, chunks)
     seeds = rng.randint(np.iinfo(np.int32).max, size=len(sizes))
     est = shared(estimator)
-    draw = dask.delayed(_sample_block, pure=True, nout=2)
-    rows, latent, start = [], [], 0
+    rows, latent, start, last = [], [], 0, None
     for size, seed in zip(sizes, seeds):
-        extra = {} if kwargs is None else kwargs(start, start + size)
-        block, labels = draw(est, size, int(seed), extra)
+        if chain:
+            draw = dask.delayed(_sample_after, pure=True, nout=3)
+            block, labels, last = draw(est, size, int(seed), last)
+        else:
+            extra = {} if kwargs is None else kwargs(start, start + size)
+            draw = dask.delayed(_sample_block, pure=True, nout=2)
+            block, labels = draw(est, size, int(seed), extra)
         rows.append(da.from_delayed(block, shape=(size, n_columns), dtype=dtype))
         latent.append(da.from_delayed(labels, shape=(size,), dtype=latent_dtype))
         start += size
@@ -438,31 +448,6 @@ def _sum_in_order(values):
     for v in values:
         total += v
     return np.float64(total)
-
-
-def sample_chain(estimator, n_samples, chunks, random_state, *, meta):
-    """One Markov chain of ``n_samples`` rows, drawn lazily in blocks.
-
-    Block ``b`` continues from the state block ``b - 1`` ended in, through
-    ``estimator._sample_after(n_samples, random_state, previous)``, which
-    returns ``(rows, states, last_state)``; ``meta`` as for
-    :func:`sample_blocks`.
-    """
-    import dask
-    import dask.array as da
-
-    (n_columns, dtype), latent_dtype = meta
-    rng = estimator._sample_stream(n_samples, random_state)
-    sizes = block_sizes(n_samples, chunks)
-    seeds = rng.randint(np.iinfo(np.int32).max, size=len(sizes))
-    model = shared(estimator)
-    draw = dask.delayed(_sample_after, pure=True, nout=3)
-    rows, states, last = [], [], None
-    for size, seed in zip(sizes, seeds):
-        block, path, last = draw(model, size, int(seed), last)
-        rows.append(da.from_delayed(block, shape=(size, n_columns), dtype=dtype))
-        states.append(da.from_delayed(path, shape=(size,), dtype=latent_dtype))
-    return da.concatenate(rows), da.concatenate(states)
 
 
 def _sample_after(estimator, n_samples, seed, previous):

@@ -299,8 +299,6 @@ def sample_in_blocks(estimator, n_samples, chunks, random_state, *, meta, **kw):
     """
     check_scalar(chunks, "chunks", Integral, min_val=1)
     check_is_fitted(estimator)
-    if kw.pop("chain", False):
-        return _dask.sample_chain(estimator, n_samples, chunks, random_state, meta=meta)
     return _dask.sample_blocks(
         estimator, n_samples, chunks, random_state, meta=meta, **kw
     )
