@@ -307,7 +307,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if categorical[j]:
                 codec = CategoricalColumn(values, self.categorical)
                 kinds[j] = "boolean" if _is_bool(dtype) else "categorical"
-                self.missing_rates_[j] = np.mean([_absent(v) for v in values])
+                self.missing_rates_[j] = _missing(values).mean()
             else:
                 numbers = _finite(_as_float(values, dtype), self._name(j))
                 kinds[j] = _numeric_kind(numbers, dtype, j in given)
@@ -518,6 +518,16 @@ def _absent(value):
         return False
 
 
+def _missing(values):
+    """Boolean mask of the missing cells (NaN, None, NaT, pd.NA) of a column."""
+    try:
+        import pandas as pd
+
+        return np.asarray(pd.isna(values), dtype=bool)
+    except ImportError:  # arrays without pandas: one at a time
+        return np.array([_absent(v) for v in np.ravel(values)], dtype=bool)
+
+
 def _as_float(values, dtype):
     """Numbers of a numeric or datetime column as float64, NaN if missing."""
     if "datetime" in str(dtype):
@@ -526,10 +536,12 @@ def _as_float(values, dtype):
         stamps = pd.to_datetime(pd.Series(values))
         numbers = stamps.to_numpy(dtype="datetime64[ns]").astype(np.int64)
         return np.where(stamps.isna().to_numpy(), np.nan, numbers.astype(np.float64))
-    out = np.empty(len(values))
-    for i, value in enumerate(values):
-        out[i] = np.nan if _absent(value) else float(value)
-    return out
+    try:  # numbers, NaN and None: one vectorised conversion
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):  # pd.NA and the like, one at a time
+        return np.array(
+            [np.nan if _absent(value) else float(value) for value in values]
+        )
 
 
 def _finite(numbers, name):
@@ -564,7 +576,7 @@ def _restore(values, dtype, kind, index):
     if isinstance(dtype, pd.CategoricalDtype):
         series = pd.Series(pd.Categorical(values, categories=dtype.categories))
         return series.set_axis(index) if index is not None else series
-    missing = np.array([_absent(v) for v in values.ravel()]).reshape(values.shape)
+    missing = _missing(values)
     if kind == "datetime":
         numbers = np.where(missing, 0, values.astype(np.float64)).astype(np.int64)
         stamps = pd.Series(numbers.astype("datetime64[ns]"), index=index)
