@@ -27,6 +27,21 @@ from skgen.utils._threads import threads_for
 #: The kinds of column a component can emit, in the order of the blocks.
 KINDS = ("gaussian", "categorical", "bernoulli", "poisson")
 
+# What a fit learns, forgotten by the next fit unless it is a warm start.
+_FITTED = (
+    "weights_",
+    "means_",
+    "covariances_",
+    "precisions_cholesky_",
+    "precisions_",
+    "categorical_probs_",
+    "bernoulli_probs_",
+    "poisson_rates_",
+    "column_types_",
+    "n_categories_",
+    *(f"{kind}_columns_" for kind in KINDS),
+)
+
 
 class _Blocks(NamedTuple):
     """Positions of the columns of each kind, in ``X``."""
@@ -170,9 +185,9 @@ class MixedTypeMixture(BaseMixture):
     covariance), and every other column from its own distribution given the
     component -- categorical (integer codes ``0, 1, ...``), Bernoulli (0/1) or
     Poisson (counts). This is latent class analysis (poLCA, stepmix) extended
-    to mixed columns; with ``n_components=1`` per class inside a
-    :class:`~skgen.classification.GenerativeClassifier`, it is the naive
-    Bayes of mixed columns. The emission maths is the HMMs' own
+    to mixed columns; with ``n_components=1`` and ``covariance_type='diag'``
+    per class inside a :class:`~skgen.classification.GenerativeClassifier`,
+    it is the naive Bayes of mixed columns. The emission maths is the HMMs' own
     (:mod:`skgen.distributions`), on the same Numba kernels; the EM loop,
     ``partial_fit`` (stepwise online EM), ``sample_weight``, Dask input and
     the predictions are :class:`~skgen.mixture.GaussianMixture`'s.
@@ -207,9 +222,13 @@ class MixedTypeMixture(BaseMixture):
     tol, reg_covar, max_iter, n_init, init_params, random_state, warm_start, \
 verbose, verbose_interval, learning_decay, learning_offset
         As for :class:`~skgen.mixture.GaussianMixture`. The initialisation
-        ('kmeans', 'k-means++', 'random_from_data') works on the columns
-        standardised, categorical codes one-hot encoded; 'random' draws the
-        responsibilities (stepmix's start).
+        ('kmeans', 'k-means++', 'random_from_data') works on the numbers
+        standardised, 0/1 columns as they are and categorical codes one-hot
+        encoded; 'random' draws the responsibilities (stepmix's start). The
+        discrete parameters start halfway between the initial components'
+        frequencies and the columns' overall ones, so that no value starts
+        with probability 0. A warm start keeps the fitted column types and
+        categories: ``X`` must fit them.
 
     Attributes
     ----------
@@ -332,30 +351,57 @@ n_features_in_, feature_names_in_
     # -- columns -----------------------------------------------------------------
 
     def _check_parameters(self, X):
-        """Resolve the column types (reading X for 'auto') and check codes."""
+        """Resolve the column types (reading X for 'auto') and check codes.
+
+        A warm start keeps the fitted types and categories; ``X`` must fit them.
+        """
+        warm = self.warm_start and hasattr(self, "converged_")
+        if not warm:
+            # A fresh fit starts from nothing of the previous one (and a dask
+            # X's blocks are no longer checked against the old column types).
+            for name in (*_FITTED, "_running_stats", "n_steps_"):
+                self.__dict__.pop(name, None)
         summary = map_reduce(_column_summary, X, combine=_merge_column_summaries)
-        self.column_types_ = _resolve_types(self, summary, X.shape[1])
-        blocks = self._blocks()
-        for kind, columns in zip(KINDS, blocks):
-            setattr(self, f"{kind}_columns_", columns)
+        if not warm:
+            self._resolve_columns(summary, X.shape[1])
         low, high, integral = summary
+        blocks = self._blocks()
         for kind, condition, what in (
             ("categorical", integral & (low >= 0), "integer codes 0, 1, ..."),
             ("bernoulli", integral & (low >= 0) & (high <= 1), "0 and 1"),
             ("poisson", low >= 0, "non-negative counts"),
         ):
-            bad = [j for j in getattr(blocks, kind) if not condition[j]]
+            bad = [int(j) for j in getattr(blocks, kind) if not condition[j]]
             if bad:
                 raise ValueError(
-                    f"Column(s) {bad} of X are {kind} but do not hold {what}."
+                    f"Column(s) {bad} of X are {kind} but do not hold {what}"
+                    + (
+                        " (the column types of the warm start's model)."
+                        if warm
+                        else "."
+                    )
                 )
-        self.n_categories_ = (high[blocks.categorical] + 1).astype(np.intp)
-        if self.n_categories_.size and self.n_categories_.max() > 10**6:
+        too_high = high[blocks.categorical] >= self.n_categories_
+        if np.any(too_high):
             raise ValueError(
-                "A categorical column holds codes up to "
-                f"{int(self.n_categories_.max()) - 1}; encode the categories as "
-                "0, 1, ..., n - 1 first (e.g. OrdinalEncoder)."
+                f"Categorical column(s) {blocks.categorical[too_high].tolist()} of X "
+                "hold codes the warm start's model does not have (n_categories_ = "
+                f"{self.n_categories_.tolist()}); refit with warm_start=False."
             )
+
+    def _resolve_columns(self, summary, n_features):
+        low, high, _ = summary
+        self.column_types_ = _resolve_types(self, summary, n_features)
+        blocks = self._blocks()
+        for kind, columns in zip(KINDS, blocks):
+            setattr(self, f"{kind}_columns_", columns)
+        highest = high[blocks.categorical]
+        if highest.size and highest.max() >= 10**6:
+            raise ValueError(
+                f"A categorical column holds codes up to {highest.max():.6g}; encode "
+                "the categories as 0, 1, ..., n - 1 first (e.g. OrdinalEncoder)."
+            )
+        self.n_categories_ = (highest + 1).astype(np.intp)
 
     def _blocks(self):
         types = self.column_types_
@@ -368,7 +414,8 @@ n_features_in_, feature_names_in_
     def _check_block(self, X):
         """Row checks of one block of a dask ``X`` (on a worker)."""
         X = super()._check_block(X)
-        # Before the first fit resolved the column types, fit checks them.
+        # A fit forgets the old column types before its first pass; until it
+        # resolves the new ones, its own checks apply.
         return self._check_values(X) if hasattr(self, "column_types_") else X
 
     def _validate_test_data(self, X):
@@ -395,13 +442,17 @@ n_features_in_, feature_names_in_
         return X
 
     def _initialization_space(self, X):
-        """Rows for k-means and the like: standardised, codes one-hot."""
+        """Rows for k-means and the like: numbers standardised, 0/1 as they
+        are and codes one-hot scaled by 1/sqrt(2), so that two rows differing
+        in one binary or categorical column are 1 apart (standardising a
+        rare binary column would give its 1s a weight of 1/sqrt(p(1 - p)))."""
         blocks = self._blocks()
         columns = []
-        for kind in ("gaussian", "poisson", "bernoulli"):
+        for kind in ("gaussian", "poisson"):
             part = np.asarray(X[:, getattr(blocks, kind)], dtype=np.float64)
             scale = part.std(axis=0)
             columns.append((part - part.mean(axis=0)) / np.where(scale > 0, scale, 1))
+        columns.append(np.asarray(X[:, blocks.bernoulli], dtype=np.float64))
         for position, n_codes in zip(blocks.categorical, self.n_categories_):
             codes = X[:, position].astype(np.intp)
             columns.append(np.eye(n_codes)[codes] * np.sqrt(0.5))
@@ -422,16 +473,32 @@ n_features_in_, feature_names_in_
         )
 
     def _initialize(self, X, resp, sample_weight):
+        """Parameters from initial responsibilities; the discrete ones halfway
+        to the columns' overall frequencies (and mean counts).
+
+        A start from one row per component, or from hard k-means clusters,
+        would give a category, a 0/1 value or a count the probability 0 in a
+        component, which EM can never raise again.
+        """
         blocks = self._blocks()
-        weighted = resp if sample_weight is None else resp * sample_weight[:, None]
-        total = X.shape[0] if sample_weight is None else sample_weight.sum()
+        weight = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+        weighted = resp * weight[:, np.newaxis]
+        total = weight.sum()
         nk = weighted.sum(axis=0) + 10 * np.finfo(np.float64).eps
         gaussian = None
         if blocks.gaussian.size:
             gaussian = _statistics_from_resp(
                 X[:, blocks.gaussian], resp, self.covariance_type, sample_weight
             )
-        discrete = _discrete_sums(X, weighted, blocks, self._n_symbols())
+        n_symbols = self._n_symbols()
+        per_component = _discrete_sums(X, weighted, blocks, n_symbols)
+        overall = _discrete_sums(X, weight[:, np.newaxis], blocks, n_symbols)
+        discrete = []
+        for sums, sums_all in zip(per_component, overall):
+            share = nk.reshape((-1,) + (1,) * (sums.ndim - 1)) / total
+            discrete.append(0.5 * sums + 0.5 * share * sums_all)
+        for name in ("categorical_probs_", "bernoulli_probs_", "poisson_rates_"):
+            self.__dict__.pop(name, None)  # no earlier start to fall back on
         self._m_step(
             _Statistics(
                 nk / total, gaussian, *(part / total for part in discrete), total

@@ -221,3 +221,18 @@ def test_mixed_type_mixture_on_dask_equals_the_in_memory_fit(no_materialising):
     online = MixedTypeMixture(2, **params).partial_fit(in_blocks(X))
     in_memory = MixedTypeMixture(2, **params).partial_fit(X)
     assert_close(online.categorical_probs_, in_memory.categorical_probs_)
+
+
+def test_mixed_type_mixture_refit_on_dask_reads_the_new_column_types():
+    from skgen.mixture import MixedTypeMixture
+
+    rng = np.random.RandomState(0)
+    gaussian = rng.normal(size=(2500, 1))
+    binary = np.column_stack([gaussian, rng.randint(2, size=2500)])
+    codes = np.column_stack([gaussian, rng.randint(3, size=2500)])
+    model = MixedTypeMixture(2, random_state=0, max_iter=5).fit(in_blocks(binary))
+    assert model.column_types_.tolist() == ["gaussian", "bernoulli"]
+    model.fit(in_blocks(codes))
+    ref = MixedTypeMixture(2, random_state=0, max_iter=5).fit(codes)
+    assert model.column_types_.tolist() == ["gaussian", "categorical"]
+    assert_close(model.categorical_probs_, ref.categorical_probs_)

@@ -270,3 +270,73 @@ def test_column_types_by_name_on_a_dataframe():
     assert model.column_types_.tolist()[-1] == "poisson"
     with pytest.raises(ValueError, match="'z'"):
         MixedTypeMixture(2, column_types={"z": "poisson"}).fit(frame)
+
+
+def test_a_refit_forgets_the_previous_fit():
+    """New categories, a new column type or a new n_components: the refit is
+    the fit of a fresh model (the old probabilities' shape must not leak)."""
+    rng = np.random.RandomState(0)
+    gaussian = rng.normal(size=(200, 1))
+    few = np.column_stack([gaussian, rng.randint(2, size=200)])
+    many = np.column_stack([gaussian, rng.randint(5, size=200)])
+    for first, second, n_components in ((few, many, 2), (many, few, 2), (few, few, 3)):
+        model = fit(MixedTypeMixture(2, random_state=0), first)
+        model.set_params(n_components=n_components)
+        fresh = fit(MixedTypeMixture(n_components, random_state=0), second)
+        fit(model, second)
+        assert model.column_types_.tolist() == fresh.column_types_.tolist()
+        np.testing.assert_array_equal(model.n_categories_, fresh.n_categories_)
+        np.testing.assert_allclose(
+            model.score_samples(second), fresh.score_samples(second)
+        )
+    assert (
+        not hasattr(model, "bernoulli_probs_") or model.column_types_[1] == "bernoulli"
+    )
+
+
+def test_a_warm_start_keeps_the_column_types_and_needs_data_that_fits_them():
+    rng = np.random.RandomState(0)
+    gaussian = rng.normal(size=(200, 1))
+    X = np.column_stack([gaussian, rng.randint(3, size=200)])
+    model = fit(MixedTypeMixture(2, warm_start=True, random_state=0, max_iter=3), X)
+    bound = model.lower_bound_
+    fit(model, X[:, ::1])
+    assert model.lower_bound_ >= bound - 1e-12  # EM continued
+    assert model.n_categories_.tolist() == [3]
+    with pytest.raises(ValueError, match="n_categories_ = \\[3\\].*warm_start=False"):
+        model.fit(np.column_stack([gaussian, rng.randint(5, size=200)]))
+    binary = fit(
+        MixedTypeMixture(2, warm_start=True, random_state=0),
+        np.column_stack([gaussian, rng.randint(2, size=200)]),
+    )
+    with pytest.raises(ValueError, match="bernoulli.*warm start"):
+        binary.fit(X)
+
+
+def test_a_categorical_code_too_large_is_named():
+    X = np.column_stack([np.arange(5.0), [0, 1, 2, 1e300, 0]])
+    with pytest.raises(ValueError, match="codes up to 1e\\+300.*OrdinalEncoder"):
+        MixedTypeMixture(1, column_types=["gaussian", "categorical"]).fit(X)
+
+
+@pytest.mark.parametrize("init_params", ["kmeans", "k-means++", "random_from_data"])
+def test_hard_starts_give_no_value_probability_zero(init_params):
+    """One row per component (or hard k-means clusters) without smoothing
+    would give unseen codes probability 0 for good; the start is halfway to
+    the columns' frequencies, and k-means does not split on a coin column."""
+    rng = np.random.RandomState(0)
+    group = rng.randint(2, size=500)
+    X = np.column_stack(
+        [
+            rng.normal(3.0 * group, 1.0),
+            rng.randint(3, size=500),
+            rng.randint(2, size=500),
+        ]
+    ).astype(float)
+    start = MixedTypeMixture(2, init_params=init_params, max_iter=0, random_state=0)
+    start = fit(start, X)
+    assert np.all(start.categorical_probs_ > 0) and np.all(start.bernoulli_probs_ > 0)
+    model = fit(MixedTypeMixture(2, init_params=init_params, random_state=0), X)
+    np.testing.assert_allclose(np.sort(model.means_[:, 0]), [0.0, 3.0], atol=0.25)
+    # The coin and the codes are independent of the groups.
+    np.testing.assert_allclose(model.bernoulli_probs_[:, 0], X[:, 2].mean(), atol=0.07)
