@@ -482,3 +482,22 @@ def make_generative_pipeline(
         verbose=verbose,
         density_space=density_space,
     )
+
+
+def __getattr__(name):
+    # skgen.pipeline.TabularEncoder moved to skgen.preprocessing (0.1.0.dev).
+    if name == "TabularEncoder":
+        import warnings
+
+        from skgen.preprocessing import TabularEncoder
+
+        warnings.warn(
+            "skgen.pipeline.TabularEncoder is now skgen.preprocessing."
+            "TabularEncoder; import it from there (this alias will be removed). "
+            "Its 'standardize' parameter is now numeric='standard' (True) or "
+            "'passthrough' (False); the default encoding is numeric='quantile'.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return TabularEncoder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -439,3 +439,14 @@ def test_a_sampler_returning_rows_alone_gives_no_latent():
     X_new, latent = pipe.sample(4, random_state=0)
     assert X_new.shape == (4, 3)
     assert latent is None
+
+
+def test_the_old_tabular_encoder_import_warns_and_works():
+    import skgen.pipeline
+    from skgen.preprocessing import TabularEncoder
+
+    with pytest.warns(FutureWarning, match="numeric='standard'"):
+        moved = skgen.pipeline.TabularEncoder
+    assert moved is TabularEncoder
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        skgen.pipeline.nothing  # noqa: B018

@@ -1,19 +1,22 @@
 """One column of a table, encoded for a model and decoded from its draws.
 
 :class:`NumericColumn` encodes numbers (integers, counts, continuous values,
-datetimes as nanoseconds) as real scores and decodes any real score back to a
-value the column could hold: inside its range, an integer where the column
-holds integers, and, under the 'quantile' encoding, on its point masses with
-their frequencies. :class:`CategoricalColumn` encodes categories as one-hot
-blocks or integer codes and decodes only categories seen in fit. Both decode
-in one pass: there is no loop that redraws until a value fits.
+datetimes as whole steps of their grid, see ``_values.DatetimeAxis``) as real
+scores and decodes any real score back to a value the column could hold:
+inside its range, an integer where the column holds integers, and, under the
+'quantile' encoding, on its point masses with their frequencies.
+:class:`CategoricalColumn` encodes categories as one-hot blocks or integer
+codes and decodes only categories seen in fit. Both decode in one pass: there
+is no loop that redraws until a value fits.
 """
 
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from skgen.preprocessing._values import is_missing
+
 #: How a numeric column's values are modelled.
-KINDS = ("integer", "count", "continuous", "bounded", "datetime")
+NUMERIC_KINDS = ("integer", "count", "continuous", "bounded", "datetime")
 
 
 class NumericColumn:
@@ -24,8 +27,8 @@ class NumericColumn:
     values : ndarray of float64, shape (n_samples,)
         The column; NaN marks missing cells.
     kind : str
-        One of :data:`KINDS`; 'integer', 'count' (and 'datetime', as
-        nanoseconds) decode to integers.
+        One of :data:`NUMERIC_KINDS`; 'integer', 'count' and 'datetime' (whole steps
+        of the column's grid) decode to integers.
     bounds : tuple of (float or None, float or None)
         A range given by the user; None takes the observed one.
     encoding : {'quantile', 'standard', 'passthrough'}
@@ -59,19 +62,9 @@ class NumericColumn:
         self._knots()
 
     def _find_step(self):
-        """The column's granularity: 1 for integers; for datetimes (in
-        nanoseconds) the largest of a day, an hour, ..., a nanosecond that
-        divides every observed value; None for continuous values."""
-        if self.kind in ("integer", "count"):
-            return 1.0
-        if self.kind != "datetime":
-            return None
-        stamps = self.values.astype(np.int64)
-        for unit in (86_400, 3_600, 60, 1, 1e-3, 1e-6, 1e-9):
-            nanoseconds = int(round(unit * 1e9))
-            if np.all(stamps % nanoseconds == 0):
-                return float(nanoseconds)
-        return 1.0
+        """The column's granularity: 1 for integers and datetimes (counted in
+        steps of their grid), None for continuous values."""
+        return 1.0 if self.kind in ("integer", "count", "datetime") else None
 
     @property
     def point_masses(self):
@@ -161,7 +154,7 @@ class CategoricalColumn:
         if categories is None:
             categories = _unique(values)
         self.categories = categories
-        self.has_missing = any(_is_missing(c) for c in categories)
+        self.has_missing = any(is_missing(c) for c in categories)
 
     @property
     def width(self):
@@ -197,22 +190,9 @@ class CategoricalColumn:
         return np.asarray(self.categories, dtype=object)[codes.astype(np.intp)]
 
 
-def _is_missing(value):
-    return value is None or (isinstance(value, float) and np.isnan(value))
-
-
 def _key(value):
     """A hashable key that makes every missing marker one category."""
-    if _is_missing(value):
-        return ("missing",)
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return ("missing",)
-    except ImportError:  # pragma: no cover - pandas comes with DataFrames
-        pass
-    return value
+    return ("missing",) if is_missing(value) else value
 
 
 def _unique(values):

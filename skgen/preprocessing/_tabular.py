@@ -6,6 +6,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_array
 
 from skgen.preprocessing._columns import CategoricalColumn, NumericColumn
+from skgen.preprocessing._values import (
+    DatetimeAxis,
+    as_float,
+    is_categorical_column,
+    is_datetime,
+    missing_mask,
+)
 from skgen.utils._hashing import row_hash_uniforms
 from skgen.utils._sklearn_compat import (
     StrOptions,
@@ -17,24 +24,6 @@ from skgen.utils._sklearn_compat import (
 
 def _is_dataframe(X):
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
-
-
-def _is_categorical_dtype(dtype):
-    """Whether ``'auto'`` takes a column of this dtype as categorical."""
-    import pandas as pd
-
-    return (
-        isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_object_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-    )
-
-
-def _is_number(value):
-    return isinstance(value, (int, float, np.number)) and not isinstance(
-        value, (bool, np.bool_)
-    )
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
@@ -76,10 +65,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ----------
     categorical_features : 'auto' or array-like, default='auto'
         The categorical columns: names (DataFrame input), integer positions,
-        or a boolean mask over the columns. 'auto' takes, in a DataFrame, the
-        columns of dtype object, category, bool or string; in an array, every
-        column of an object or string array that holds anything but numbers
-        (none of a numeric array).
+        or a boolean mask over the columns. 'auto' takes the columns of dtype
+        category, bool or string, and those of dtype object that hold
+        anything but numbers (so none of a numeric array).
 
     numeric : {'quantile', 'standard', 'passthrough'}, default='quantile'
         How numbers are encoded: normal scores through the column's empirical
@@ -205,17 +193,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         n_features = X.shape[1]
         spec = self.categorical_features
         if isinstance(spec, str):  # 'auto'
-            if _is_dataframe(X):
-                return np.array([_is_categorical_dtype(dt) for dt in X.dtypes])
-            if X.dtype.kind in "OUSb":
-                return np.array(
-                    [
-                        X.dtype.kind != "O"
-                        or not all(_is_number(v) or v is None for v in X[:, j])
-                        for j in range(n_features)
-                    ]
-                )
-            return np.zeros(n_features, dtype=bool)
+            return np.array(
+                [is_categorical_column(*_column(X, j)) for j in range(n_features)],
+                dtype=bool,
+            )
         return self._columns_of(spec, n_features, "categorical_features")
 
     def _columns_of(self, spec, n_features, name):
@@ -259,7 +240,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         )
 
     def _given_bounds(self, n_features):
-        """``{position: (low, high)}`` from the ``bounds`` parameter."""
+        """``{position: (key, (low, high))}`` from the ``bounds`` parameter."""
         given = {}
         for column, pair in (self.bounds or {}).items():
             position = np.flatnonzero(self._columns_of([column], n_features, "bounds"))[
@@ -269,10 +250,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 raise ValueError(
                     f"bounds[{column!r}] must be a pair (low, high), got {pair!r}."
                 )
-            low, high = pair
-            if low is not None and high is not None and low > high:
-                raise ValueError(f"bounds[{column!r}] = {pair!r} has low > high.")
-            given[int(position)] = (low, high)
+            given[int(position)] = (column, tuple(pair))
         return given
 
     # -- fit -------------------------------------------------------------------------
@@ -297,9 +275,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         n_features = X.shape[1]
         categorical = self._resolve_categorical(X)
         given = self._given_bounds(n_features)
+        named = sorted(set(given) & set(np.flatnonzero(categorical)))
+        if named:
+            raise ValueError(
+                f"bounds names categorical column(s) {[self._name(j) for j in named]}"
+                "; bounds apply to numeric and datetime columns only."
+            )
         self.numeric_features_ = np.flatnonzero(~categorical)
         self.categorical_features_ = np.flatnonzero(categorical)
-        self._columns = {}
+        self._columns, self._axes = {}, {}
         kinds = np.empty(n_features, dtype=object)
         self.missing_rates_ = np.zeros(n_features)
         for j in range(n_features):
@@ -307,15 +291,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if categorical[j]:
                 codec = CategoricalColumn(values, self.categorical)
                 kinds[j] = "boolean" if _is_bool(dtype) else "categorical"
-                self.missing_rates_[j] = _missing(values).mean()
+                self.missing_rates_[j] = missing_mask(values).mean()
             else:
-                numbers = _finite(_as_float(values, dtype), self._name(j))
-                kinds[j] = _numeric_kind(numbers, dtype, j in given)
-                codec = NumericColumn(
-                    numbers, kinds[j], given.get(j, (None, None)), self.numeric
-                )
-                if kinds[j] == "continuous" and _has_edge_mass(codec):
-                    kinds[j] = codec.kind = "bounded"
+                codec = self._fit_numeric(j, values, dtype, given.get(j))
+                kinds[j] = codec.kind
                 self.missing_rates_[j] = codec.missing_rate
             self._columns[j] = codec
         self.column_kinds_ = kinds.astype(str)
@@ -337,6 +316,70 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             [kind for _, _, kind in self._layout()], dtype=str
         )
         return self
+
+    def _fit_numeric(self, j, values, dtype, bounds):
+        """The :class:`NumericColumn` of column ``j`` (datetimes as whole
+        steps of their :class:`DatetimeAxis`), inside ``bounds`` if given."""
+        if is_datetime(dtype):
+            self._axes[j] = DatetimeAxis(values)
+        numbers = self._numbers(j, values, dtype)
+        if bounds is not None:
+            bounds = self._bounds_as_numbers(j, bounds, numbers)
+        kind = _numeric_kind(numbers, dtype, bounds is not None)
+        codec = NumericColumn(numbers, kind, bounds or (None, None), self.numeric)
+        if kind == "continuous" and _has_edge_mass(codec):
+            codec.kind = "bounded"
+        return codec
+
+    def _numbers(self, j, values, dtype):
+        """Column ``j`` as float64 (datetimes as steps), NaN where missing."""
+        if j in self._axes:
+            numbers = self._axes[j].to_numbers(values)
+        elif is_datetime(dtype):
+            raise ValueError(
+                f"Column {self._name(j)!r} holds datetimes, but held numbers in fit."
+            )
+        else:
+            try:
+                numbers = as_float(values)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"Column {self._name(j)!r} is numeric but holds values that "
+                    "are not numbers; name it in categorical_features."
+                ) from None
+        if np.isinf(numbers).any():
+            raise ValueError(f"Column {self._name(j)!r} of X contains infinity.")
+        return numbers
+
+    def _bounds_as_numbers(self, j, bounds, numbers):
+        """``(low, high)`` on the scale of ``numbers``, or a clear error."""
+        key, pair = bounds
+        axis = self._axes.get(j)
+        try:
+            low, high = (
+                None
+                if b is None
+                else float(b if axis is None else axis.to_numbers([b])[0])
+                for b in pair
+            )
+        except (TypeError, ValueError):
+            what = "numbers" if axis is None else "dates"
+            raise ValueError(
+                f"bounds[{key!r}] = {pair!r} must hold {what} or None."
+            ) from None
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"bounds[{key!r}] = {pair!r} has low > high.")
+        observed = numbers[~np.isnan(numbers)]
+        if observed.size and (
+            (low is not None and low > observed.max())
+            or (high is not None and high < observed.min())
+        ):
+            raise ValueError(
+                f"bounds[{key!r}] = {pair!r} leaves out every value column "
+                f"{self._name(j)!r} holds in fit: every decoded value would be "
+                "the bound."
+            )
+        return low, high
 
     def _layout(self):
         """``(position, what, output type)`` of every output feature, in order:
@@ -372,12 +415,22 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             The numbers' scores, one 0/1 indicator per numeric column that had
             missing cells in fit, then each categorical column's block.
         """
+        return self._encode(X)
+
+    def _encode(self, X, missing_score=None):
+        """:meth:`transform`; with ``missing_score``, a missing number's score
+        is that value instead of a draw (for distances between rows, where a
+        draw would move a row's missing cell with its other values)."""
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        numbers = {
-            j: _finite(_as_float(*_column(X, j)), self._name(j))
-            for j in self.numeric_features_
-        }
+        numbers = {j: self._numbers(j, *_column(X, j)) for j in self.numeric_features_}
+        for j, column in numbers.items():
+            if not self._columns[j].has_missing and np.isnan(column).any():
+                raise ValueError(
+                    f"Column {self._name(j)!r} has missing cells, but had none in "
+                    "fit: the encoding has no missing-cell indicator for it. Fit "
+                    "on rows with missing cells in that column."
+                )
         codes = {
             j: self._columns[j].codes(_column(X, j)[0], self._name(j))
             for j in self.categorical_features_
@@ -391,6 +444,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         for i, j in enumerate(self.numeric_features_):
             codec = self._columns[j]
             scores.append(codec.encode(numbers[j], uniforms[:, i]))
+            if missing_score is not None:
+                scores[-1][np.isnan(numbers[j])] = missing_score
             if codec.has_missing:
                 indicators.append(np.isnan(numbers[j]).astype(np.float64))
         for j in self.categorical_features_:
@@ -442,7 +497,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 columns[j] = self._columns[j].decode(X[:, i])
         for i, (j, what, _) in enumerate(layout):
             if what == "missing":
-                columns[j] = np.where(X[:, i] > 0.5, np.nan, columns[j])
+                # A column missing in every row of fit stays so.
+                missing = (X[:, i] > 0.5) | (self.missing_rates_[j] == 1.0)
+                columns[j] = np.where(missing, np.nan, columns[j])
+        for j, axis in self._axes.items():
+            columns[j] = axis.to_datetimes(columns[j], index=index)
         if self._dtypes is not None:
             return self._frame(columns, index)
         if not self.categorical_features_.size:
@@ -501,6 +560,8 @@ def _column(X, j):
     """Values of column ``j`` (an ndarray) and its dtype."""
     if _is_dataframe(X):
         series = X.iloc[:, j]
+        if is_datetime(series.dtype):
+            return series, series.dtype
         return series.to_numpy(dtype=object), series.dtype
     return X[:, j], X.dtype
 
@@ -509,50 +570,8 @@ def _is_bool(dtype):
     return str(dtype) in ("bool", "boolean")
 
 
-def _absent(value):
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT, pd.NA
-    except (TypeError, ValueError):
-        return False
-
-
-def _missing(values):
-    """Boolean mask of the missing cells (NaN, None, NaT, pd.NA) of a column."""
-    try:
-        import pandas as pd
-
-        return np.asarray(pd.isna(values), dtype=bool)
-    except ImportError:  # arrays without pandas: one at a time
-        return np.array([_absent(v) for v in np.ravel(values)], dtype=bool)
-
-
-def _as_float(values, dtype):
-    """Numbers of a numeric or datetime column as float64, NaN if missing."""
-    if "datetime" in str(dtype):
-        import pandas as pd
-
-        stamps = pd.to_datetime(pd.Series(values))
-        numbers = stamps.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-        return np.where(stamps.isna().to_numpy(), np.nan, numbers.astype(np.float64))
-    try:  # numbers, NaN and None: one vectorised conversion
-        return np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):  # pd.NA and the like, one at a time
-        return np.array(
-            [np.nan if _absent(value) else float(value) for value in values]
-        )
-
-
-def _finite(numbers, name):
-    """``numbers``, or a clear error if one is infinite (NaN is a missing cell)."""
-    if np.isinf(numbers).any():
-        raise ValueError(f"Column {name!r} of X contains infinity.")
-    return numbers
-
-
 def _numeric_kind(numbers, dtype, bounded):
-    if "datetime" in str(dtype):
+    if is_datetime(dtype):
         return "datetime"
     observed = numbers[~np.isnan(numbers)]
     integral = "int" in str(dtype).lower() or (
@@ -569,23 +588,19 @@ def _has_edge_mass(codec):
 
 
 def _restore(values, dtype, kind, index):
-    """A Series of decoded ``values`` with the column's original ``dtype``."""
+    """A Series of decoded ``values`` with the column's original ``dtype``
+    (datetimes arrive as a Series in their unit and time zone)."""
     import pandas as pd
 
+    if kind == "datetime":
+        return values.astype(dtype)
     values = np.asarray(values)
     if isinstance(dtype, pd.CategoricalDtype):
         series = pd.Series(pd.Categorical(values, categories=dtype.categories))
         return series.set_axis(index) if index is not None else series
-    missing = _missing(values)
-    if kind == "datetime":
-        numbers = np.where(missing, 0, values.astype(np.float64)).astype(np.int64)
-        stamps = pd.Series(numbers.astype("datetime64[ns]"), index=index)
-        stamps[missing] = pd.NaT
-        return stamps.astype(dtype)
-    if pd.api.types.is_integer_dtype(dtype) and not _is_bool(dtype):
-        if missing.any() and isinstance(dtype, np.dtype):
-            return pd.Series(values.astype(np.float64), index=index)
-        return pd.Series(values, index=index).astype(dtype)
-    if _is_bool(dtype) and missing.any():
-        return pd.Series(values, index=index, dtype=object)
+    missing = missing_mask(values)
+    if missing.any() and isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        # NumPy integers and booleans hold no missing cell.
+        kind_of = np.float64 if dtype.kind in "iu" else object
+        return pd.Series(values.astype(kind_of), index=index)
     return pd.Series(values, index=index).astype(dtype)

@@ -256,6 +256,103 @@ def test_bounds_given_keep_decoded_values_inside():
         TabularEncoder(bounds={"score": 5}).fit(df)
 
 
+@pytest.mark.parametrize(
+    "bounds, message",
+    [
+        ({"score": (500, None)}, "leaves out every value column 'score'"),
+        ({"score": (None, -5)}, "leaves out every value"),
+        ({"score": ("low", None)}, "must hold numbers"),
+        ({"colour": (0, 1)}, "categorical column\\(s\\) \\['colour'\\]"),
+        ({"joined": ("not a date", None)}, "must hold dates"),
+        ({"joined": ("2030-01-01", None)}, "leaves out every value"),
+    ],
+)
+def test_bounds_that_cannot_apply_are_named(bounds, message):
+    with pytest.raises(ValueError, match=message):
+        TabularEncoder(bounds=bounds).fit(_real_frame(200))
+
+
+def test_bounds_on_a_datetime_column_take_dates():
+    pd = pytest.importorskip("pandas")
+    df = _real_frame(300)
+    low = pd.Timestamp("2020-03-01")
+    encoder = TabularEncoder(numeric="standard", bounds={"joined": (low, None)})
+    encoder.fit(df[df["joined"] >= low])
+    rows = np.random.RandomState(0).normal(0, 9, (500, len(encoder.output_types_)))
+    assert encoder.inverse_transform(rows)["joined"].min() == low
+
+
+def test_missing_cells_in_a_column_that_had_none_are_an_error():
+    df = _real_frame(200)
+    encoder = TabularEncoder().fit(df)
+    df.loc[3, "score"] = np.nan
+    with pytest.raises(ValueError, match="'score' has missing cells, but had none"):
+        encoder.transform(df)
+
+
+def test_nullable_dtypes_with_missing_cells_round_trip():
+    pd = pytest.importorskip("pandas")
+    n = 40
+    df = pd.DataFrame(
+        {
+            "i": pd.array([1, 2, None, 4] * (n // 4), dtype="Int64"),
+            "f": pd.array([1.5, 2.5, None, 4.0] * (n // 4), dtype="Float64"),
+            "b": pd.array([True, False, None, True] * (n // 4), dtype="boolean"),
+            "s": pd.array(["a", "b", None, "a"] * (n // 4), dtype="string"),
+            "z": np.arange(float(n)),
+        }
+    )
+    encoder = TabularEncoder().fit(df)
+    assert encoder.missing_rates_[:4].tolist() == [0.25] * 4
+    back = encoder.inverse_transform(encoder.transform(df))
+    for column in df.columns:
+        assert back[column].dtype == df[column].dtype, column
+        pd.testing.assert_series_equal(back[column], df[column])
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_datetimes_round_trip_exactly_in_their_unit(unit):
+    """Stamps to the millisecond over a dozen days: as nanoseconds in
+    float64 they would lose their last digits (and decode off the grid)."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    offsets = pd.to_timedelta(rng.randint(0, 10**9, size=300), unit="ms")
+    if unit == "s":
+        offsets = offsets.round("s")
+    stamps = (pd.Timestamp("2024-01-01") + offsets).as_unit(unit)
+    df = pd.DataFrame({"t": stamps})
+    encoder = TabularEncoder().fit(df)
+    pd.testing.assert_frame_equal(encoder.inverse_transform(encoder.transform(df)), df)
+    drawn = encoder.inverse_transform(rng.normal(size=(2000, 1)))["t"]
+    grid = "s" if unit == "s" else "ms"
+    assert (drawn == drawn.dt.round(grid)).all()
+    assert drawn.dtype == df["t"].dtype
+
+
+def test_time_zones_and_dates_far_from_1970_round_trip():
+    pd = pytest.importorskip("pandas")
+    zoned = pd.DataFrame(
+        {"t": pd.date_range("2024-03-30", periods=72, freq="h", tz="Europe/Paris")}
+    )
+    encoder = TabularEncoder().fit(zoned)
+    pd.testing.assert_frame_equal(
+        encoder.inverse_transform(encoder.transform(zoned)), zoned
+    )
+    far = pd.DataFrame(
+        {
+            "t": pd.Series(
+                np.array(
+                    ["0001-01-01", "1500-06-01", "2500-01-01", "NaT"] * 5,
+                    dtype="datetime64[s]",
+                )
+            )
+        }
+    )
+    encoder = TabularEncoder().fit(far)
+    back = encoder.inverse_transform(encoder.transform(far))
+    pd.testing.assert_frame_equal(back, far)
+
+
 def test_transform_is_deterministic_and_does_not_depend_on_row_order():
     df = _real_frame(n_samples=500)
     encoder = TabularEncoder().fit(df)
