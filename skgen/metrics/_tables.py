@@ -17,6 +17,12 @@ import numpy as np
 from scipy.stats import ks_2samp
 
 from skgen.metrics._sample_quality import _Result
+from skgen.preprocessing._values import (
+    datetime_seconds,
+    is_categorical_column,
+    is_datetime,
+    missing_mask,
+)
 from skgen.utils._sklearn_compat import Interval, StrOptions, validate_params
 
 __all__ = ["QualityResult", "quality_report"]
@@ -85,9 +91,10 @@ def quality_report(X_real, X_synthetic, *, categorical="auto", n_bins=10):
         Synthetic rows with the same columns (a DataFrame's are matched by
         name).
     categorical : 'auto', int, str or list, default='auto'
-        The categorical columns, by position or name; 'auto' takes a
-        DataFrame's columns of dtype object, category, bool or string, and an
-        array's columns holding anything but numbers.
+        The categorical columns, by position or name; 'auto' takes those of
+        dtype category, bool or string and those of dtype object that hold
+        anything but numbers (:class:`~skgen.preprocessing.TabularEncoder`'s
+        rule).
     n_bins : int, default=10
         Bins of equal width (over the real range) that numbers are cut into
         for a pair with a category.
@@ -143,7 +150,10 @@ def _columns(X_real, X_synthetic, categorical):
         )
     synthetic_frame = synthetic_frame[names]
     if isinstance(categorical, str) and categorical == "auto":
-        is_categorical = [_looks_categorical(real_frame[n]) for n in names]
+        is_categorical = [
+            is_categorical_column(real_frame[n].to_numpy(), real_frame[n].dtype)
+            for n in names
+        ]
     else:
         chosen = _chosen(categorical, names)
         is_categorical = [n in chosen for n in names]
@@ -187,27 +197,15 @@ def _chosen(categorical, names):
     return chosen
 
 
-def _looks_categorical(column):
-    import pandas as pd
-
-    dtype = column.dtype
-    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-        return True
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(
-        dtype
-    ):
-        return False
-    return any(isinstance(v, str) for v in column.dropna().head(1000))
-
-
 def _numbers(column, name):
     import pandas as pd
 
-    if pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values = column.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(float)
-        return np.where(column.isna().to_numpy(), np.nan, values)
+    if is_datetime(column.dtype):
+        return datetime_seconds(column)
     try:
-        return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64)
+        return pd.to_numeric(column, errors="raise").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
     except (TypeError, ValueError):
         raise ValueError(
             f"Column {name!r} is not numeric; name it in categorical."
@@ -216,7 +214,7 @@ def _numbers(column, name):
 
 def _categories(column):
     values = column.astype(object).to_numpy()
-    return np.array(["<missing>" if v != v or v is None else str(v) for v in values])
+    return np.where(missing_mask(values), "<missing>", values.astype(str))
 
 
 def _shape_score(real, synthetic, categorical):
@@ -265,11 +263,16 @@ def _contingency_score(codes_a, codes_b):
 
 
 def _correlation_score(real_a, real_b, synthetic_a, synthetic_b):
-    """1 - |r_real - r_synthetic| / 2; None when a correlation is undefined."""
+    """1 - |r_real - r_synthetic| / 2; None when the real correlation is
+    undefined. An undefined synthetic correlation (a constant synthetic
+    column) counts as 0: no dependence reproduced."""
     correlations = []
     for a, b in ((real_a, real_b), (synthetic_a, synthetic_b)):
         both = ~(np.isnan(a) | np.isnan(b))
         if both.sum() < 2 or np.std(a[both]) == 0 or np.std(b[both]) == 0:
-            return None
-        correlations.append(np.corrcoef(a[both], b[both])[0, 1])
-    return 1.0 - 0.5 * abs(correlations[0] - correlations[1])
+            if not correlations:
+                return None
+            correlations.append(0.0)
+        else:
+            correlations.append(np.corrcoef(a[both], b[both])[0, 1])
+    return float(1.0 - 0.5 * abs(correlations[0] - correlations[1]))

@@ -43,7 +43,8 @@ def test_dcr_by_hand():
     holdout = np.array([[4.0], [6.0]])
     synthetic = np.array([[1.0], [9.0], [5.0]])
     result = distance_to_closest_record(train, synthetic, holdout)
-    z = 1 / 5.0  # the training column's standard deviation is 5
+    # The space is fitted on the three tables stacked.
+    z = 1 / np.std([0.0, 10.0, 1.0, 9.0, 5.0, 4.0, 6.0])
     assert result.synthetic_median == pytest.approx(1 * z)
     assert result.holdout_median == pytest.approx(4 * z)
     assert result.share_closer_to_train == pytest.approx(2 / 3)
@@ -65,3 +66,45 @@ def test_repeated_rows_show_as_copies_of_the_holdout_too():
     result = distance_to_closest_record(train, train[::7] + 0.5, holdout)
     assert result.holdout_exact_copies == 1.0
     assert result.exact_copies == 0.0
+
+
+def test_near_copies_with_missing_cells_are_caught():
+    """A missing cell sits at its column's mean: a near-copy of a training
+    row with a missing cell stays near it (a drawn score would move it)."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "m"])
+    table.loc[rng.uniform(size=400) < 0.5, "m"] = np.nan
+    train, holdout = table[:300], table[300:]
+    near_copies = train.assign(a=train["a"] + 1e-3)
+    result = distance_to_closest_record(train, near_copies, holdout)
+    assert result.synthetic_median < 2e-3  # 1e-3 over the column scale
+    assert membership_inference_auc(train, near_copies, holdout, random_state=0) > 0.95
+
+
+def test_ties_count_one_half():
+    """Fresh draws of a table of two categories tie often with both sets."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+
+    def draw(n):
+        return pd.DataFrame(
+            {"c": rng.choice(["x", "y", "z"], n), "d": rng.choice(["u", "v"], n)}
+        )
+
+    result = distance_to_closest_record(draw(400), draw(300), draw(100))
+    assert result.share_closer_to_train == pytest.approx(0.5, abs=0.05)
+
+
+def test_columns_matched_by_name_and_missing_cells_anywhere():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(1)
+    table = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b"], 200)})
+    holdout = table[150:].copy()
+    holdout.loc[holdout.index[:5], "x"] = np.nan  # none in the training rows
+    reordered = table[100:150][["c", "x"]]
+    result = distance_to_closest_record(table[:100], reordered, holdout)
+    reference = distance_to_closest_record(table[:100], table[100:150], holdout)
+    assert result == reference
+    with pytest.raises(ValueError, match="same columns"):
+        distance_to_closest_record(table[:100], table[100:150][["x"]], holdout)

@@ -77,3 +77,34 @@ def test_arrays_with_given_categorical_columns():
         quality_report(real, real[:, :1])
     with pytest.raises(ValueError, match="n_bins"):
         quality_report(real, real, n_bins=1)
+
+
+def test_nullable_string_and_number_columns_with_missing_cells():
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame(
+        {
+            "s": pd.array(["a", "b", None, "a"] * 10, dtype="string"),
+            "i": pd.array([1, None, 3, 4] * 10, dtype="Int64"),
+        }
+    )
+    result = quality_report(table, table)
+    assert result.score == 1.0
+    assert set(result.shapes) == {"s", "i"}
+
+
+def test_a_constant_synthetic_column_scores_no_better_than_noise():
+    """The real pair is correlated: a synthetic column that is constant has
+    no correlation to give (0), as an independent one has about none."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=500)
+    real = pd.DataFrame({"a": a, "b": a + 0.3 * rng.normal(size=500)})
+    constant = real.assign(b=0.0)
+    noise = real.assign(b=rng.normal(size=500))
+    trend_constant = quality_report(real, constant).pair_trends[("a", "b")]
+    trend_noise = quality_report(real, noise).pair_trends[("a", "b")]
+    r = np.corrcoef(real["a"], real["b"])[0, 1]
+    assert trend_constant == pytest.approx(1 - r / 2)
+    assert trend_noise == pytest.approx(trend_constant, abs=0.05)
+    flat = real.assign(b=1.0)  # the real correlation is undefined: no pair
+    assert quality_report(flat, noise).pair_trends == {}
