@@ -5,12 +5,12 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin
 from skgen.mixture import MixedTypeMixture
 from skgen.preprocessing import TabularEncoder
+from skgen.utils._monitor import without_convergence_warnings
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -203,12 +203,15 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
             raise ValueError(
                 f"Found {Z.shape[0]} sample(s) while a minimum of 2 is required."
             )
+        self._warn_identifiers(Z.shape[0])
         random_state = check_random_state(self.random_state)
         self.bic_ = {}
         best = None
         worse = 0
         for n_components in self._candidates(Z.shape[0]):
-            model = _quietly(self._mixture(n_components, random_state).fit, Z)
+            model = without_convergence_warnings(
+                self._mixture(n_components, random_state).fit, Z
+            )
             self.bic_[n_components] = model.bic(Z)
             if best is None or self.bic_[n_components] < self.bic_[best.n_components]:
                 best, worse = model, 0
@@ -227,6 +230,23 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
         self.monitor_ = best.monitor_
         self._start_sample_stream()
         return self
+
+    def _warn_identifiers(self, n_samples):
+        """A categorical column with a value in nearly every row is most
+        likely an identifier: modelled as a category, its values are copied
+        from the training rows into the synthetic ones."""
+        for j, categories in zip(
+            self.encoder_.categorical_features_, self.encoder_.categories_
+        ):
+            if n_samples >= 20 and len(categories) > n_samples // 2:
+                warnings.warn(
+                    f"Column {self.encoder_._name(j)!r} holds {len(categories)} "
+                    f"distinct values in {n_samples} rows, as an identifier "
+                    "does: the synthesizer copies such values from the training "
+                    "rows. Drop the column, or give it as numbers if it is one.",
+                    UserWarning,
+                    stacklevel=3,
+                )
 
     def _candidates(self, n_rows):
         if self.n_components != "auto":
@@ -289,9 +309,3 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
 
     def _n_parameters(self):
         return self.model_._n_parameters()
-
-
-def _quietly(function, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return function(*args, **kwargs)

@@ -155,6 +155,36 @@ def test_synth_default_table_keeps_types_ranges_and_missing_cells(tmp_path):
     assert (dates.dt.normalize() == dates).all()
 
 
+def test_synth_on_awkward_csvs(tmp_path):
+    """Ranges like "1-2" stay text, dates with an offset keep it, and an
+    all-missing column does not break the report."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "band": rng.choice(["1-2", "3-4", "5-6"], n),
+            "when": pd.date_range(
+                "2024-03-01", periods=n, freq="37min", tz="+01:00"
+            ).strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "x": rng.normal(size=n),
+            "empty": np.nan,
+        }
+    )
+    path = tmp_path / "awkward.csv"
+    frame.to_csv(path, index=False)
+    output = tmp_path / "synthetic.csv"
+    argv = ["synth", str(path), "-o", str(output), "--report", str(tmp_path / "r")]
+    assert main(argv, out=io.StringIO()) == 0
+    synthetic = pd.read_csv(output)
+    assert set(synthetic["band"]) <= {"1-2", "3-4", "5-6"}
+    when = pd.to_datetime(synthetic["when"])
+    assert str(when.dt.tz) == "UTC+01:00"
+    assert when.min() >= pd.Timestamp("2024-03-01", tz="+01:00")
+    assert synthetic["empty"].isna().all()
+    assert (tmp_path / "r" / "report.html").stat().st_size > 0
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
@@ -243,3 +273,17 @@ def test_the_console_entry_exits_with_the_commands_code(tmp_path):
         text=True,
     )
     assert helped.returncode == 0 and "--holdout" in helped.stdout
+
+
+def test_the_console_entry_runs_the_atexit_handlers(tmp_path):
+    marker = tmp_path / "ran"
+    script = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "sys.argv = ['skgen', 'synth', '--help']\n"
+        "from skgen._cli import console\n"
+        "console()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert done.returncode == 0
+    assert marker.read_text() == "yes"

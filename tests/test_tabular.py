@@ -93,3 +93,9 @@ def test_stream_and_reproducibility(fitted):
         again.sample(50, random_state=3)[0], synthesizer.sample(50, random_state=3)[0]
     )
     assert np.all(np.isfinite(synthesizer.score_samples(table)))
+
+
+def test_an_identifier_column_gets_a_warning():
+    table = _table(200).assign(customer=[f"c{i}" for i in range(200)])
+    with pytest.warns(UserWarning, match="'customer' holds 200 distinct values"):
+        TableSynthesizer(n_components=2, random_state=0).fit(table)

@@ -1,6 +1,5 @@
 """What the sub-commands share: user errors, reading a CSV, checks, output."""
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +9,11 @@ class CommandError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
 
 
-def quietly(function, *args, **kwargs):
-    """Call ``function`` with scikit-learn's ConvergenceWarning silenced."""
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return function(*args, **kwargs)
+def format_score(value):
+    """A score as the report prints it: counts whole, the rest to 3 places."""
+    if isinstance(value, (int, np.integer)):
+        return f"{value:d}"
+    return f"{value:.3f}"
 
 
 def one_thread():

@@ -14,10 +14,10 @@ from skgen._cli._common import (
     check_target,
     numeric_features,
     one_thread,
-    quietly,
     read_table,
 )
 from skgen.datasets import load_dataset
+from skgen.utils._monitor import without_convergence_warnings
 
 # Training-set sizes tried below the largest (all the training rows).
 _TRAIN_SIZES = (10, 20, 40, 80, 160, 320, 640, 1280)
@@ -128,7 +128,7 @@ def _learning_curves(X, y, models, seed, n_splits):
     tic = time.perf_counter()
     with one_thread(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        curves = quietly(
+        curves = without_convergence_warnings(
             compare_learning_curves,
             models,
             X,

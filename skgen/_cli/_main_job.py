@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from skgen._cli._common import Report, one_thread, quietly
+from skgen._cli._common import Report, one_thread
 from skgen._cli._compare import classifiers, run_comparison
 from skgen.datasets import load_dataset
+from skgen.utils._monitor import without_convergence_warnings
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -111,7 +112,7 @@ def _report_mixtures_by_bic(split, max_components, seed, report):
                 n_init=3,
                 random_state=seed,
             )
-            quietly(model.fit, split.train)
+            without_convergence_warnings(model.fit, split.train)
             row.append(model.bic(split.train))
             if chosen is None or row[-1] < best_bic:
                 best_bic = row[-1]
@@ -158,7 +159,7 @@ def _fit_every_family(split, chosen, epochs, seed):
     for name, network in networks.items():
         tic = time.perf_counter()
         with one_thread():
-            models[name] = quietly(network.fit, split.train)
+            models[name] = without_convergence_warnings(network.fit, split.train)
         fit_seconds[name] = time.perf_counter() - tic
     return models, fit_seconds
 
@@ -174,7 +175,7 @@ def _report_log_likelihoods(split, chosen, models, fit_seconds, seed, report):
         n_init=3,
         random_state=seed,
     )
-    quietly(reference.fit, split.train)
+    without_convergence_warnings(reference.fit, split.train)
     kde = KernelDensity(bandwidth=0.5).fit(split.train)
     rows = {"scikit-learn GaussianMixture (same settings)": reference.score(split.test)}
     for name, model in models.items():

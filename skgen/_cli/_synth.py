@@ -15,10 +15,11 @@ import numpy as np
 from skgen._cli._common import (
     CommandError,
     check_target,
+    format_score,
     one_thread,
-    quietly,
     read_table,
 )
+from skgen.utils._monitor import without_convergence_warnings
 
 # Models fitted to all the columns need this many rows at least.
 _MIN_ROWS = 10
@@ -133,8 +134,15 @@ def run(args, out):
     return 0
 
 
+# Text that starts like a date: 2024-03-01, 2024/3/1, 1/3/2024, 01-03-24.
+_DATE_START = (
+    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)"
+)
+
+
 def parse_dates(frame):
-    """Text columns that are all dates become datetime columns."""
+    """Text columns whose every value starts like a date (year, month, day
+    in some order) become datetime columns; ranges such as "1-2" stay text."""
     import pandas as pd
 
     frame = frame.copy()
@@ -142,12 +150,16 @@ def parse_dates(frame):
         values = frame[column].dropna()
         if values.empty or not pd.api.types.is_string_dtype(values.dtype):
             continue
-        text = values.astype(str)
-        if not text.str.contains(r"\d[-/]\d").all():
+        if not values.astype(str).str.contains(_DATE_START).all():
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+            try:
+                parsed = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+            except (TypeError, ValueError):  # offsets that differ between rows
+                parsed = pd.to_datetime(
+                    frame[column], errors="coerce", format="mixed", utc=True
+                )
         if parsed.notna().sum() == len(values):
             frame[column] = parsed
     return frame
@@ -209,7 +221,7 @@ def _generate_jointly(model, train, args):
         estimator = make_generative_pipeline(TabularEncoder(), estimator)
     tic = time.perf_counter()
     with one_thread():
-        quietly(estimator.fit, train)
+        without_convergence_warnings(estimator.fit, train)
     seconds = time.perf_counter() - tic
     synthetic = estimator.sample(args.n, random_state=args.seed)[0]
     return pd.DataFrame(synthetic, columns=train.columns), seconds
@@ -229,12 +241,12 @@ class QualityInputs(NamedTuple):
     test : DataFrame
         The real rows quality is judged against: ``holdout``, or ``train``.
     test_codes, synthetic_codes : ndarray of shape (n_rows, n_codes)
-        ``test`` and ``synthetic`` in the numeric space of a
-        :class:`~skgen.preprocessing.TabularEncoder` fitted to ``train``.
+        ``test`` and ``synthetic`` in one numeric space (see
+        ``skgen.metrics._space.encode_together``).
     categorical : list of str
         The columns that are not numeric.
     kinds : ndarray of str
-        Each column's kind (``TabularEncoder.column_kinds_``).
+        Each column's kind in ``train`` (``TabularEncoder.column_kinds_``).
     seed : int
         Random seed of the measures.
     extras : dict
@@ -256,17 +268,19 @@ class QualityInputs(NamedTuple):
 def report_quality(train, holdout, synthetic, seed, out):
     """Print one line per measure of :data:`QUALITY_MEASURES` that applies;
     return the scores, ``{name: (value, meaning)}``."""
+    from skgen.metrics._space import encode_together
     from skgen.preprocessing import TabularEncoder
 
     test = holdout if holdout is not None else train
     encoder = TabularEncoder(numeric="standard").fit(train)
+    test_codes, synthetic_codes = encode_together((test, synthetic))
     inputs = QualityInputs(
         train=train,
         holdout=holdout,
         synthetic=synthetic,
         test=test,
-        test_codes=encoder.transform(test),
-        synthetic_codes=encoder.transform(synthetic),
+        test_codes=test_codes,
+        synthetic_codes=synthetic_codes,
         categorical=[
             str(c)
             for c, kind in zip(train.columns, encoder.column_kinds_)
@@ -285,14 +299,8 @@ def report_quality(train, holdout, synthetic, seed, out):
             lines = measure(inputs)
             for name, value, meaning in lines or ():
                 scores[name] = (value, meaning)
-                print(f"  {name}: {_format(value)} ({meaning})", file=out)
+                print(f"  {name}: {format_score(value)} ({meaning})", file=out)
     return scores, inputs.extras
-
-
-def _format(value):
-    if isinstance(value, (int, np.integer)):
-        return f"{value:d}"
-    return f"{value:.3f}"
 
 
 def _rows(codes, seed, limit=_MAX_ROWS):
@@ -327,8 +335,8 @@ def _c2st_lines(inputs):
 
     from skgen.metrics import c2st_score
 
-    # Half of the default boosting rounds at twice the rate: the same judge
-    # in half the time, for the half-second budget of the report.
+    # Half of the default boosting rounds at twice the rate: a lighter judge
+    # for the report's time budget (benchmarks/bench_synth_command.py).
     judge = HistGradientBoostingClassifier(
         max_iter=50, learning_rate=0.2, random_state=inputs.seed
     )
@@ -388,15 +396,16 @@ def _correlation_lines(inputs):
 
 
 def numbers(frame):
-    """Numeric columns as float64 (datetimes in nanoseconds), NaN missing."""
+    """Numeric columns as float64 (datetimes in seconds), NaN missing."""
     import pandas as pd
+
+    from skgen.preprocessing._values import datetime_seconds, is_datetime
 
     out = {}
     for column in frame.columns:
         values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values.dtype):
-            stamps = values.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-            out[column] = np.where(values.isna(), np.nan, stamps.astype(np.float64))
+        if is_datetime(values.dtype):
+            out[column] = datetime_seconds(values)
         else:
             out[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
     return pd.DataFrame(out, index=frame.index)

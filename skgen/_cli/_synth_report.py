@@ -11,6 +11,8 @@ from html import escape
 
 import numpy as np
 
+from skgen._cli._common import format_score
+
 #: Columns drawn in the figure of marginals, at most.
 _MAX_PANELS = 24
 #: Categories drawn per column, at most (the most frequent real ones).
@@ -33,7 +35,10 @@ def write_report(folder, real, synthetic, scores, pair_trends, out):
         f"{len(synthetic)} synthetic rows against {len(real)} real rows, "
         f"{real.shape[1]} columns."
     )
-    rows = [(name, _shown(value), meaning) for name, (value, meaning) in scores.items()]
+    rows = [
+        (name, format_score(value), meaning)
+        for name, (value, meaning) in scores.items()
+    ]
     markdown = [f"# {title}", "", summary, "", "| measure | value | meaning |"]
     markdown += ["|---|---:|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)]
     markdown += ["", "Figures: report.html."]
@@ -42,12 +47,6 @@ def write_report(folder, real, synthetic, scores, pair_trends, out):
         _html(title, summary, rows, real, synthetic, pair_trends)
     )
     print(f"wrote {folder}/{{report.md, report.html}}", file=out)
-
-
-def _shown(value):
-    if isinstance(value, (int, np.integer)):
-        return f"{value:d}"
-    return f"{value:.3f}"
 
 
 def _html(title, summary, rows, real, synthetic, pair_trends):
@@ -101,7 +100,7 @@ def _marginal(real, synthetic, name, width=240, height=150):
 
 
 def _bars(name, shares, labels, width, height):
-    top = max(float(np.max(s)) for s in shares) or 1.0
+    top = max(float(np.max(s, initial=0.0)) for s in shares) or 1.0
     n = len(shares[0])
     plot_w, plot_h, left, bottom = width - 10, height - 40, 5, height - 20
     step = plot_w / max(n, 1)

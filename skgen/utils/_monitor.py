@@ -163,3 +163,11 @@ class ConvergenceMonitor:
             ConvergenceWarning,
             stacklevel=stacklevel,
         )
+
+
+def without_convergence_warnings(function, *args, **kwargs):
+    """Call ``function`` with ConvergenceWarning silenced (for inner fits
+    whose convergence the caller judges itself, e.g. by BIC)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return function(*args, **kwargs)
