@@ -389,9 +389,6 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
             # warm_start after a fit without early stopping.
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
-            monitor = self._new_monitor()
-            monitor.n_no_improvement = self.monitor_.n_no_improvement
-            self.monitor_ = monitor
         X = self._standardize(X)
         if y is not None:
             labels = self._one_hot(y)
@@ -468,8 +465,22 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         # The layers' products are small: BLAS threads cost more than they
         # give (measured: 4.3 s against 0.39 s for 50 epochs on
         # breast_cancer while another process ran).
+        self.monitor_ = self._continued_monitor()
         with single_threaded_blas():
             self._run_epochs(X, labels, X_val, labels_val, n_epochs, warn)
+
+    def _continued_monitor(self):
+        """A monitor with the current tol, n_iter_no_change and max_iter (a
+        warm start may have changed them) that continues the previous one:
+        its epochs without improvement, and its best value and history when
+        it watched the same quantity."""
+        monitor, previous = self._new_monitor(), self.monitor_
+        monitor.n_no_improvement = previous.n_no_improvement
+        if previous.higher_is_better == monitor.higher_is_better:
+            monitor.best = previous.best
+            monitor.history = list(previous.history)
+            monitor.iter = previous.iter
+        return monitor
 
     def _run_epochs(self, X, labels, X_val, labels_val, n_epochs, warn):
         n_rows = X.shape[0]

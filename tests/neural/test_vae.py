@@ -231,3 +231,26 @@ def test_inconsistent_conditional_states_are_named():
     for sizes in [(0,), (-3,), (2.7,)]:
         with pytest.raises(ValueError, match="hidden_layer_sizes"):
             VAE(hidden_layer_sizes=sizes).fit(X)
+
+
+def test_a_warm_start_reads_the_new_stopping_parameters():
+    """tol, n_iter_no_change and max_iter set between warm fits apply to the
+    next fit (the monitor is not frozen at the first one's)."""
+    X = np.random.RandomState(0).normal(size=(60, 3))
+    model = VAE(
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        tol=0.0,
+        n_iter_no_change=100,
+        warm_start=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X)
+    assert model.n_iter_ == 5
+    model.set_params(tol=1e9, n_iter_no_change=1, max_iter=20)
+    model.fit(X)  # no epoch improves by 1e9: it stops after one
+    assert model.n_iter_ == 6
+    assert (model.monitor_.tol, model.monitor_.patience) == (1e9, 1)
+    assert len(model.monitor_.history) == 6
