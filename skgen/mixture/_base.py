@@ -205,11 +205,11 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """
         n_samples = X.shape[0]
         n_components = self.n_components
-        X_init = self._initialization_space(X)
         if self.init_params == "random":
             resp = random_state.uniform(size=(n_samples, n_components))
             resp /= resp.sum(axis=1)[:, np.newaxis]
         else:
+            X_init = self._initialization_space(X)
             candidates, X_in, weight_in = np.arange(n_samples), X_init, sample_weight
             if sample_weight is not None and not np.all(sample_weight > 0.0):
                 candidates = np.flatnonzero(sample_weight)

@@ -20,7 +20,7 @@ from skgen.mixture._gaussian_mixture import (
     _statistics_from_resp,
 )
 from skgen.utils._chunking import n_chunks_for
-from skgen.utils._mapreduce import map_reduce
+from skgen.utils._mapreduce import map_reduce, sample_in_blocks
 from skgen.utils._sklearn_compat import Interval, StrOptions
 from skgen.utils._threads import threads_for
 
@@ -166,8 +166,9 @@ def _e_step_sums(X, sample_weight, params):
     if np.any(np.isneginf(log_norm)):
         row = int(np.argmax(np.isneginf(log_norm)))
         raise ValueError(
-            f"Row {row} has zero probability under every component (a category, "
-            "count or binary value no component emits). Give alpha > 0."
+            f"Row {row} (of its block of rows of X) has zero probability under "
+            "every component: a category, count or binary value no component "
+            "emits. Give alpha > 0."
         )
     resp = np.exp(log_prob - log_norm[:, np.newaxis])
     if sample_weight is None:
@@ -639,7 +640,7 @@ n_features_in_, feature_names_in_
 
     # -- sampling ----------------------------------------------------------------
 
-    def sample(self, n_samples=1, *, random_state=None):
+    def sample(self, n_samples=1, *, random_state=None, chunks=None):
         """Draw rows from the fitted mixture.
 
         Parameters
@@ -649,14 +650,22 @@ n_features_in_, feature_names_in_
         random_state : int, RandomState instance or None, default=None
             None draws from the model's own stream (advanced by every call);
             an int makes the call reproducible.
+        chunks : int, default=None
+            None returns ndarrays. An int returns dask arrays drawn lazily in
+            blocks of at most ``chunks`` rows, as
+            :meth:`GaussianMixture.sample <skgen.mixture.GaussianMixture.sample>`.
 
         Returns
         -------
-        X : ndarray of shape (n_samples, `n_features_in_`)
-            The rows, grouped by component; codes, 0/1 and counts as floats.
-        labels : ndarray of shape (n_samples,)
+        X : ndarray or dask array of shape (n_samples, `n_features_in_`)
+            The rows, grouped by component (within each block); codes, 0/1
+            and counts as floats.
+        labels : ndarray or dask array of shape (n_samples,)
             The component each row was drawn from.
         """
+        if chunks is not None:
+            meta = ((self.n_features_in_, np.float64), np.intp)
+            return sample_in_blocks(self, n_samples, chunks, random_state, meta=meta)
         rng = self._sample_stream(n_samples, random_state)
         counts = rng.multinomial(n_samples, self.weights_)
         labels = np.repeat(np.arange(self.n_components), counts)

@@ -9,6 +9,7 @@ from sklearn import naive_bayes
 from sklearn.base import clone
 from sklearn.utils import assert_all_finite
 
+from skgen.distributions import _bernoulli, _categorical
 from skgen.naive_bayes._base import GenerativeNBMixin
 from skgen.utils._mapreduce import row_wise
 
@@ -475,7 +476,7 @@ class BernoulliNB(_DiscreteNBMixin, naive_bayes.BernoulliNB):
 
     def _sample_features(self, class_indices, random_state):
         on = np.exp(self.feature_log_prob_)[class_indices]
-        return (random_state.uniform(size=on.shape) < on).astype(np.float64)
+        return _bernoulli.sample(on, random_state)
 
     def _n_feature_parameters(self):
         return self.feature_log_prob_.size
@@ -589,12 +590,14 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
         return _integer_categories(super()._check_X_y, X, y, reset=reset)
 
     def _sample_features(self, class_indices, random_state):
-        X = np.empty((class_indices.size, len(self.feature_log_prob_)), dtype=np.intp)
+        # Each class's probabilities of every feature, padded with zeros to
+        # the most categories: (n_classes, n_features, max_categories).
+        probs = np.zeros(
+            (len(self.classes_), len(self.feature_log_prob_), max(self.n_categories_))
+        )
         for j, log_prob in enumerate(self.feature_log_prob_):
-            cdf = np.cumsum(np.exp(log_prob)[class_indices], axis=1)
-            draws = random_state.uniform(size=(class_indices.size, 1)) * cdf[:, -1:]
-            X[:, j] = np.minimum((cdf <= draws).sum(axis=1), cdf.shape[1] - 1)
-        return X
+            probs[:, j, : log_prob.shape[1]] = np.exp(log_prob)
+        return _categorical.sample(probs[class_indices], random_state)
 
     def _n_feature_parameters(self):
         n_classes = len(self.classes_)

@@ -236,3 +236,19 @@ def test_mixed_type_mixture_refit_on_dask_reads_the_new_column_types():
     ref = MixedTypeMixture(2, random_state=0, max_iter=5).fit(codes)
     assert model.column_types_.tolist() == ["gaussian", "categorical"]
     assert_close(model.categorical_probs_, ref.categorical_probs_)
+
+
+def test_mixed_type_mixture_samples_in_blocks():
+    from skgen.mixture import MixedTypeMixture
+
+    X = np.column_stack(
+        [np.random.RandomState(0).normal(size=300), np.arange(300) % 3]
+    ).astype(float)
+    model = MixedTypeMixture(2, random_state=0, max_iter=5).fit(X)
+    rows, labels = model.sample(250, random_state=1, chunks=100)
+    assert isinstance(rows, da.Array) and rows.chunks[0] == (100, 100, 50)
+    again, _ = model.sample(250, random_state=1, chunks=100)
+    drawn = rows.compute()
+    np.testing.assert_array_equal(drawn, again.compute())
+    assert set(np.unique(drawn[:, 1])) <= {0.0, 1.0, 2.0}
+    assert labels.compute().shape == (250,)
