@@ -13,7 +13,7 @@ is no loop that redraws until a value fits.
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from skgen.preprocessing._values import is_missing
+from skgen.preprocessing._values import is_missing, missing_mask
 
 #: How a numeric column's values are modelled.
 NUMERIC_KINDS = ("integer", "count", "continuous", "bounded", "datetime")
@@ -162,8 +162,19 @@ class CategoricalColumn:
 
     def codes(self, values, name):
         """Code of each value; -1 for a category not seen in fit."""
-        lookup = {_key(c): i for i, c in enumerate(self.categories)}
-        codes = np.array([lookup.get(_key(v), -1) for v in values], dtype=np.intp)
+        values = np.asarray(values, dtype=object)
+        missing = missing_mask(values)
+        positions = [i for i, c in enumerate(self.categories) if not is_missing(c)]
+        present = [self.categories[i] for i in positions]
+        codes = np.full(len(values), -1, dtype=np.intp)
+        found = _positions_in(present, values[~missing])
+        codes[~missing] = np.where(
+            found >= 0, np.take(positions, found, mode="clip"), -1
+        )
+        if self.has_missing:
+            codes[missing] = next(
+                i for i, c in enumerate(self.categories) if is_missing(c)
+            )
         if self.encoding == "ordinal" and np.any(codes < 0):
             unseen = values[np.flatnonzero(codes < 0)[0]]
             raise ValueError(
@@ -190,22 +201,33 @@ class CategoricalColumn:
         return np.asarray(self.categories, dtype=object)[codes.astype(np.intp)]
 
 
-def _key(value):
-    """A hashable key that makes every missing marker one category."""
-    return ("missing",) if is_missing(value) else value
-
-
 def _unique(values):
     """Distinct values in sorted order (missing last, as NaN), as a list."""
-    seen = {}
-    for value in values:
-        seen.setdefault(_key(value), value)
-    has_missing = seen.pop(("missing",), _ABSENT) is not _ABSENT
+    values = np.asarray(values, dtype=object)
+    missing = missing_mask(values)
+    distinct = _distinct(values[~missing])
     try:
-        ordered = sorted(seen.values())
+        ordered = sorted(distinct)
     except TypeError:  # mixed types: by their text
-        ordered = sorted(seen.values(), key=str)
-    return ordered + ([np.nan] if has_missing else [])
+        ordered = sorted(distinct, key=str)
+    return ordered + ([np.nan] if missing.any() else [])
 
 
-_ABSENT = object()
+def _distinct(values):
+    """The distinct values of an object array, in order of first sight."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - arrays without pandas
+        return list(dict.fromkeys(values.tolist()))
+    return list(pd.unique(values))
+
+
+def _positions_in(categories, values):
+    """Position of each value in ``categories`` (distinct), -1 if absent."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - arrays without pandas
+        lookup = {c: i for i, c in enumerate(categories)}
+        return np.array([lookup.get(v, -1) for v in values], dtype=np.intp)
+    index = pd.Index(categories, dtype=object)
+    return np.asarray(index.get_indexer(values), dtype=np.intp)

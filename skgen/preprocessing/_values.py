@@ -5,6 +5,8 @@ every part of skgen agrees on what a missing cell is (None, NaN, NaT, pd.NA)
 and turns dates into numbers the same way.
 """
 
+import functools
+
 import numpy as np
 
 # The grids a datetime column may lie on, coarsest first, in nanoseconds:
@@ -18,6 +20,8 @@ def is_missing(value):
     """Whether one cell is missing: None, NaN, NaT or pandas' NA."""
     if value is None:
         return True
+    if isinstance(value, str):
+        return False
     if isinstance(value, (float, np.floating)):
         return bool(np.isnan(value))
     if isinstance(value, (np.datetime64, np.timedelta64)):
@@ -158,6 +162,7 @@ class DatetimeAxis:
         return series
 
 
+@functools.cache
 def _pandas():
     try:
         import pandas as pd
