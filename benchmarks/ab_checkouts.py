@@ -11,7 +11,10 @@ calls; the trees alternate, their order reversing every round, and the table
 gives the median over rounds of each process's median, with the ratio
 new / base.
 
-Usage: python benchmarks/ab_checkouts.py --base /path/to/old/checkout [--quick]
+``--busy`` runs a competing single-threaded busy process throughout (results
+in ``ab_busy.md``).
+
+Usage: python benchmarks/ab_checkouts.py --base /path/to/old/checkout [--quick] [--busy]
 """
 
 import argparse
@@ -258,6 +261,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="workload names to run")
+    parser.add_argument(
+        "--busy",
+        action="store_true",
+        help="run a competing single-threaded busy process the whole time",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -270,7 +278,12 @@ def main():
     names = args.only or (QUICK if args.quick else list(WORKLOADS))
     trees = {"base": args.base, "new": args.new}
     rounds = 2 if args.quick else args.rounds
-    results = measure(trees, names, rounds, args.repeats)
+    spinner = _busy_process() if args.busy else None
+    try:
+        results = measure(trees, names, rounds, args.repeats)
+    finally:
+        if spinner is not None:
+            spinner.kill()
     markdown, rows = table(results, trees)
     commits = {label: _commit(path) for label, path in trees.items()}
     header = (
@@ -278,13 +291,21 @@ def main():
         f"base {commits['base']}, new {commits['new']}; median over {rounds} "
         f"rounds of each process's median of {args.repeats} calls, the checkouts "
         "alternating (order reversed every other round). Seconds per EM "
-        "iteration where it says so.\n\n"
-    )
+        "iteration where it says so."
+        + (" A single-threaded busy process ran on the machine throughout."
+           if args.busy else "")
+        + "\n\n"
+    )  # fmt: skip
     write_results(
-        "ab" + ("_quick" if args.quick else ""),
+        "ab" + ("_quick" if args.quick else "") + ("_busy" if args.busy else ""),
         header + markdown + "\n",
         {"machine": machine(), "commits": commits, "rows": rows, "raw": results},
     )
+
+
+def _busy_process():
+    """A process that keeps one core busy (as a user's other work would)."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
 def _commit(path):

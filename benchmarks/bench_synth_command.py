@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import machine, write_results  # noqa: E402
 from benchmarks._real_tables import TABLES, randhie  # noqa: E402
 
-
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
