@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 #: Public name -> the module that defines it.
 _PUBLIC = {
+    "BayesianGaussianMixture": "skgen.mixture",
     "BernoulliNB": "skgen.naive_bayes",
     "CategoricalHMM": "skgen.hmm",
     "CategoricalNB": "skgen.naive_bayes",

@@ -14,6 +14,7 @@ from skgen.utils import all_estimators
 
 # Small, fast settings per estimator; anything not named uses its defaults.
 FAST_PARAMS = {
+    "BayesianGaussianMixture": {"n_components": 2, "random_state": 0},
     "GaussianMixture": {"n_components": 2, "random_state": 0},
     "MixedTypeMixture": {"n_components": 2, "random_state": 0},
     "TableSynthesizer": {"n_components": 2, "random_state": 0},

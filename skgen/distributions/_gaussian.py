@@ -99,8 +99,18 @@ def estimate_weighted_log_prob(X, weights, means, precisions_chol, covariance_ty
 
 
 def _weighted_log_prob(X, weights, means, precisions_chol, covariance_type):
+    offsets = component_offsets(weights, precisions_chol, covariance_type, X.shape[1])
+    return log_prob_with_offsets(X, offsets, means, precisions_chol, covariance_type)
+
+
+def log_prob_with_offsets(X, offsets, means, precisions_chol, covariance_type):
+    """``offsets[k] - (x_i - m_k)^T P_k (x_i - m_k) / 2`` for every row and k.
+
+    ``offsets`` is each component's row-independent term: for a Gaussian
+    mixture :func:`component_offsets`; a variational mixture adds expected
+    log-weights and log-determinants instead.
+    """
     n_samples, n_features = X.shape
-    offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
     n_chunks = n_chunks_for(n_samples)
     dtype = X.dtype
     if covariance_type == "full":

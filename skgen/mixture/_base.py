@@ -39,7 +39,8 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     ``sample_weight`` is None or validated row weights (float64, non-negative,
     rescaled to sum to the number of rows of positive weight):
 
-    * ``_check_parameters(X)`` -- validate the user's initial parameters;
+    * ``_check_parameters(X, sample_weight)`` -- validate the user's initial
+      parameters (and set those estimated from the data, such as priors);
     * ``_initialize(X, resp, sample_weight)`` -- parameters from initial
       responsibilities (``resp`` is None when the user gave every initial
       parameter);
@@ -103,7 +104,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     # -- hooks ---------------------------------------------------------------
 
     @abstractmethod
-    def _check_parameters(self, X):
+    def _check_parameters(self, X, sample_weight):
         """Validate the initial parameters against ``X``."""
 
     @abstractmethod
@@ -132,6 +133,15 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         return self._finish_e_step(
             map_reduce(block_function, X, sample_weight, args=args)
         )
+
+    def _bound_after_m_step(self, e_step_bound, stats):
+        """The lower bound EM monitors, once the M-step has run.
+
+        For maximum likelihood, the E-step's mean log-likelihood itself
+        (scikit-learn reports the bound of the parameters before the M-step);
+        a variational fit completes its bound with the new parameters.
+        """
+        return e_step_bound
 
     @abstractmethod
     def _blend_statistics(self, old, new, step):
@@ -299,7 +309,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             ``fit(X, sample_weight=sample_weight).predict(X)``.
         """
         X, sample_weight = self._validate_training_data(X, sample_weight, reset=True)
-        self._check_parameters(X)
+        self._check_parameters(X, sample_weight)
         with single_threaded_blas():
             return self._fit_predict(X, sample_weight)
 
@@ -366,6 +376,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         for n_iter in range(1, self.max_iter + 1):
             lower_bound, stats = self._em_pass(X, sample_weight)
             self._m_step(stats)
+            lower_bound = self._bound_after_m_step(lower_bound, stats)
             converged = monitor.report(lower_bound)
             self._print_verbose_msg_iter_end(n_iter, monitor.change)
             if converged:
@@ -424,7 +435,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
 
     def _partial_fit(self, X, sample_weight, first_call):
         if first_call:
-            self._check_parameters(X)
+            self._check_parameters(X, sample_weight)
             random_state = check_random_state(self.random_state)
             init_rows = (X, sample_weight)
             if self._initialization_reads_data():
@@ -446,6 +457,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
                 self._running_stats, batch_stats, rho
             )
         self._m_step(self._running_stats)
+        log_likelihood = self._bound_after_m_step(log_likelihood, self._running_stats)
         self._set_parameters(self._get_parameters())
         self.n_steps_ = step + 1
         self.n_iter_ = getattr(self, "n_iter_", 0) + 1

@@ -121,16 +121,29 @@ def _e_step_sums(X, sample_weight, weights, means, precisions_chol, covariance_t
     new means and the centred scatter follow from the sums without
     cancellation (see ``_kernels`` and :func:`_finish_e_step`).
     """
+    offsets = component_offsets(weights, precisions_chol, covariance_type, X.shape[1])
+    return e_step_sums_with_offsets(
+        X, sample_weight, offsets, weights, means, precisions_chol, covariance_type
+    )
+
+
+def e_step_sums_with_offsets(
+    X, sample_weight, offsets, weights, means, precisions_chol, covariance_type
+):
+    """:func:`_e_step_sums` with each component's row-independent log-density
+    term given (``offsets``); ``weights`` only centre the 'tied' scatter."""
     n_samples, n_features = X.shape
     with threads_for(n_samples * len(weights) * n_features**2):
         parts = _run_em_pass(
-            X, weights, means, precisions_chol, covariance_type, sample_weight
+            X, offsets, weights, means, precisions_chol, covariance_type, sample_weight
         )
     total_weight = n_samples if sample_weight is None else sample_weight.sum()
     return _EStepSums(*(part.sum(axis=0) for part in parts), total_weight)
 
 
-def _run_em_pass(X, weights, means, precisions_chol, covariance_type, sample_weight):
+def _run_em_pass(
+    X, offsets, weights, means, precisions_chol, covariance_type, sample_weight
+):
     """The kernel of ``covariance_type``: per-chunk partial sums.
 
     With ``sample_weight``, its ``_weighted`` twin, which takes the weights
@@ -138,7 +151,6 @@ def _run_em_pass(X, weights, means, precisions_chol, covariance_type, sample_wei
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
-    offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
     dtype = X.dtype
     if covariance_type == "full":
         kernel = _kernels.em_pass_full
@@ -283,7 +295,78 @@ def _blend(old, new, step, covariance_type):
     return _Statistics(weights, means, scatter)
 
 
-class GaussianMixture(BaseMixture):
+def n_mixture_parameters(n_components, n_features, covariance_type):
+    """Free parameters of a mixture of ``n_components`` Gaussians."""
+    k = n_components
+    cov_params = {
+        "full": k * n_features * (n_features + 1) / 2.0,
+        "diag": k * n_features,
+        "tied": n_features * (n_features + 1) / 2.0,
+        "spherical": k,
+    }[covariance_type]
+    return int(cov_params + n_features * k + k - 1)
+
+
+class GaussianSampleMixin:
+    """``sample`` of a mixture of Gaussians from its ``weights_``, ``means_``
+    and ``covariances_`` (shaped by ``covariance_type``)."""
+
+    def sample(self, n_samples=1, *, random_state=None, chunks=None):
+        """Draw rows from the fitted mixture.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to draw.
+        random_state : int, RandomState instance or None, default=None
+            None draws from the model's own stream, created at ``fit`` and
+            advanced by every call, so successive calls differ. An int makes
+            the call reproducible; it gives the same rows as scikit-learn's
+            ``GaussianMixture(random_state=that_int).sample`` on the same
+            parameters.
+        chunks : int, default=None
+            None returns ndarrays. An int returns dask arrays (dask needed),
+            drawn lazily in blocks of at most ``chunks`` rows, each block from
+            its own generator seeded from the stream above: reproducible for
+            an integer ``random_state``, but other rows than without
+            ``chunks``.
+
+        Returns
+        -------
+        X : ndarray or dask array of shape (n_samples, n_features)
+            The rows, grouped by component (within each block).
+        labels : ndarray or dask array of shape (n_samples,)
+            The component each row was drawn from.
+        """
+        if chunks is not None:
+            meta = ((self.means_.shape[1], np.float64), np.intp)
+            return sample_in_blocks(self, n_samples, chunks, random_state, meta=meta)
+        rng = self._sample_stream(n_samples, random_state)
+        counts = rng.multinomial(n_samples, self.weights_)
+        n_features = self.means_.shape[1]
+        if self.covariance_type in ("full", "tied"):
+            covariances = (
+                self.covariances_
+                if self.covariance_type == "full"
+                else [self.covariances_] * self.n_components
+            )
+            blocks = [
+                rng.multivariate_normal(mean, covariance, int(count))
+                for mean, covariance, count in zip(self.means_, covariances, counts)
+            ]
+        else:
+            blocks = [
+                mean
+                + rng.standard_normal(size=(count, n_features)) * np.sqrt(covariance)
+                for mean, covariance, count in zip(
+                    self.means_, self.covariances_, counts
+                )
+            ]
+        labels = np.repeat(np.arange(self.n_components), counts)
+        return np.vstack(blocks), labels
+
+
+class GaussianMixture(GaussianSampleMixin, BaseMixture):
     """Gaussian mixture model fitted by EM, on fused Numba kernels.
 
     A drop-in for :class:`sklearn.mixture.GaussianMixture`: the same
@@ -497,7 +580,7 @@ class GaussianMixture(BaseMixture):
         self.means_init = means_init
         self.precisions_init = precisions_init
 
-    def _check_parameters(self, X):
+    def _check_parameters(self, X, sample_weight=None):
         n_features = X.shape[1]
         self._weights_init = (
             None
@@ -607,66 +690,6 @@ class GaussianMixture(BaseMixture):
 
     def _n_parameters(self):
         """Number of free parameters of the model."""
-        n_features = self.means_.shape[1]
-        k = self.n_components
-        cov_params = {
-            "full": k * n_features * (n_features + 1) / 2.0,
-            "diag": k * n_features,
-            "tied": n_features * (n_features + 1) / 2.0,
-            "spherical": k,
-        }[self.covariance_type]
-        return int(cov_params + n_features * k + k - 1)
-
-    def sample(self, n_samples=1, *, random_state=None, chunks=None):
-        """Draw rows from the fitted mixture.
-
-        Parameters
-        ----------
-        n_samples : int, default=1
-            Number of rows to draw.
-        random_state : int, RandomState instance or None, default=None
-            None draws from the model's own stream, created at ``fit`` and
-            advanced by every call, so successive calls differ. An int makes
-            the call reproducible; it gives the same rows as scikit-learn's
-            ``GaussianMixture(random_state=that_int).sample`` on the same
-            parameters.
-        chunks : int, default=None
-            None returns ndarrays. An int returns dask arrays (dask needed),
-            drawn lazily in blocks of at most ``chunks`` rows, each block from
-            its own generator seeded from the stream above: reproducible for
-            an integer ``random_state``, but other rows than without
-            ``chunks``.
-
-        Returns
-        -------
-        X : ndarray or dask array of shape (n_samples, n_features)
-            The rows, grouped by component (within each block).
-        labels : ndarray or dask array of shape (n_samples,)
-            The component each row was drawn from.
-        """
-        if chunks is not None:
-            meta = ((self.means_.shape[1], np.float64), np.intp)
-            return sample_in_blocks(self, n_samples, chunks, random_state, meta=meta)
-        rng = self._sample_stream(n_samples, random_state)
-        counts = rng.multinomial(n_samples, self.weights_)
-        n_features = self.means_.shape[1]
-        if self.covariance_type in ("full", "tied"):
-            covariances = (
-                self.covariances_
-                if self.covariance_type == "full"
-                else [self.covariances_] * self.n_components
-            )
-            blocks = [
-                rng.multivariate_normal(mean, covariance, int(count))
-                for mean, covariance, count in zip(self.means_, covariances, counts)
-            ]
-        else:
-            blocks = [
-                mean
-                + rng.standard_normal(size=(count, n_features)) * np.sqrt(covariance)
-                for mean, covariance, count in zip(
-                    self.means_, self.covariances_, counts
-                )
-            ]
-        labels = np.repeat(np.arange(self.n_components), counts)
-        return np.vstack(blocks), labels
+        return n_mixture_parameters(
+            self.n_components, self.means_.shape[1], self.covariance_type
+        )

@@ -351,7 +351,7 @@ n_features_in_, feature_names_in_
 
     # -- columns -----------------------------------------------------------------
 
-    def _check_parameters(self, X):
+    def _check_parameters(self, X, sample_weight=None):
         """Resolve the column types (reading X for 'auto') and check codes.
 
         A warm start keeps the fitted types and categories; ``X`` must fit them.

@@ -252,3 +252,41 @@ def test_mixed_type_mixture_samples_in_blocks():
     np.testing.assert_array_equal(drawn, again.compute())
     assert set(np.unique(drawn[:, 1])) <= {0.0, 1.0, 2.0}
     assert labels.compute().shape == (250,)
+
+
+# -- BayesianGaussianMixture -----------------------------------------------------
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_bayesian_mixture_equals_the_in_memory_fit(covariance_type):
+    # The default priors (the data's mean and covariance) are reduced block by
+    # block on the workers too.
+    from skgen.mixture import BayesianGaussianMixture
+
+    X = blobs(seed=5)
+    params = dict(
+        n_components=4, covariance_type=covariance_type, max_iter=15, random_state=0
+    )
+    ref = BayesianGaussianMixture(**params).fit(X)
+    got = fit_mixture(BayesianGaussianMixture(**params), in_blocks(X))
+    for name in ("mean_prior_", "covariance_prior_", "weights_", "means_"):
+        assert_close(getattr(got, name), getattr(ref, name))
+    assert_close(got.covariances_, ref.covariances_)
+    assert_close(got.lower_bounds_, ref.lower_bounds_)
+    assert_close(got.predict_proba(in_blocks(X)).compute(), ref.predict_proba(X))
+
+
+def test_bayesian_mixture_sample_weight_as_dask():
+    from skgen.mixture import BayesianGaussianMixture
+
+    X = blobs(seed=6)
+    weights = np.random.default_rng(1).integers(0, 3, X.shape[0]).astype(float)
+    params = dict(n_components=3, max_iter=10, tol=0.0, random_state=0)
+    ref = BayesianGaussianMixture(**params).fit(X, sample_weight=weights)
+    got = fit_mixture(
+        BayesianGaussianMixture(**params),
+        in_blocks(X),
+        sample_weight=da.from_array(weights, 1000),
+    )
+    assert_close(got.means_, ref.means_)
+    assert_close(got.lower_bound_, ref.lower_bound_)
