@@ -204,7 +204,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """Row checks of one block of a dask ``X`` (on a worker)."""
         return check_array(X, dtype=[np.float64, np.float32], order="C")
 
-    def _initialize_parameters(self, X, sample_weight, random_state):
+    def _initialize_parameters(self, X, random_state, sample_weight=None):
         """Initial responsibilities by ``init_params``, then ``_initialize``.
 
         With ``sample_weight``, k-means and k-means++ weigh the rows and
@@ -327,7 +327,8 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         for init in range(n_init):
             self._print_verbose_msg_init_beg(init)
             if do_init:
-                self._initialize_parameters(*init_rows, random_state)
+                init_X, init_weight = init_rows
+                self._initialize_parameters(init_X, random_state, init_weight)
             monitor, stats = self._run_em(X, sample_weight, start)
             lower_bound = monitor.history[-1] if monitor.history else -np.inf
             if (
@@ -440,7 +441,8 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             init_rows = (X, sample_weight)
             if self._initialization_reads_data():
                 init_rows = initialisation_rows(X, random_state, sample_weight)
-            self._initialize_parameters(*init_rows, random_state)
+            init_X, init_weight = init_rows
+            self._initialize_parameters(init_X, random_state, init_weight)
             self._running_stats = None
             self.converged_ = False
             self.monitor_ = ConvergenceMonitor(

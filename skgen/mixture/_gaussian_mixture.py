@@ -610,9 +610,9 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
             or self._precisions_init is None
         )
 
-    def _initialize_parameters(self, X, sample_weight, random_state):
+    def _initialize_parameters(self, X, random_state, sample_weight=None):
         if self._initialization_reads_data():
-            super()._initialize_parameters(X, sample_weight, random_state)
+            super()._initialize_parameters(X, random_state, sample_weight)
         else:  # every initial parameter given: nothing to estimate from data
             self._initialize(X, None, sample_weight)
 
