@@ -33,6 +33,7 @@ from skgen.utils._sklearn_compat import (
 )
 from skgen.utils._statistics import blend_sums, scale_sums
 from skgen.utils._threads import single_threaded_blas, threads_for
+from skgen.utils._validation import check_letters
 
 
 def _normalize_rows(counts, previous):
@@ -311,16 +312,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_letters(self):
         """``params`` and ``init_params`` may hold only the letters of the model."""
-        known = "st" + self._emission_codes
         for name in ("params", "init_params"):
-            value = getattr(self, name)
-            unknown = sorted(set(value) - set(known))
-            if unknown:
-                raise ValueError(
-                    f"{name}={value!r} holds the letter(s) {', '.join(unknown)}, "
-                    f"which {type(self).__name__} does not know: its letters "
-                    f"are {', '.join(known)}."
-                )
+            check_letters(self, name, "st" + self._emission_codes)
 
     def _validate(self, X, lengths, sequence_ids, reset):
         if not reset:

@@ -21,6 +21,7 @@ from skgen.utils._chunking import n_chunks_for
 from skgen.utils._mapreduce import sample_in_blocks
 from skgen.utils._sklearn_compat import StrOptions
 from skgen.utils._threads import threads_for
+from skgen.utils._validation import check_letters
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -261,6 +262,21 @@ def _gaussian_parameters(stats, covariance_type, reg_covar):
     return weights, stats.means, covariances, precisions_chol
 
 
+def _hold_means(stats, means, covariance_type):
+    """Statistics with the means held at ``means``: the scatter around them
+    (the scatter around the data's means plus the shift between the two)."""
+    shift = stats.means - means
+    if covariance_type == "full":
+        scatter = stats.scatter + shift[:, :, np.newaxis] * shift[:, np.newaxis, :]
+    elif covariance_type == "tied":
+        scatter = stats.scatter + (stats.weights * shift.T) @ shift
+    elif covariance_type == "diag":
+        scatter = stats.scatter + shift**2
+    else:
+        scatter = stats.scatter + (shift**2).mean(axis=1)
+    return _Statistics(stats.weights, means, scatter)
+
+
 def _blend(old, new, step, covariance_type):
     """Statistics of the mixture ``(1 - step) * old + step * new`` of two data sets.
 
@@ -443,6 +459,15 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         Offset of the step size of ``partial_fit``: step ``t`` weighs the new
         batch by ``(t + learning_offset) ** -learning_decay``.
 
+    params : str, default='wmc'
+        The parameters EM updates, in hmmlearn's style: 'w' the weights, 'm'
+        the means, 'c' the covariances. A part left out keeps its initial
+        value (its ``*_init`` when given, else the initialisation's), and the
+        others take their constrained maximum (with the means held, the
+        covariances are the scatter around the held means). Unlike
+        hmmlearn's, ``init_params`` keeps scikit-learn's meaning, the
+        initialisation method.
+
     Attributes
     ----------
     weights_ : ndarray of shape (n_components,)
@@ -525,6 +550,7 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         "weights_init": ["array-like", None],
         "means_init": ["array-like", None],
         "precisions_init": ["array-like", None],
+        "params": [str],
     }
 
     # scikit-learn's estimator checks that cannot pass, with the reason; read
@@ -560,6 +586,7 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         verbose_interval=10,
         learning_decay=0.7,
         learning_offset=1.0,
+        params="wmc",
     ):
         super().__init__(
             n_components=n_components,
@@ -579,8 +606,10 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         self.weights_init = weights_init
         self.means_init = means_init
         self.precisions_init = precisions_init
+        self.params = params
 
     def _check_parameters(self, X, sample_weight=None):
+        check_letters(self, "params", "wmc")
         n_features = X.shape[1]
         self._weights_init = (
             None
@@ -620,7 +649,7 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         if resp is not None:
             stats = _statistics_from_resp(X, resp, self.covariance_type, sample_weight)
             if self._precisions_init is None:
-                self._m_step(stats)
+                self._set_from_statistics(stats)
             else:  # the covariances come from the user: none to estimate
                 self.means_ = stats.means
             if self._weights_init is None:
@@ -653,6 +682,20 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         return _blend(old, new, step, self.covariance_type)
 
     def _m_step(self, stats):
+        """The M-step, holding the parts ``params`` leaves out at their values."""
+        if "m" not in self.params:
+            stats = _hold_means(stats, self.means_, self.covariance_type)
+        weights, means, covariances, precisions_chol = _gaussian_parameters(
+            stats, self.covariance_type, self.reg_covar
+        )
+        if "w" in self.params:
+            self.weights_ = weights
+        self.means_ = means
+        if "c" in self.params:
+            self.covariances_, self.precisions_cholesky_ = covariances, precisions_chol
+
+    def _set_from_statistics(self, stats):
+        """Every parameter from statistics (the initial ones)."""
         (
             self.weights_,
             self.means_,
