@@ -20,6 +20,7 @@ _PUBLIC = {
     "GMMHMM": "skgen.hmm",
     "GaussianHMM": "skgen.hmm",
     "GaussianMixture": "skgen.mixture",
+    "GaussianMixtureRegressor": "skgen.mixture",
     "GaussianNB": "skgen.naive_bayes",
     "GenerativeClassifier": "skgen.classification",
     "GenerativeMixin": "skgen.base",

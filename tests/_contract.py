@@ -4,7 +4,7 @@ that fits fast, and data it can be fitted on. A new family adds its case here
 ``skgen.utils.all_estimators()``)."""
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import is_classifier, is_regressor
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import get_tags
 
@@ -16,6 +16,7 @@ from skgen.utils import all_estimators
 FAST_PARAMS = {
     "BayesianGaussianMixture": {"n_components": 2, "random_state": 0},
     "GaussianMixture": {"n_components": 2, "random_state": 0},
+    "GaussianMixtureRegressor": {"n_components": 2, "random_state": 0},
     "MixedTypeMixture": {"n_components": 2, "random_state": 0},
     "TableSynthesizer": {"n_components": 2, "random_state": 0},
     "GaussianHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
@@ -89,6 +90,8 @@ def targets(estimator, X, seed=0):
     """``fit``'s keyword ``y`` for ``X``: none for density models; for
     classifiers the blob of each row of ``training_data(seed=seed)`` (a
     quarter of them unlabeled, -1, for semi-supervised models)."""
+    if is_regressor(estimator):
+        return {"y": np.random.RandomState(seed).standard_normal(len(X))}
     if not is_classifier(estimator):
         return {}
     n_samples = len(X)

@@ -13,7 +13,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -62,7 +62,7 @@ def test_score_samples_shape_finite_and_score_is_mean(fitted):
     log_prob = estimator.score_samples(X)
     assert log_prob.shape == (X.shape[0],)
     assert np.all(np.isfinite(log_prob))
-    if not is_classifier(estimator):  # classifiers score accuracy
+    if not (is_classifier(estimator) or is_regressor(estimator)):  # accuracy, R^2
         assert estimator.score(X) == pytest.approx(log_prob.mean(), rel=1e-12)
 
 
@@ -289,6 +289,13 @@ def test_score_takes_sample_weight(fitted):
         y = targets(estimator, X)["y"].clip(0)
         correct = estimator.predict(X) == y
         expected = np.average(correct, weights=weights)
+        assert estimator.score(X, y, sample_weight=weights) == pytest.approx(expected)
+        return
+    if is_regressor(estimator):  # weighted R^2
+        from sklearn.metrics import r2_score
+
+        y = targets(estimator, X)["y"]
+        expected = r2_score(y, estimator.predict(X), sample_weight=weights)
         assert estimator.score(X, y, sample_weight=weights) == pytest.approx(expected)
         return
     expected = np.average(estimator.score_samples(X), weights=weights)

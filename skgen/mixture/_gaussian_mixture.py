@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import check_array
 
 from skgen.distributions._gaussian import (
@@ -17,9 +18,15 @@ from skgen.distributions._gaussian import (
 )
 from skgen.mixture import _kernels
 from skgen.mixture._base import BaseMixture
+from skgen.mixture._conditioning import (
+    conditional_gaussians,
+    conditional_means,
+    conditional_weights,
+    split_columns,
+)
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._mapreduce import sample_in_blocks
-from skgen.utils._sklearn_compat import StrOptions
+from skgen.utils._sklearn_compat import StrOptions, check_is_fitted
 from skgen.utils._threads import threads_for
 from skgen.utils._validation import check_letters
 
@@ -730,6 +737,75 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         self.precisions_ = precisions_from_cholesky(
             self.precisions_cholesky_, self.covariance_type
         )
+
+    def condition(self, values, columns):
+        """The mixture of the other columns given ``values`` of ``columns``.
+
+        Exact Gaussian conditioning: each component's weight is multiplied by
+        its marginal density at ``values`` (then renormalised), its mean moves
+        by the regression on the given columns and its covariance becomes the
+        Schur complement (for 'diag' and 'spherical', only the weights change).
+
+        Parameters
+        ----------
+        values : array-like of shape (n_columns,)
+            The given values, in the order of ``columns``.
+        columns : array-like of int or str
+            The given columns: indices, or names of ``feature_names_in_``.
+
+        Returns
+        -------
+        conditional : GaussianMixture
+            A fitted mixture over the other columns (in their original order,
+            with their names when the model has names), of the same
+            ``covariance_type``: ``sample``, ``score_samples``, ``predict_proba``
+            and the rest of the contract hold for it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.mixture import GaussianMixture
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=2000)
+        >>> gm = GaussianMixture(random_state=0).fit(X)
+        >>> given_x0 = gm.condition([1.0], columns=[0])
+        >>> given_x0.means_.round(1)
+        array([[0.8]])
+        """
+        check_is_fitted(self)
+        given, other = split_columns(self, columns)
+        values = check_array(
+            np.reshape(np.asarray(values, dtype=np.float64), (1, -1)),
+            input_name="values",
+        )
+        if values.shape[1] != len(given):
+            raise ValueError(
+                f"values has {values.shape[1]} entries but columns names {len(given)}."
+            )
+        conditional = conditional_gaussians(
+            self.means_, self.covariances_, self.covariance_type, given, other
+        )
+        model = clone(self).set_params(
+            weights_init=None, means_init=None, precisions_init=None
+        )
+        model.weights_ = conditional_weights(
+            values, self.weights_, conditional, self.covariance_type
+        )[0]
+        model.means_ = conditional_means(values, self.means_, other, conditional)[0]
+        model.covariances_ = conditional.covariances
+        model.precisions_cholesky_ = compute_precision_cholesky(
+            model.covariances_, self.covariance_type
+        )
+        model.precisions_ = precisions_from_cholesky(
+            model.precisions_cholesky_, self.covariance_type
+        )
+        model.n_features_in_ = len(other)
+        if hasattr(self, "feature_names_in_"):
+            model.feature_names_in_ = self.feature_names_in_[other]
+        for name in ("converged_", "n_iter_", "lower_bound_", "lower_bounds_"):
+            setattr(model, name, getattr(self, name))
+        model._start_sample_stream()
+        return model
 
     def _n_parameters(self):
         """Number of free parameters of the model."""
