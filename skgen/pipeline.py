@@ -21,6 +21,7 @@ from sklearn.preprocessing import (
     MinMaxScaler,
     StandardScaler,
 )
+from sklearn.utils import get_tags
 
 from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.utils._sklearn_compat import (
@@ -282,6 +283,15 @@ class GenerativePipeline(Pipeline, GenerativeMixin):
             steps, transform_input=transform_input, memory=memory, verbose=verbose
         )
         self.density_space = density_space
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # NaN reaches the model only if every step lets it through.
+        steps = [step for _, step in self.steps if step not in (None, "passthrough")]
+        tags.input_tags.allow_nan = all(
+            get_tags(step).input_tags.allow_nan for step in steps
+        )
+        return tags
 
     def _validate_steps(self):
         # Called by Pipeline.fit before any step is fitted.

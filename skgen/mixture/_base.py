@@ -190,6 +190,12 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             )
         return X, sample_weight
 
+    # Whether NaN entries are legal (marginalised) rather than an error.
+    _allows_missing = False
+
+    def _finite(self):
+        return "allow-nan" if self._allows_missing else True
+
     def _validate_rows(self, X, reset):
         return validate_data(
             self,
@@ -197,12 +203,18 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             dtype=[np.float64, np.float32],
             order="C",
             ensure_min_samples=2,
+            ensure_all_finite=self._finite(),
             reset=reset,
         )
 
     def _check_block(self, X):
         """Row checks of one block of a dask ``X`` (on a worker)."""
-        return check_array(X, dtype=[np.float64, np.float32], order="C")
+        return check_array(
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            ensure_all_finite=self._finite(),
+        )
 
     def _initialize_parameters(self, X, random_state, sample_weight=None):
         """Initial responsibilities by ``init_params``, then ``_initialize``.
@@ -471,7 +483,12 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
     def _validate_test_data(self, X):
         check_is_fitted(self)
         return validate_data(
-            self, X, dtype=[np.float64, np.float32], order="C", reset=False
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            ensure_all_finite=self._finite(),
+            reset=False,
         )
 
     @row_wise(dtype=np.intp)

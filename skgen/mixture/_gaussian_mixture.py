@@ -15,8 +15,9 @@ from skgen.distributions._gaussian import (
     half_diag_precisions,
     precision_cholesky_from_precisions,
     precisions_from_cholesky,
+    reshift_moments,
 )
-from skgen.mixture import _kernels
+from skgen.mixture import _kernels, _missing_kernels
 from skgen.mixture._base import BaseMixture
 from skgen.mixture._conditioning import (
     conditional_gaussians,
@@ -24,8 +25,9 @@ from skgen.mixture._conditioning import (
     conditional_weights,
     split_columns,
 )
+from skgen.utils import _dask
 from skgen.utils._chunking import n_chunks_for
-from skgen.utils._mapreduce import sample_in_blocks
+from skgen.utils._mapreduce import map_reduce, sample_in_blocks
 from skgen.utils._sklearn_compat import StrOptions, check_is_fitted
 from skgen.utils._threads import threads_for
 from skgen.utils._validation import check_letters
@@ -147,6 +149,120 @@ def e_step_sums_with_offsets(
         )
     total_weight = n_samples if sample_weight is None else sample_weight.sum()
     return _EStepSums(*(part.sum(axis=0) for part in parts), total_weight)
+
+
+def _e_step_sums_missing(
+    X, sample_weight, weights, means, precisions_chol, covariance_type
+):
+    """:func:`_e_step_sums` for rows with NaN entries, integrated out."""
+    n_samples, n_features = X.shape
+    offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
+    X64 = np.asarray(X, dtype=np.float64)
+    row_weights = np.ones(n_samples) if sample_weight is None else sample_weight
+    n_chunks = n_chunks_for(n_samples, len(weights) * n_features * (n_features + 1))
+    with threads_for(n_samples * len(weights) * n_features**2):
+        if covariance_type in ("full", "tied"):
+            parts = _missing_kernels.em_pass_full_missing(
+                X64,
+                row_weights,
+                means,
+                _full_precisions(precisions_chol, covariance_type, len(weights)),
+                offsets,
+                n_chunks,
+            )
+        else:
+            parts = _missing_kernels.em_pass_diag_missing(
+                X64,
+                row_weights,
+                means,
+                _diag_variances(precisions_chol, covariance_type, n_features),
+                offsets,
+                n_chunks,
+            )
+    log_lik, nk, sx, sxx = (part.sum(axis=0) for part in parts)
+    if covariance_type == "tied":
+        # The tied layout: second moments of all rows pooled around one shift.
+        shift = _tied_shift(weights, means)
+        _, _, sxx, _ = reshift_moments(nk, sx, sxx, means, shift[np.newaxis])
+        sxx = sxx.sum(axis=0)
+    total_weight = float(row_weights.sum())
+    return _EStepSums(float(log_lik), nk, sx, sxx, total_weight)
+
+
+def _full_precisions(precisions_chol, covariance_type, n_components):
+    """Precision matrices (K, d, d); 'tied' repeated for every component."""
+    precisions = precisions_from_cholesky(precisions_chol, covariance_type)
+    if covariance_type == "tied":
+        precisions = np.repeat(precisions[np.newaxis], n_components, axis=0)
+    return np.ascontiguousarray(precisions)
+
+
+def _diag_variances(precisions_chol, covariance_type, n_features):
+    """Variances (K, d) of 'diag' or 'spherical' components."""
+    variances = 1.0 / precisions_chol**2
+    if covariance_type == "spherical":
+        variances = np.repeat(variances[:, np.newaxis], n_features, axis=1)
+    return np.ascontiguousarray(variances)
+
+
+def _missing_counts(X):
+    """Missing entries per column, rows with every entry missing, rows."""
+    missing = np.isnan(X)
+    return missing.sum(axis=0), missing.all(axis=1).sum(), X.shape[0]
+
+
+def check_missing_entries(X, training=True):
+    """Whether ``X`` has NaN entries; raise if a row (or, for ``training``
+    rows, a column) has no observed entry."""
+    if not _dask.is_dask_collection(X) and not np.isnan(X.sum()):
+        return False  # the common case, without a boolean copy of X
+    per_column, n_empty_rows, n_rows = map_reduce(_missing_counts, X)
+    if n_empty_rows:
+        raise ValueError(
+            f"{int(n_empty_rows)} row(s) of X have every entry missing (NaN): "
+            "such a row carries no information; drop it."
+        )
+    empty_columns = np.flatnonzero(per_column == n_rows)
+    if training and len(empty_columns):
+        raise ValueError(
+            f"Column(s) {empty_columns.tolist()} of X have every entry missing "
+            "(NaN): nothing can be learned about them; drop them."
+        )
+    return bool(per_column.sum())
+
+
+def _fill_with_column_means(X):
+    """A copy of ``X`` with NaN entries replaced by their column's mean."""
+    if not np.isnan(X.sum()):
+        return X
+    filled = np.array(X, dtype=np.float64)
+    rows, columns = np.nonzero(np.isnan(filled))
+    filled[rows, columns] = np.nanmean(filled, axis=0)[columns]
+    return filled
+
+
+def weighted_log_prob_missing(X, weights, means, precisions_chol, covariance_type):
+    """``log w_k + log N(x_o | k)`` of rows with NaN entries, (n, K)."""
+    n_samples, n_features = X.shape
+    offsets = component_offsets(weights, precisions_chol, covariance_type, n_features)
+    X64 = np.asarray(X, dtype=np.float64)
+    n_chunks = n_chunks_for(n_samples)
+    with threads_for(n_samples * len(weights) * n_features**2):
+        if covariance_type in ("full", "tied"):
+            return _missing_kernels.log_prob_full_missing(
+                X64,
+                means,
+                _full_precisions(precisions_chol, covariance_type, len(weights)),
+                offsets,
+                n_chunks,
+            )
+        return _missing_kernels.log_prob_diag_missing(
+            X64,
+            means,
+            _diag_variances(precisions_chol, covariance_type, n_features),
+            offsets,
+            n_chunks,
+        )
 
 
 def _run_em_pass(
@@ -639,6 +755,22 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
             )
         )
 
+    _allows_missing = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # missing entries are integrated out
+        return tags
+
+    def _validate_training_data(self, X, sample_weight, reset):
+        X, sample_weight = super()._validate_training_data(X, sample_weight, reset)
+        self._has_missing = check_missing_entries(X)
+        return X, sample_weight
+
+    def _initialization_space(self, X):
+        """The rows k-means reads: missing entries at their column's mean."""
+        return _fill_with_column_means(X)
+
     def _initialization_reads_data(self):
         return (
             self._weights_init is None
@@ -654,7 +786,10 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
 
     def _initialize(self, X, resp, sample_weight):
         if resp is not None:
-            stats = _statistics_from_resp(X, resp, self.covariance_type, sample_weight)
+            # Missing entries at their column's mean: a start, which EM revises.
+            stats = _statistics_from_resp(
+                _fill_with_column_means(X), resp, self.covariance_type, sample_weight
+            )
             if self._precisions_init is None:
                 self._set_from_statistics(stats)
             else:  # the covariances come from the user: none to estimate
@@ -675,7 +810,8 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
             )
 
     def _e_step_block(self):
-        return _e_step_sums, (
+        missing = getattr(self, "_has_missing", False)
+        return _e_step_sums_missing if missing else _e_step_sums, (
             self.weights_,
             self.means_,
             self.precisions_cholesky_,
@@ -711,7 +847,12 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         ) = _gaussian_parameters(stats, self.covariance_type, self.reg_covar)
 
     def _estimate_weighted_log_prob(self, X):
-        return estimate_weighted_log_prob(
+        log_prob = (
+            weighted_log_prob_missing
+            if np.isnan(X.sum())
+            else estimate_weighted_log_prob
+        )
+        return log_prob(
             X,
             self.weights_,
             self.means_,
@@ -737,6 +878,75 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         self.precisions_ = precisions_from_cholesky(
             self.precisions_cholesky_, self.covariance_type
         )
+
+    def impute(self, X, *, sample=False, random_state=None):
+        """``X`` with its missing entries (NaN) filled in from the mixture.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows with NaN where entries are missing; each row needs one
+            observed entry.
+        sample : bool, default=False
+            False fills each missing entry with its conditional mean given the
+            row's observed entries, ``E[x_m | x_o]`` (a mixture of the
+            components' regressions, weighted by their responsibilities).
+            True draws the missing entries jointly from their conditional
+            distribution (a component by its responsibility, then its
+            conditional Gaussian): repeated calls give multiple imputations.
+        random_state : int, RandomState instance or None, default=None
+            For ``sample=True``: None draws from the model's stream (successive
+            calls differ); an int makes the call reproducible.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features)
+            ``X`` (float64) with every NaN replaced; observed entries unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.mixture import GaussianMixture
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.multivariate_normal([0, 0], [[1, 0.9], [0.9, 1]], size=1000)
+        >>> gm = GaussianMixture(random_state=0).fit(X)
+        >>> gm.impute([[1.0, np.nan], [np.nan, -2.0]]).round(1)
+        array([[ 1. ,  0.9],
+               [-1.8, -2. ]])
+        """
+        X = self._validate_test_data(X)
+        check_missing_entries(X, training=False)
+        n_samples, n_features = X.shape
+        X64 = np.asarray(X, dtype=np.float64)
+        if sample:
+            rng = self._sample_stream(1, random_state)
+            uniforms = rng.uniform(size=n_samples)
+            normals = rng.standard_normal((n_samples, n_features))
+        else:
+            uniforms, normals = np.empty(0), np.empty((0, 0))
+        offsets = component_offsets(
+            self.weights_, self.precisions_cholesky_, self.covariance_type, n_features
+        )
+        if self.covariance_type in ("full", "tied"):
+            kernel = _missing_kernels.impute_full
+            spread = _full_precisions(
+                self.precisions_cholesky_, self.covariance_type, self.n_components
+            )
+        else:
+            kernel = _missing_kernels.impute_diag
+            spread = _diag_variances(
+                self.precisions_cholesky_, self.covariance_type, n_features
+            )
+        with threads_for(n_samples * self.n_components * n_features**2):
+            return kernel(
+                X64,
+                self.means_,
+                spread,
+                offsets,
+                uniforms,
+                normals,
+                n_chunks_for(n_samples),
+            )
 
     def condition(self, values, columns):
         """The mixture of the other columns given ``values`` of ``columns``.

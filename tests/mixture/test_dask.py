@@ -129,8 +129,11 @@ def test_mixture_fit_predict_returns_lazy_labels():
 
 def test_mixture_bad_dask_input():
     X = blobs(n_samples=400)
-    X[123, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
+    X[123, 1] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        fit_mixture(GaussianMixture(2, random_state=0), da.from_array(X, 100))
+    X[123] = np.nan  # a row with no observed entry
+    with pytest.raises(ValueError, match="every entry missing"):
         fit_mixture(GaussianMixture(2, random_state=0), da.from_array(X, 100))
     with pytest.raises(ValueError, match="2-d"):
         fit_mixture(GaussianMixture(2), da.ones(10, chunks=5))
@@ -290,3 +293,16 @@ def test_bayesian_mixture_sample_weight_as_dask():
     )
     assert_close(got.means_, ref.means_)
     assert_close(got.lower_bound_, ref.lower_bound_)
+
+
+def test_mixture_with_missing_entries_equals_the_in_memory_fit():
+    X = blobs(seed=7)
+    X[np.random.default_rng(0).random(X.shape) < 0.2] = np.nan
+    X[np.isnan(X).all(axis=1), 0] = 0.0
+    params = dict(n_components=3, max_iter=10, tol=0.0, random_state=0)
+    ref = GaussianMixture(**params).fit(X)
+    got = fit_mixture(GaussianMixture(**params), in_blocks(X))
+    assert_close(got.means_, ref.means_)
+    assert_close(got.covariances_, ref.covariances_)
+    assert_close(got.lower_bounds_, ref.lower_bounds_)
+    assert_close(got.score_samples(in_blocks(X)).compute(), ref.score_samples(X))
