@@ -346,18 +346,18 @@ class KernelDensity(GenerativeMixin, DensityMixin, BaseEstimator):
         weights = self._weights
         if weights is None:
             weights = np.ones(centres.shape[0])
-            total = float(centres.shape[0])
-        else:
-            total = weights.sum()
+        total = weights.sum()
+        blocks, block_weights = _kernels.pack_blocks(centres, weights)
         n_queries, n_features = X.shape
         with threads_for(n_queries * centres.shape[0] * max(n_features, 4)):
             log_sums = _kernels.log_kernel_sums(
                 X,
-                np.ascontiguousarray(centres.T),
-                weights,
+                blocks,
+                block_weights,
+                centres.shape[0],
                 _kernels.KERNEL_CODES[self.kernel],
                 self.bandwidth_,
-                n_chunks_for(n_queries, min_per_chunk=16),
+                n_chunks_for(-(-n_queries // _kernels.TILE), min_per_chunk=4),
             )
         log_norm = log_kernel_norm(self.kernel, self.bandwidth_, n_features)
         return log_sums + (log_norm - np.log(total))

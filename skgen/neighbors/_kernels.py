@@ -7,11 +7,14 @@ rows are split into chunks fixed by their number (see
 sum runs on one thread over the training rows in a fixed order, so the result
 of a row does not depend on the number of threads, nor on the chunking.
 
-The training rows are passed transposed, ``(n_features, n_train)`` and
-C-contiguous, and read in blocks of :data:`BLOCK` rows: the squared distances
-of one query row to a block are accumulated feature by feature into a
-``BLOCK``-long buffer, an inner loop over contiguous memory that LLVM
-vectorises; the kernel values of the block are then added into the row's sum.
+The training rows are packed in contiguous blocks of :data:`BLOCK` rows,
+each transposed to ``(n_features, BLOCK)`` (:func:`pack_blocks`). A tile of
+:data:`TILE` query rows passes over each block together: the squared distances
+are accumulated feature by feature into ``(TILE, BLOCK)`` buffers, an inner
+loop over contiguous memory that LLVM vectorises, where each training value
+loaded serves the whole tile; the kernel values of the block are then added
+into each row's running sum. (Measured on one core at d = 16 and 32: 6-7 times
+the throughput of one query row at a time over the unpacked transposed rows.)
 The squared distance is summed over features in order, ``(y_k - x_k)**2``
 without fused multiply-adds, as scikit-learn's trees do, so the support test
 ``dist < h`` of the compact kernels decides as theirs does.
@@ -44,106 +47,151 @@ KERNEL_CODES = {
     "cosine": COSINE,
 }
 
+#: Reassociation (vector lanes for the sums of kernel values) and fused
+#: multiply-adds, in the kernel sums only: none of fastmath's no-NaN / no-inf
+#: assumptions (``exp(-inf)`` must stay 0). Never in the distances, which
+#: must round as scikit-learn's for the support test ``dist < h``.
+REASSOCIATE = {"reassoc", "contract"}
+
 #: Training rows per block of distances.
 BLOCK = 256
+#: Query rows that share each pass over a block.
+TILE = 4
+
+
+def pack_blocks(Y, weights):
+    """Training rows as contiguous blocks, ``(n_blocks, d, BLOCK)``, and their
+    weights ``(n_blocks, BLOCK)``; the last block padded with zeros."""
+    n, d = Y.shape
+    n_blocks = -(-n // BLOCK)
+    padded = np.zeros((n_blocks * BLOCK, d))
+    padded[:n] = Y
+    packed = np.ascontiguousarray(padded.reshape(n_blocks, BLOCK, d).transpose(0, 2, 1))
+    padded_weights = np.zeros(n_blocks * BLOCK)
+    padded_weights[:n] = weights
+    return packed, padded_weights.reshape(n_blocks, BLOCK)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _squared_distances(x, Yt, start, stop, dist):
-    """``dist[j] = sum_k (Yt[k, start + j] - x[k])**2`` for the block's rows."""
-    n = stop - start
-    for j in range(n):
-        dist[j] = 0.0
-    for k in range(Yt.shape[0]):
+def _tile_squared_distances(X, i0, block, dist):
+    """``dist[q, j] = sum_k (block[k, j] - X[i0 + q, k])**2``, ``q < TILE``.
+
+    Each value of the block, loaded once per feature, serves the tile's
+    ``TILE`` query rows; the loop over ``j`` runs over contiguous memory.
+    """
+    dist[:] = 0.0
+    d0, d1, d2, d3 = dist[0], dist[1], dist[2], dist[3]
+    for k in range(block.shape[0]):
+        x0, x1, x2, x3 = X[i0, k], X[i0 + 1, k], X[i0 + 2, k], X[i0 + 3, k]
+        row = block[k]
+        for j in range(BLOCK):
+            y = row[j]
+            t = y - x0
+            d0[j] += t * t
+            t = y - x1
+            d1[j] += t * t
+            t = y - x2
+            d2[j] += t * t
+            t = y - x3
+            d3[j] += t * t
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row_squared_distances(x, block, dist):
+    """``dist[j] = sum_k (block[k, j] - x[k])**2``: one query row."""
+    dist[:] = 0.0
+    for k in range(block.shape[0]):
         xk = x[k]
-        row = Yt[k]
-        for j in range(n):
-            t = row[start + j] - xk
+        row = block[k]
+        for j in range(BLOCK):
+            t = row[j] - xk
             dist[j] += t * t
 
 
-@njit(cache=True, nogil=True)
-def _row_log_sum(x, Yt, weights, kernel, h, dist):
-    """``log sum_j w_j k(|x - y_j| / h)`` for one query row ``x``."""
-    n_train = Yt.shape[1]
-    inv_h = 1.0 / h
-    half_inv_h2 = 0.5 / (h * h)
-    half_pi_inv_h = 0.5 * np.pi / h
-    unbounded = kernel == GAUSSIAN or kernel == EXPONENTIAL
-    top = -np.inf  # largest log-kernel so far (unbounded kernels)
-    total = 0.0
-    for start in range(0, n_train, BLOCK):
-        stop = min(start + BLOCK, n_train)
-        n = stop - start
-        _squared_distances(x, Yt, start, stop, dist)
-        if unbounded:
-            # log-kernels into dist, then the online log-sum-exp.
-            block_top = -np.inf
-            if kernel == GAUSSIAN:
-                for j in range(n):
-                    dist[j] = -half_inv_h2 * dist[j]
-            else:
-                for j in range(n):
-                    dist[j] = -np.sqrt(dist[j]) * inv_h
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE)
+def _add_block(dist, weights, n, kernel, h, state):
+    """Add the kernels of one block's first ``n`` squared distances ``dist`` to
+    a query row's running sum ``state = [top, total]``.
+
+    Unbounded kernels: the sum is ``exp(top) * total``, rescaled when the
+    block holds a larger log-kernel. Compact kernels: ``total`` is the sum.
+    ``dist`` is overwritten.
+    """
+    if kernel == GAUSSIAN or kernel == EXPONENTIAL:
+        if kernel == GAUSSIAN:
+            scale = -0.5 / (h * h)
             for j in range(n):
-                if dist[j] > block_top:
-                    block_top = dist[j]
-            if block_top == -np.inf:  # every distance overflowed
-                continue
-            if block_top > top:
-                total *= np.exp(top - block_top)
-                top = block_top
-            acc = 0.0
-            for j in range(n):
-                acc += weights[start + j] * np.exp(dist[j] - top)
-            total += acc
+                dist[j] = scale * dist[j]
         else:
-            acc = 0.0
-            if kernel == TOPHAT:
-                for j in range(n):
-                    if np.sqrt(dist[j]) < h:
-                        acc += weights[start + j]
-            elif kernel == EPANECHNIKOV:
-                for j in range(n):
-                    r = np.sqrt(dist[j])
-                    if r < h:
-                        acc += weights[start + j] * (1.0 - (r * r) / (h * h))
-            elif kernel == LINEAR:
-                for j in range(n):
-                    r = np.sqrt(dist[j])
-                    if r < h:
-                        acc += weights[start + j] * (1.0 - r / h)
-            else:
-                for j in range(n):
-                    r = np.sqrt(dist[j])
-                    if r < h:
-                        acc += weights[start + j] * np.cos(half_pi_inv_h * r)
-            total += acc
-    if unbounded:
-        return top + np.log(total)
-    if total > 0.0:
-        return np.log(total)
+            for j in range(n):
+                dist[j] = -np.sqrt(dist[j]) / h
+        block_top = -np.inf
+        for j in range(n):
+            if dist[j] > block_top:
+                block_top = dist[j]
+        if block_top == -np.inf:  # every distance overflowed
+            return
+        top = state[0]
+        if block_top > top:
+            state[1] *= np.exp(top - block_top)
+            state[0] = top = block_top
+        acc = 0.0
+        for j in range(n):
+            acc += weights[j] * np.exp(dist[j] - top)
+        state[1] += acc
+        return
+    acc = 0.0
+    if kernel == TOPHAT:
+        for j in range(n):
+            if np.sqrt(dist[j]) < h:
+                acc += weights[j]
+    elif kernel == EPANECHNIKOV:
+        for j in range(n):
+            r = np.sqrt(dist[j])
+            if r < h:
+                acc += weights[j] * (1.0 - (r * r) / (h * h))
+    elif kernel == LINEAR:
+        for j in range(n):
+            r = np.sqrt(dist[j])
+            if r < h:
+                acc += weights[j] * (1.0 - r / h)
+    else:
+        half_pi_over_h = 0.5 * np.pi / h
+        for j in range(n):
+            r = np.sqrt(dist[j])
+            if r < h:
+                acc += weights[j] * np.cos(half_pi_over_h * r)
+    state[1] += acc
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _log_of(state, kernel):
+    if kernel == GAUSSIAN or kernel == EXPONENTIAL:
+        return state[0] + np.log(state[1])
+    if state[1] > 0.0:
+        return np.log(state[1])
     return -np.inf
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def log_kernel_sums(X, Yt, weights, kernel, h, n_chunks):
+def log_kernel_sums(X, blocks, weights, n_train, kernel, h, n_chunks):
     """``log sum_j w_j k(|x_i - y_j| / h)`` for every query row ``x_i``.
 
     Parameters
     ----------
     X : (n_queries, d) float64, C-contiguous
         Query rows.
-    Yt : (d, n_train) float64, C-contiguous
-        Training rows, transposed.
-    weights : (n_train,) float64
-        Positive weights of the training rows.
+    blocks, weights : arrays of :func:`pack_blocks`
+        Training rows in blocks, ``(n_blocks, d, BLOCK)``, and their positive
+        weights ``(n_blocks, BLOCK)``.
+    n_train : int
+        Number of training rows (the rest of the last block is padding).
     kernel : int
         One of the codes in :data:`KERNEL_CODES`.
     h : float
         Bandwidth.
     n_chunks : int
-        Chunks of query rows run in parallel.
+        Chunks of tiles of query rows, run in parallel.
 
     Returns
     -------
@@ -152,12 +200,29 @@ def log_kernel_sums(X, Yt, weights, kernel, h, n_chunks):
         ``log(sum(weights))`` for the log-density.
     """
     n_queries = X.shape[0]
+    n_blocks = blocks.shape[0]
     out = np.empty(n_queries)
+    n_tiles = -(-n_queries // TILE)
     for c in prange(n_chunks):
-        lo, hi = chunk_bounds(c, n_chunks, n_queries)
-        dist = np.empty(BLOCK)
-        for i in range(lo, hi):
-            out[i] = _row_log_sum(X[i], Yt, weights, kernel, h, dist)
+        first, last = chunk_bounds(c, n_chunks, n_tiles)
+        dist = np.empty((TILE, BLOCK))
+        state = np.empty((TILE, 2))
+        for tile in range(first, last):
+            i0 = tile * TILE
+            n_rows = min(TILE, n_queries - i0)
+            state[:, 0] = -np.inf
+            state[:, 1] = 0.0
+            for b in range(n_blocks):
+                n = min(BLOCK, n_train - b * BLOCK)
+                if n_rows == TILE:
+                    _tile_squared_distances(X, i0, blocks[b], dist)
+                else:
+                    for q in range(n_rows):
+                        _row_squared_distances(X[i0 + q], blocks[b], dist[q])
+                for q in range(n_rows):
+                    _add_block(dist[q], weights[b], n, kernel, h, state[q])
+            for q in range(n_rows):
+                out[i0 + q] = _log_of(state[q], kernel)
     return out
 
 
