@@ -101,7 +101,10 @@ class KernelDensity(GenerativeMixin, DensityMixin, BaseEstimator):
     features, where a tree prunes little); otherwise it delegates to
     scikit-learn's tree. ``sample`` draws from every kernel exactly (scikit-
     learn samples only 'gaussian' and 'tophat') and also returns the training
-    row each sample is centred on.
+    row each sample is centred on. One difference in the API: ``score`` is
+    the *mean* log-likelihood, as for every skgen model and scikit-learn's
+    ``GaussianMixture``, where scikit-learn's ``KernelDensity.score`` returns
+    the sum.
 
     Read more in the :ref:`User Guide <kde>`.
 
@@ -109,10 +112,10 @@ class KernelDensity(GenerativeMixin, DensityMixin, BaseEstimator):
     ----------
     bandwidth : float or {'scott', 'silverman'}, default=1.0
         Bandwidth ``h`` of the kernel, or the rule that sets it from the
-        number of rows ``n`` and of features ``d``: Scott's
-        ``n**(-1/(d+4))`` or Silverman's ``(n(d+2)/4)**(-1/(d+4))`` (as
-        scikit-learn; neither looks at the data's spread, so scale the data
-        first).
+        number of rows ``n`` (whatever their weights) and of features ``d``:
+        Scott's ``n**(-1/(d+4))`` or Silverman's ``(n(d+2)/4)**(-1/(d+4))``
+        (as scikit-learn; neither looks at the data's spread, so scale the
+        data first).
 
     algorithm : {'auto', 'brute', 'kd_tree', 'ball_tree'}, default='auto'
         How ``score_samples`` runs. 'brute': skgen's parallel kernel over all
