@@ -430,11 +430,6 @@ class KernelDensity(GenerativeMixin, DensityMixin, BaseEstimator):
             samples = centres[index] + z * (radius * h / np.sqrt(s_sq))[:, np.newaxis]
         return samples.astype(self._fit_dtype, copy=False), self._rows[index]
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
-
 
 def _radius(kernel, z, s_sq, d, rng):
     """Radii over ``h`` from the radial density ``t**(d-1) k(t)``, given the
