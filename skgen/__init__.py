@@ -25,6 +25,7 @@ _PUBLIC = {
     "GenerativeClassifier": "skgen.classification",
     "GenerativeMixin": "skgen.base",
     "GenerativePipeline": "skgen.pipeline",
+    "KernelDensity": "skgen.neighbors",
     "MixedTypeMixture": "skgen.mixture",
     "MultinomialNB": "skgen.naive_bayes",
     "PoissonHMM": "skgen.hmm",

@@ -24,6 +24,7 @@ FAST_PARAMS = {
     "GMMHMM": {"n_components": 2, "n_mix": 2, "n_iter": 100, "random_state": 0},
     "PoissonHMM": {"n_components": 2, "n_iter": 100, "random_state": 0},
     "GaussianNB": {"random_state": 0},
+    "KernelDensity": {"random_state": 0},
     "MultinomialNB": {"random_state": 0},
     "BernoulliNB": {"random_state": 0},
     "CategoricalNB": {"random_state": 0},

@@ -1,0 +1,5 @@
+"""Kernel density estimation."""
+
+from skgen.neighbors._kde import KernelDensity
+
+__all__ = ["KernelDensity"]
