@@ -1,17 +1,19 @@
 """scikit-learn's four naive Bayes models, able to generate and to score rows."""
 
+from abc import abstractmethod
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
-from scipy.special import gammaln
+from scipy.special import logsumexp
 from sklearn import naive_bayes
 from sklearn.base import clone
 from sklearn.utils import assert_all_finite
+from sklearn.utils.validation import check_non_negative
 
-from skgen.distributions import _bernoulli, _categorical
+from skgen.distributions import _bernoulli, _categorical, _multinomial
 from skgen.naive_bayes._base import GenerativeNBMixin
 from skgen.utils._mapreduce import row_wise
+from skgen.utils._sklearn_compat import check_is_fitted
 
 # -- GaussianNB's fit as sums over row blocks ---------------------------------
 
@@ -261,7 +263,59 @@ class _DiscreteNBMixin(GenerativeNBMixin):
         return prior + self._n_feature_parameters()
 
 
-class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
+class _MultinomialCountsMixin(_DiscreteNBMixin):
+    """Density and sampler of rows of counts: a multinomial per class.
+
+    A subclass supplies ``_multinomial_log_prob()``, the log-probabilities
+    (n_classes, n_features) with which each class splits a row's total.
+    Generated totals are Poisson, of the class's mean training total.
+    """
+
+    @abstractmethod
+    def _multinomial_log_prob(self):
+        """Log-probability of each feature in each class's multinomial."""
+
+    @row_wise()
+    def score_samples(self, X):
+        """Log-mass of each row given its total, summed over the classes.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Rows of non-negative counts.
+
+        Returns
+        -------
+        log_prob : ndarray or dask array of shape (n_samples,)
+            ``log p(x | n)`` for each row of total ``n``: the log of the
+            multinomial mass, multinomial coefficient included; a dask array
+            for dask ``X``.
+        """
+        return super().score_samples(X)
+
+    def _score_samples_block(self, X):
+        check_is_fitted(self)
+        X = self._check_X(X)
+        check_non_negative(X, f"{type(self).__name__}.score_samples (input X)")
+        joint = _multinomial.log_likelihood(X, self._multinomial_log_prob())
+        return logsumexp(joint + self.class_log_prior_, axis=1)
+
+    def _sample_features(self, class_indices, random_state):
+        # Poisson totals of the class's mean total: free to fit (a second pass
+        # over X for the totals' distribution would cost a third of a fit).
+        mean_totals = self.feature_count_.sum(axis=1) / np.maximum(
+            self.class_count_, np.finfo(np.float64).tiny
+        )
+        totals = random_state.poisson(mean_totals[class_indices])
+        probs = np.exp(self._multinomial_log_prob())[class_indices]
+        return _multinomial.sample(totals, probs, random_state)
+
+    def _n_feature_parameters(self):
+        n_classes, n_features = self.feature_count_.shape
+        return n_classes * (n_features - 1)
+
+
+class MultinomialNB(_MultinomialCountsMixin, naive_bayes.MultinomialNB):
     """Multinomial naive Bayes that can also generate rows of counts.
 
     :class:`sklearn.naive_bayes.MultinomialNB` itself (same parameters, fitted
@@ -346,55 +400,8 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
         )
         self.random_state = random_state
 
-    @row_wise()
-    def score_samples(self, X):
-        """Log-mass of each row given its total, summed over the classes.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
-            Rows of counts.
-
-        Returns
-        -------
-        log_prob : ndarray or dask array of shape (n_samples,)
-            ``log p(x | n)`` for each row of total ``n``: the log of the
-            multinomial mass, multinomial coefficient included; a dask array
-            for dask ``X``.
-        """
-        return super().score_samples(X)
-
-    def _score_samples_block(self, X):
-        log_prob = super()._score_samples_block(X)
-        X = self._check_X(X)
-        totals = np.asarray(X.sum(axis=1), dtype=np.float64).ravel()
-        if sparse.issparse(X):
-            X = X.copy()
-            X.data = gammaln(X.data + 1.0)
-            log_factorials = np.asarray(X.sum(axis=1)).ravel()
-        else:
-            log_factorials = gammaln(X + 1.0).sum(axis=1)
-        return log_prob + gammaln(totals + 1.0) - log_factorials
-
-    def _sample_features(self, class_indices, random_state):
-        # Poisson totals of the class's mean total: free to fit (a second pass
-        # over X for the totals' distribution would cost a third of a fit).
-        mean_totals = self.feature_count_.sum(axis=1) / np.maximum(
-            self.class_count_, np.finfo(np.float64).tiny
-        )
-        totals = random_state.poisson(mean_totals[class_indices])
-        # numpy's Generator draws multinomials with a total and a probability
-        # vector per row in C; seed one from the model's stream.
-        generator = np.random.default_rng(random_state.randint(2**63, dtype=np.int64))
-        probabilities = np.exp(self.feature_log_prob_)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        return generator.multinomial(totals, probabilities[class_indices]).astype(
-            np.float64
-        )
-
-    def _n_feature_parameters(self):
-        n_classes, n_features = self.feature_log_prob_.shape
-        return n_classes * (n_features - 1)
+    def _multinomial_log_prob(self):
+        return self.feature_log_prob_
 
 
 class BernoulliNB(_DiscreteNBMixin, naive_bayes.BernoulliNB):
