@@ -97,6 +97,8 @@ def _add_counts(models):
             total.n_categories_ = np.maximum(total.n_categories_, model.n_categories_)
         else:
             total.feature_count_ = total.feature_count_ + model.feature_count_
+            if hasattr(total, "feature_all_"):  # ComplementNB
+                total.feature_all_ = total.feature_count_.sum(axis=0)
     return total
 
 
@@ -402,6 +404,135 @@ class MultinomialNB(_MultinomialCountsMixin, naive_bayes.MultinomialNB):
 
     def _multinomial_log_prob(self):
         return self.feature_log_prob_
+
+
+class ComplementNB(_MultinomialCountsMixin, naive_bayes.ComplementNB):
+    """Complement naive Bayes that can also generate rows of counts.
+
+    :class:`sklearn.naive_bayes.ComplementNB` itself (same parameters, fitted
+    attributes, ``partial_fit``, ``sample_weight``, sparse input and
+    predictions: the same decision rule, the same numbers) plus
+    :meth:`score_samples` and :meth:`sample`.
+
+    Complement naive Bayes classifies with weights learnt from the counts of
+    the *other* classes (``feature_log_prob_``, Rennie et al., 2003), which
+    are not a distribution of the rows of a class: its ``predict_proba`` is a
+    softmax of those scores, and its ``predict_joint_log_proba`` is the
+    scores, not ``log p(x, y)``. So skgen defines the density by the counts the
+    model has already fitted: class ``y`` is the multinomial of its *own*
+    smoothed frequencies,
+    ``p_yj = (feature_count_[y, j] + alpha_j) / sum_k (feature_count_[y, k]
+    + alpha_k)`` (``multinomial_log_prob_``), the class prior is
+    ``exp(class_log_prior_)``: the model :class:`MultinomialNB` fits with the
+    same ``alpha``, ``fit_prior`` and ``class_prior``. :meth:`score_samples`
+    is that model's log-mass given the row's total and :meth:`sample` draws
+    from it, the totals as :class:`MultinomialNB` draws them (Poisson, of the
+    class's mean training total). ``norm`` changes the decision rule only.
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_features,), default=1.0
+        Additive (Laplace / Lidstone) smoothing, of the complement counts and
+        of the class counts alike.
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even when it is below 1e-10.
+    fit_prior : bool, default=True
+        Learn the class prior; False uses a uniform prior. scikit-learn's
+        decision rule uses the prior only when there is one class; the
+        density always does.
+    class_prior : array-like of shape (n_classes,), default=None
+        Given prior probabilities of the classes.
+    norm : bool, default=False
+        Normalise the complement weights (the second normalisation of
+        Rennie et al.); the density does not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the stream :meth:`sample` draws from (fitting is deterministic).
+
+    Attributes
+    ----------
+    class_count_ : ndarray of shape (n_classes,)
+        Weighted number of training rows per class.
+    class_log_prior_ : ndarray of shape (n_classes,)
+        Log-probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    feature_all_ : ndarray of shape (n_features,)
+        Weighted count of each feature over all classes.
+    feature_count_ : ndarray of shape (n_classes, n_features)
+        Weighted count of each feature per class.
+    feature_log_prob_ : ndarray of shape (n_classes, n_features)
+        scikit-learn's complement weights, which ``predict`` uses (not a
+        distribution).
+    multinomial_log_prob_ : ndarray of shape (n_classes, n_features)
+        Log-probability of each feature in the multinomial of each class: the
+        density of :meth:`score_samples` and :meth:`sample` (equal to
+        :class:`MultinomialNB`'s ``feature_log_prob_`` on the same counts).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    MultinomialNB : The same density, with the multinomial decision rule.
+
+    References
+    ----------
+    Rennie, J. D., Shih, L., Teevan, J., and Karger, D. R. (2003). Tackling
+    the poor assumptions of naive Bayes text classifiers. ICML, 616-623.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.naive_bayes import ComplementNB
+    >>> X = np.array([[5, 1, 0], [4, 2, 0], [0, 1, 6], [1, 0, 5]])
+    >>> model = ComplementNB(random_state=0).fit(X, ["a", "a", "b", "b"])
+    >>> model.predict([[3, 1, 0]]).tolist()
+    ['a']
+    >>> np.exp(model.multinomial_log_prob_).round(3)  # a: (9+1, 3+1, 0+1) / 15
+    array([[0.667, 0.267, 0.067],
+           [0.125, 0.125, 0.75 ]])
+    >>> X_new, y_new = model.sample(1000, y="a", random_state=0)
+    >>> (X_new.sum(axis=0) / X_new.sum()).round(1)
+    array([0.7, 0.3, 0.1])
+    """
+
+    _parameter_constraints: dict = {
+        **naive_bayes.ComplementNB._parameter_constraints,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        force_alpha=True,
+        fit_prior=True,
+        class_prior=None,
+        norm=False,
+        random_state=None,
+    ):
+        super().__init__(
+            alpha=alpha,
+            force_alpha=force_alpha,
+            fit_prior=fit_prior,
+            class_prior=class_prior,
+            norm=norm,
+        )
+        self.random_state = random_state
+
+    def _update_feature_log_prob(self, alpha):
+        """scikit-learn's complement weights, and the multinomial of each
+        class's own counts (:class:`MultinomialNB`'s formula)."""
+        super()._update_feature_log_prob(alpha)
+        smoothed_fc = self.feature_count_ + alpha
+        smoothed_cc = smoothed_fc.sum(axis=1)
+        self.multinomial_log_prob_ = np.log(smoothed_fc) - np.log(
+            smoothed_cc.reshape(-1, 1)
+        )
+
+    def _multinomial_log_prob(self):
+        return self.multinomial_log_prob_
 
 
 class BernoulliNB(_DiscreteNBMixin, naive_bayes.BernoulliNB):
