@@ -251,10 +251,7 @@ class _DiscreteNBMixin(GenerativeNBMixin):
                     if name not in ("n_features_in_", "feature_names_in_"):
                         setattr(self, name, value)
         else:
-            _add_counts([self, total])
-            if hasattr(total, "n_categories_"):
-                # As scikit-learn's partial_fit: the last batch's categories.
-                self.n_categories_ = total.n_categories_
+            _add_counts([self, total])  # n_categories_: the most of either
         # What scikit-learn's fit does after counting.
         self._update_feature_log_prob(self._check_alpha())
         self._update_class_log_prior(class_prior=self.class_prior)
@@ -727,12 +724,22 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
     def _check_X_y(self, X, y, reset=True):
         return _integer_categories(super()._check_X_y, X, y, reset=reset)
 
+    def _count(self, X, Y):
+        """scikit-learn's counts, which grow by the categories a later batch
+        brings; ``n_categories_`` is the number of categories counted so far
+        (scikit-learn's is the last batch's, fewer than its own counts when
+        an earlier batch had more categories)."""
+        super()._count(X, Y)
+        self.n_categories_ = np.array(
+            [count.shape[1] for count in self.category_count_],
+            dtype=self.n_categories_.dtype,
+        )
+
     def _sample_features(self, class_indices, random_state):
         # Each class's probabilities of every feature, padded with zeros to
         # the most categories: (n_classes, n_features, max_categories).
-        probs = np.zeros(
-            (len(self.classes_), len(self.feature_log_prob_), max(self.n_categories_))
-        )
+        width = max(log_prob.shape[1] for log_prob in self.feature_log_prob_)
+        probs = np.zeros((len(self.classes_), len(self.feature_log_prob_), width))
         for j, log_prob in enumerate(self.feature_log_prob_):
             probs[:, j, : log_prob.shape[1]] = np.exp(log_prob)
         return _categorical.sample(probs[class_indices], random_state)
