@@ -1,4 +1,4 @@
-"""scikit-learn's four naive Bayes models, able to generate and to score rows."""
+"""scikit-learn's five naive Bayes models, able to generate and to score rows."""
 
 from abc import abstractmethod
 from typing import NamedTuple
@@ -627,6 +627,10 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
     ``n_categories_`` at prediction is a ``ValueError`` that names the feature
     (scikit-learn raises an ``IndexError``), and so is a non-integral category
     such as 1.5 anywhere ``X`` is read (scikit-learn truncates it to 1).
+    A :meth:`partial_fit` batch may bring new categories: ``category_count_``
+    and ``feature_log_prob_`` grow as scikit-learn's do, and ``n_categories_``
+    is the number of categories counted so far, as :meth:`fit` on all the
+    batches gives (scikit-learn's is the last batch's).
 
     Parameters
     ----------
@@ -656,7 +660,8 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
     feature_log_prob_ : list of arrays of shape (n_classes, n_categories_[j])
         Log-probability of each category of each feature, given the class.
     n_categories_ : ndarray of shape (n_features,)
-        Number of categories of each feature.
+        Number of categories of each feature (counted so far, after
+        :meth:`partial_fit`).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)

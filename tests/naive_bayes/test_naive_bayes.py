@@ -331,3 +331,17 @@ def test_categorical_partial_fit_case_of_scikit_learns_tests():
     model.partial_fit(X[3:], y[3:], sample_weight=weights[3:])
     np.testing.assert_array_equal(model.predict(X), [0, 1, 1, 2])
     np.testing.assert_array_equal(model.n_categories_, [2, 2, 2])
+
+
+def test_multinomial_score_samples_refuses_negative_counts():
+    X, y = count_data()
+    model = MultinomialNB().fit(X, y)
+    bad = X[:5].copy()
+    bad[2, 1] = -1.0
+    with pytest.raises(ValueError, match=r"MultinomialNB.score_samples \(input X\)"):
+        model.score_samples(bad)
+    with pytest.raises(ValueError, match="Negative values"):
+        model.score_samples(sparse.csr_matrix(bad))
+    # Predictions stay scikit-learn's, which accepts them.
+    ref = sk.MultinomialNB().fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(bad), ref.predict_proba(bad))
