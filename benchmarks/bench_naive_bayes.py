@@ -3,8 +3,9 @@
 skgen's naive Bayes models are scikit-learn's with a density and a sampler
 added, so fit and predict should cost the same: the ratio skgen / scikit-learn
 (target <= 1.1) on 100,000 x 50 dense rows (Gaussian, Bernoulli, Categorical,
-Multinomial on counts) and on a sparse document-term matrix (Multinomial,
-Bernoulli). Then rows generated per second, and the time of score_samples.
+Multinomial and Complement on counts) and on a sparse document-term matrix
+(Multinomial, Complement, Bernoulli). Then rows generated per second, and the
+time of score_samples.
 Median of interleaved runs.
 
 Usage: python benchmarks/bench_naive_bayes.py [--quick]
@@ -55,9 +56,11 @@ def datasets(n_samples, n_features, seed=0):
 CASES = [
     ("GaussianNB", "dense"),
     ("MultinomialNB", "counts"),
+    ("ComplementNB", "counts"),
     ("BernoulliNB", "dense"),
     ("CategoricalNB", "categories"),
     ("MultinomialNB", "documents"),
+    ("ComplementNB", "documents"),
     ("BernoulliNB", "documents"),
 ]
 
