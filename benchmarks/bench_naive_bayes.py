@@ -14,6 +14,7 @@ Usage: python benchmarks/bench_naive_bayes.py [--quick]
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -82,16 +83,16 @@ def main():
         ref_model, our_model = getattr(sk, name)(), getattr(ours, name)()
         fit, _ = interleaved(
             {
-                "scikit-learn": lambda: ref_model.fit(X, y),
-                "skgen": lambda: our_model.fit(X, y),
+                "scikit-learn": partial(ref_model.fit, X, y),
+                "skgen": partial(our_model.fit, X, y),
             },
             repeats,
             settle=0.05,
         )
         predict, _ = interleaved(
             {
-                "scikit-learn": lambda: ref_model.predict_proba(X),
-                "skgen": lambda: our_model.predict_proba(X),
+                "scikit-learn": partial(ref_model.predict_proba, X),
+                "skgen": partial(our_model.predict_proba, X),
             },
             repeats,
             settle=0.05,
