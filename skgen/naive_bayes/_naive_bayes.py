@@ -11,7 +11,7 @@ from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_non_negative
 
 from skgen.distributions import _bernoulli, _categorical, _multinomial
-from skgen.naive_bayes._base import GenerativeNBMixin
+from skgen.naive_bayes._base import GenerativeNBMixin, _n_classes
 from skgen.utils._mapreduce import row_wise
 from skgen.utils._sklearn_compat import check_is_fitted
 
@@ -517,6 +517,28 @@ class ComplementNB(_MultinomialCountsMixin, naive_bayes.ComplementNB):
             norm=norm,
         )
         self.random_state = random_state
+
+    @row_wise(n_columns=_n_classes)
+    def predict_joint_log_proba(self, X):
+        """scikit-learn's class scores of each row: not ``log p(x, y)``.
+
+        Complement naive Bayes scores a class by the complement weights
+        (``X @ feature_log_prob_.T``, plus the log prior when there is one
+        class); ``predict`` takes their largest and ``predict_proba`` their
+        softmax. The joint of the density :meth:`score_samples` scores is
+        ``class_log_prior_ + log p(x | n, y)`` under ``multinomial_log_prob_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Rows of counts.
+
+        Returns
+        -------
+        scores : ndarray or dask array of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; a dask array for dask ``X``.
+        """
+        return super().predict_joint_log_proba(X)
 
     def _update_feature_log_prob(self, alpha):
         """scikit-learn's complement weights, and the multinomial of each
