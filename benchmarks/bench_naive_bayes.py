@@ -3,8 +3,9 @@
 skgen's naive Bayes models are scikit-learn's with a density and a sampler
 added, so fit and predict should cost the same: the ratio skgen / scikit-learn
 (target <= 1.1) on 100,000 x 50 dense rows (Gaussian, Bernoulli, Categorical,
-Multinomial on counts) and on a sparse document-term matrix (Multinomial,
-Bernoulli). Then rows generated per second, and the time of score_samples.
+Multinomial and Complement on counts) and on a sparse document-term matrix
+(Multinomial, Complement, Bernoulli). Then rows generated per second, and the
+time of score_samples.
 Median of interleaved runs.
 
 Usage: python benchmarks/bench_naive_bayes.py [--quick]
@@ -13,6 +14,7 @@ Usage: python benchmarks/bench_naive_bayes.py [--quick]
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -55,9 +57,11 @@ def datasets(n_samples, n_features, seed=0):
 CASES = [
     ("GaussianNB", "dense"),
     ("MultinomialNB", "counts"),
+    ("ComplementNB", "counts"),
     ("BernoulliNB", "dense"),
     ("CategoricalNB", "categories"),
     ("MultinomialNB", "documents"),
+    ("ComplementNB", "documents"),
     ("BernoulliNB", "documents"),
 ]
 
@@ -79,16 +83,16 @@ def main():
         ref_model, our_model = getattr(sk, name)(), getattr(ours, name)()
         fit, _ = interleaved(
             {
-                "scikit-learn": lambda: ref_model.fit(X, y),
-                "skgen": lambda: our_model.fit(X, y),
+                "scikit-learn": partial(ref_model.fit, X, y),
+                "skgen": partial(our_model.fit, X, y),
             },
             repeats,
             settle=0.05,
         )
         predict, _ = interleaved(
             {
-                "scikit-learn": lambda: ref_model.predict_proba(X),
-                "skgen": lambda: our_model.predict_proba(X),
+                "scikit-learn": partial(ref_model.predict_proba, X),
+                "skgen": partial(our_model.predict_proba, X),
             },
             repeats,
             settle=0.05,

@@ -16,6 +16,7 @@ _PUBLIC = {
     "BernoulliNB": "skgen.naive_bayes",
     "CategoricalHMM": "skgen.hmm",
     "CategoricalNB": "skgen.naive_bayes",
+    "ComplementNB": "skgen.naive_bayes",
     "GAN": "skgen.neural",
     "GMMHMM": "skgen.hmm",
     "GaussianHMM": "skgen.hmm",

@@ -28,6 +28,7 @@ FAST_PARAMS = {
     "MultinomialNB": {"random_state": 0},
     "BernoulliNB": {"random_state": 0},
     "CategoricalNB": {"random_state": 0},
+    "ComplementNB": {"random_state": 0},
     "GenerativeClassifier": {
         "estimator": GaussianMixture(n_components=1, random_state=0),
         "random_state": 0,

@@ -3,8 +3,15 @@
 from skgen.naive_bayes._naive_bayes import (
     BernoulliNB,
     CategoricalNB,
+    ComplementNB,
     GaussianNB,
     MultinomialNB,
 )
 
-__all__ = ["BernoulliNB", "CategoricalNB", "GaussianNB", "MultinomialNB"]
+__all__ = [
+    "BernoulliNB",
+    "CategoricalNB",
+    "ComplementNB",
+    "GaussianNB",
+    "MultinomialNB",
+]

@@ -1,17 +1,19 @@
-"""scikit-learn's four naive Bayes models, able to generate and to score rows."""
+"""scikit-learn's five naive Bayes models, able to generate and to score rows."""
 
+from abc import abstractmethod
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
-from scipy.special import gammaln
+from scipy.special import logsumexp
 from sklearn import naive_bayes
 from sklearn.base import clone
 from sklearn.utils import assert_all_finite
+from sklearn.utils.validation import check_non_negative
 
-from skgen.distributions import _bernoulli, _categorical
-from skgen.naive_bayes._base import GenerativeNBMixin
+from skgen.distributions import _bernoulli, _categorical, _multinomial
+from skgen.naive_bayes._base import GenerativeNBMixin, _n_classes
 from skgen.utils._mapreduce import row_wise
+from skgen.utils._sklearn_compat import check_is_fitted
 
 # -- GaussianNB's fit as sums over row blocks ---------------------------------
 
@@ -95,6 +97,8 @@ def _add_counts(models):
             total.n_categories_ = np.maximum(total.n_categories_, model.n_categories_)
         else:
             total.feature_count_ = total.feature_count_ + model.feature_count_
+            if hasattr(total, "feature_all_"):  # ComplementNB
+                total.feature_all_ = total.feature_count_.sum(axis=0)
     return total
 
 
@@ -247,10 +251,7 @@ class _DiscreteNBMixin(GenerativeNBMixin):
                     if name not in ("n_features_in_", "feature_names_in_"):
                         setattr(self, name, value)
         else:
-            _add_counts([self, total])
-            if hasattr(total, "n_categories_"):
-                # As scikit-learn's partial_fit: the last batch's categories.
-                self.n_categories_ = total.n_categories_
+            _add_counts([self, total])  # n_categories_: the most of either
         # What scikit-learn's fit does after counting.
         self._update_feature_log_prob(self._check_alpha())
         self._update_class_log_prior(class_prior=self.class_prior)
@@ -261,7 +262,59 @@ class _DiscreteNBMixin(GenerativeNBMixin):
         return prior + self._n_feature_parameters()
 
 
-class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
+class _MultinomialCountsMixin(_DiscreteNBMixin):
+    """Density and sampler of rows of counts: a multinomial per class.
+
+    A subclass supplies ``_multinomial_log_prob()``, the log-probabilities
+    (n_classes, n_features) with which each class splits a row's total.
+    Generated totals are Poisson, of the class's mean training total.
+    """
+
+    @abstractmethod
+    def _multinomial_log_prob(self):
+        """Log-probability of each feature in each class's multinomial."""
+
+    @row_wise()
+    def score_samples(self, X):
+        """Log-mass of each row given its total, summed over the classes.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Rows of non-negative counts.
+
+        Returns
+        -------
+        log_prob : ndarray or dask array of shape (n_samples,)
+            ``log p(x | n)`` for each row of total ``n``: the log of the
+            multinomial mass, multinomial coefficient included; a dask array
+            for dask ``X``.
+        """
+        return super().score_samples(X)
+
+    def _score_samples_block(self, X):
+        check_is_fitted(self)
+        X = self._check_X(X)
+        check_non_negative(X, f"{type(self).__name__}.score_samples (input X)")
+        joint = _multinomial.log_likelihood(X, self._multinomial_log_prob())
+        return logsumexp(joint + self.class_log_prior_, axis=1)
+
+    def _sample_features(self, class_indices, random_state):
+        # Poisson totals of the class's mean total: free to fit (a second pass
+        # over X for the totals' distribution would cost a third of a fit).
+        mean_totals = self.feature_count_.sum(axis=1) / np.maximum(
+            self.class_count_, np.finfo(np.float64).tiny
+        )
+        totals = random_state.poisson(mean_totals[class_indices])
+        probs = np.exp(self._multinomial_log_prob())[class_indices]
+        return _multinomial.sample(totals, probs, random_state)
+
+    def _n_feature_parameters(self):
+        n_classes, n_features = self.feature_count_.shape
+        return n_classes * (n_features - 1)
+
+
+class MultinomialNB(_MultinomialCountsMixin, naive_bayes.MultinomialNB):
     """Multinomial naive Bayes that can also generate rows of counts.
 
     :class:`sklearn.naive_bayes.MultinomialNB` itself (same parameters, fitted
@@ -346,9 +399,134 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
         )
         self.random_state = random_state
 
-    @row_wise()
-    def score_samples(self, X):
-        """Log-mass of each row given its total, summed over the classes.
+    def _multinomial_log_prob(self):
+        return self.feature_log_prob_
+
+
+class ComplementNB(_MultinomialCountsMixin, naive_bayes.ComplementNB):
+    """Complement naive Bayes that can also generate rows of counts.
+
+    :class:`sklearn.naive_bayes.ComplementNB` itself (same parameters, fitted
+    attributes, ``partial_fit``, ``sample_weight``, sparse input and
+    predictions: the same decision rule, the same numbers) plus
+    :meth:`score_samples` and :meth:`sample`.
+
+    Complement naive Bayes classifies with weights learnt from the counts of
+    the *other* classes (``feature_log_prob_``, Rennie et al., 2003), which
+    are not a distribution of the rows of a class: its ``predict_proba`` is a
+    softmax of those scores, and its ``predict_joint_log_proba`` is the
+    scores, not ``log p(x, y)``. So skgen defines the density by the counts the
+    model has already fitted: class ``y`` is the multinomial of its *own*
+    smoothed frequencies,
+    ``p_yj = (feature_count_[y, j] + alpha_j) / sum_k (feature_count_[y, k]
+    + alpha_k)`` (``multinomial_log_prob_``), the class prior is
+    ``exp(class_log_prior_)``: the model :class:`MultinomialNB` fits with the
+    same ``alpha``, ``fit_prior`` and ``class_prior``. :meth:`score_samples`
+    is that model's log-mass given the row's total and :meth:`sample` draws
+    from it, the totals as :class:`MultinomialNB` draws them (Poisson, of the
+    class's mean training total). ``norm`` changes the decision rule only.
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_features,), default=1.0
+        Additive (Laplace / Lidstone) smoothing, of the complement counts and
+        of the class counts alike.
+    force_alpha : bool, default=True
+        Keep ``alpha`` as given even when it is below 1e-10.
+    fit_prior : bool, default=True
+        Learn the class prior; False uses a uniform prior. scikit-learn's
+        decision rule uses the prior only when there is one class; the
+        density always does.
+    class_prior : array-like of shape (n_classes,), default=None
+        Given prior probabilities of the classes.
+    norm : bool, default=False
+        Normalise the complement weights (the second normalisation of
+        Rennie et al.); the density does not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the stream :meth:`sample` draws from (fitting is deterministic).
+
+    Attributes
+    ----------
+    class_count_ : ndarray of shape (n_classes,)
+        Weighted number of training rows per class.
+    class_log_prior_ : ndarray of shape (n_classes,)
+        Log-probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    feature_all_ : ndarray of shape (n_features,)
+        Weighted count of each feature over all classes.
+    feature_count_ : ndarray of shape (n_classes, n_features)
+        Weighted count of each feature per class.
+    feature_log_prob_ : ndarray of shape (n_classes, n_features)
+        scikit-learn's complement weights, which ``predict`` uses (not a
+        distribution).
+    multinomial_log_prob_ : ndarray of shape (n_classes, n_features)
+        Log-probability of each feature in the multinomial of each class: the
+        density of :meth:`score_samples` and :meth:`sample` (equal to
+        :class:`MultinomialNB`'s ``feature_log_prob_`` on the same counts).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    MultinomialNB : The same density, with the multinomial decision rule.
+
+    References
+    ----------
+    Rennie, J. D., Shih, L., Teevan, J., and Karger, D. R. (2003). Tackling
+    the poor assumptions of naive Bayes text classifiers. ICML, 616-623.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.naive_bayes import ComplementNB
+    >>> X = np.array([[5, 1, 0], [4, 2, 0], [0, 1, 6], [1, 0, 5]])
+    >>> model = ComplementNB(random_state=0).fit(X, ["a", "a", "b", "b"])
+    >>> model.predict([[3, 1, 0]]).tolist()
+    ['a']
+    >>> np.exp(model.multinomial_log_prob_).round(3)  # a: (9+1, 3+1, 0+1) / 15
+    array([[0.667, 0.267, 0.067],
+           [0.125, 0.125, 0.75 ]])
+    >>> X_new, y_new = model.sample(1000, y="a", random_state=0)
+    >>> (X_new.sum(axis=0) / X_new.sum()).round(1)
+    array([0.7, 0.3, 0.1])
+    """
+
+    _parameter_constraints: dict = {
+        **naive_bayes.ComplementNB._parameter_constraints,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha=1.0,
+        force_alpha=True,
+        fit_prior=True,
+        class_prior=None,
+        norm=False,
+        random_state=None,
+    ):
+        super().__init__(
+            alpha=alpha,
+            force_alpha=force_alpha,
+            fit_prior=fit_prior,
+            class_prior=class_prior,
+            norm=norm,
+        )
+        self.random_state = random_state
+
+    @row_wise(n_columns=_n_classes)
+    def predict_joint_log_proba(self, X):
+        """scikit-learn's class scores of each row: not ``log p(x, y)``.
+
+        Complement naive Bayes scores a class by the complement weights
+        (``X @ feature_log_prob_.T``, plus the log prior when there is one
+        class); ``predict`` takes their largest and ``predict_proba`` their
+        softmax. The joint of the density :meth:`score_samples` scores is
+        ``class_log_prior_ + log p(x | n, y)`` under ``multinomial_log_prob_``.
 
         Parameters
         ----------
@@ -357,44 +535,23 @@ class MultinomialNB(_DiscreteNBMixin, naive_bayes.MultinomialNB):
 
         Returns
         -------
-        log_prob : ndarray or dask array of shape (n_samples,)
-            ``log p(x | n)`` for each row of total ``n``: the log of the
-            multinomial mass, multinomial coefficient included; a dask array
-            for dask ``X``.
+        scores : ndarray or dask array of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; a dask array for dask ``X``.
         """
-        return super().score_samples(X)
+        return super().predict_joint_log_proba(X)
 
-    def _score_samples_block(self, X):
-        log_prob = super()._score_samples_block(X)
-        X = self._check_X(X)
-        totals = np.asarray(X.sum(axis=1), dtype=np.float64).ravel()
-        if sparse.issparse(X):
-            X = X.copy()
-            X.data = gammaln(X.data + 1.0)
-            log_factorials = np.asarray(X.sum(axis=1)).ravel()
-        else:
-            log_factorials = gammaln(X + 1.0).sum(axis=1)
-        return log_prob + gammaln(totals + 1.0) - log_factorials
-
-    def _sample_features(self, class_indices, random_state):
-        # Poisson totals of the class's mean total: free to fit (a second pass
-        # over X for the totals' distribution would cost a third of a fit).
-        mean_totals = self.feature_count_.sum(axis=1) / np.maximum(
-            self.class_count_, np.finfo(np.float64).tiny
-        )
-        totals = random_state.poisson(mean_totals[class_indices])
-        # numpy's Generator draws multinomials with a total and a probability
-        # vector per row in C; seed one from the model's stream.
-        generator = np.random.default_rng(random_state.randint(2**63, dtype=np.int64))
-        probabilities = np.exp(self.feature_log_prob_)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        return generator.multinomial(totals, probabilities[class_indices]).astype(
-            np.float64
+    def _update_feature_log_prob(self, alpha):
+        """scikit-learn's complement weights, and the multinomial of each
+        class's own counts (:class:`MultinomialNB`'s formula)."""
+        super()._update_feature_log_prob(alpha)
+        smoothed_fc = self.feature_count_ + alpha
+        smoothed_cc = smoothed_fc.sum(axis=1)
+        self.multinomial_log_prob_ = np.log(smoothed_fc) - np.log(
+            smoothed_cc.reshape(-1, 1)
         )
 
-    def _n_feature_parameters(self):
-        n_classes, n_features = self.feature_log_prob_.shape
-        return n_classes * (n_features - 1)
+    def _multinomial_log_prob(self):
+        return self.multinomial_log_prob_
 
 
 class BernoulliNB(_DiscreteNBMixin, naive_bayes.BernoulliNB):
@@ -492,6 +649,10 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
     ``n_categories_`` at prediction is a ``ValueError`` that names the feature
     (scikit-learn raises an ``IndexError``), and so is a non-integral category
     such as 1.5 anywhere ``X`` is read (scikit-learn truncates it to 1).
+    A :meth:`partial_fit` batch may bring new categories: ``category_count_``
+    and ``feature_log_prob_`` grow as scikit-learn's do, and ``n_categories_``
+    is the number of categories counted so far, as :meth:`fit` on all the
+    batches gives (scikit-learn's is the last batch's).
 
     Parameters
     ----------
@@ -521,7 +682,8 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
     feature_log_prob_ : list of arrays of shape (n_classes, n_categories_[j])
         Log-probability of each category of each feature, given the class.
     n_categories_ : ndarray of shape (n_features,)
-        Number of categories of each feature.
+        Number of categories of each feature (counted so far, after
+        :meth:`partial_fit`).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -589,12 +751,22 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
     def _check_X_y(self, X, y, reset=True):
         return _integer_categories(super()._check_X_y, X, y, reset=reset)
 
+    def _count(self, X, Y):
+        """scikit-learn's counts, which grow by the categories a later batch
+        brings; ``n_categories_`` is the number of categories counted so far
+        (scikit-learn's is the last batch's, fewer than its own counts when
+        an earlier batch had more categories)."""
+        super()._count(X, Y)
+        self.n_categories_ = np.array(
+            [count.shape[1] for count in self.category_count_],
+            dtype=self.n_categories_.dtype,
+        )
+
     def _sample_features(self, class_indices, random_state):
         # Each class's probabilities of every feature, padded with zeros to
         # the most categories: (n_classes, n_features, max_categories).
-        probs = np.zeros(
-            (len(self.classes_), len(self.feature_log_prob_), max(self.n_categories_))
-        )
+        width = max(log_prob.shape[1] for log_prob in self.feature_log_prob_)
+        probs = np.zeros((len(self.classes_), len(self.feature_log_prob_), width))
         for j, log_prob in enumerate(self.feature_log_prob_):
             probs[:, j, : log_prob.shape[1]] = np.exp(log_prob)
         return _categorical.sample(probs[class_indices], random_state)

@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from skgen.naive_bayes import BernoulliNB, CategoricalNB, GaussianNB, MultinomialNB
+from skgen.naive_bayes import (
+    BernoulliNB,
+    CategoricalNB,
+    ComplementNB,
+    GaussianNB,
+    MultinomialNB,
+)
 from skgen.utils import _chunking
 
 METHODS = [
@@ -25,13 +31,14 @@ def data(seed=0, n_samples=1000):
 
 
 @pytest.mark.parametrize(
-    "model", [GaussianNB(), MultinomialNB(), BernoulliNB(), CategoricalNB()]
+    "model",
+    [GaussianNB(), MultinomialNB(), BernoulliNB(), CategoricalNB(), ComplementNB()],
 )
 @pytest.mark.parametrize("kind", ["dense", "dataframe", "sparse"])
 def test_blocks_of_rows_give_the_whole_array_results(model, kind, monkeypatch):
     X, y = data()
     if kind == "sparse":
-        if not isinstance(model, (MultinomialNB, BernoulliNB)):
+        if not isinstance(model, (MultinomialNB, BernoulliNB, ComplementNB)):
             pytest.skip("dense input only")
         X = sparse.csr_matrix(X)
     elif kind == "dataframe":

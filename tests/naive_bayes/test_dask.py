@@ -9,6 +9,7 @@ da = pytest.importorskip("dask.array")
 from skgen.naive_bayes import (  # noqa: E402
     BernoulliNB,
     CategoricalNB,
+    ComplementNB,
     GaussianNB,
     MultinomialNB,
 )
@@ -37,6 +38,7 @@ NB_MODELS = {
     "multinomial": MultinomialNB,
     "bernoulli": lambda: BernoulliNB(binarize=2.0),
     "categorical": CategoricalNB,
+    "complement": ComplementNB,
 }
 
 

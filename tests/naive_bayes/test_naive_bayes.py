@@ -245,3 +245,103 @@ def test_bic_counts_the_free_parameters():
     X, y = categorical_data()
     model = CategoricalNB().fit(X, y)
     assert model._n_parameters() == 2 + 3 * sum(k - 1 for k in model.n_categories_)
+
+
+# -- CategoricalNB.partial_fit: batches that bring new categories --------------
+
+GROWING_BATCHES = [  # feature 0 grows, then a batch with fewer categories
+    (np.array([[0, 1], [1, 0], [0, 2]]), np.array(["a", "b", "a"])),
+    (np.array([[3, 0], [2, 1], [0, 0]]), np.array(["b", "b", "a"])),
+    (np.array([[1, 1], [0, 0]]), np.array(["a", "b"])),
+]
+
+
+@pytest.mark.parametrize("min_categories", [None, 3, [5, 2]])
+def test_categorical_partial_fit_grows_the_categories_as_scikit_learn(
+    min_categories,
+):
+    ours = CategoricalNB(min_categories=min_categories)
+    ref = sk.CategoricalNB(min_categories=min_categories)
+    weights = np.random.RandomState(0).uniform(0.5, 2.0, 8)
+    start = 0
+    for X_batch, y_batch in GROWING_BATCHES:
+        w = weights[start : start + len(y_batch)]
+        start += len(y_batch)
+        ours.partial_fit(X_batch, y_batch, classes=["a", "b"], sample_weight=w)
+        ref.partial_fit(X_batch, y_batch, classes=["a", "b"], sample_weight=w)
+        for name in ("category_count_", "feature_log_prob_"):
+            for mine, theirs in zip(getattr(ours, name), getattr(ref, name)):
+                np.testing.assert_array_equal(mine, theirs)
+        np.testing.assert_array_equal(ours.class_count_, ref.class_count_)
+    # Every category counted so far is known (scikit-learn's n_categories_ is
+    # the last batch's, [2, 2] or [3, 3] here): as a fit on all the rows.
+    X_all = np.vstack([X for X, _ in GROWING_BATCHES])
+    y_all = np.concatenate([y for _, y in GROWING_BATCHES])
+    whole = sk.CategoricalNB(min_categories=min_categories).fit(
+        X_all, y_all, sample_weight=weights
+    )
+    np.testing.assert_array_equal(ours.n_categories_, whole.n_categories_)
+    assert ours.n_categories_.dtype == whole.n_categories_.dtype
+    np.testing.assert_array_equal(
+        ours.n_categories_, [c.shape[1] for c in ref.category_count_]
+    )
+    # Predictions, including categories only an earlier batch had.
+    grid = np.array([[a, b] for a in range(4) for b in range(3)])
+    np.testing.assert_array_equal(ours.predict_proba(grid), ref.predict_proba(grid))
+    np.testing.assert_allclose(
+        ours.predict_proba(grid), whole.predict_proba(grid), rtol=1e-12
+    )
+
+
+def test_categorical_density_and_samples_after_the_categories_grew():
+    model = CategoricalNB(min_categories=[1, 4])
+    for X_batch, y_batch in GROWING_BATCHES:
+        model.partial_fit(X_batch, y_batch, classes=["a", "b"])
+    assert model.n_categories_.tolist() == [4, 4]
+    # score_samples: log sum_y p(y) prod_j p(x_j | y), over every possible row.
+    grid = np.array([[a, b] for a in range(4) for b in range(4)])
+    expected = logsumexp(
+        [
+            log_prior + sum(model.feature_log_prob_[j][c, grid[:, j]] for j in range(2))
+            for c, log_prior in enumerate(model.class_log_prior_)
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(model.score_samples(grid), expected, rtol=1e-12)
+    assert np.exp(model.score_samples(grid)).sum() == pytest.approx(1.0, rel=1e-12)
+    # Samples reach the new categories with their fitted probabilities.
+    X_new, y_new = model.sample(40_000, random_state=0)
+    for c, label in enumerate(model.classes_):
+        rows = X_new[y_new == label]
+        for j, log_prob in enumerate(model.feature_log_prob_):
+            frequencies = np.bincount(rows[:, j], minlength=4) / len(rows)
+            np.testing.assert_allclose(frequencies, np.exp(log_prob[c]), atol=0.015)
+    with pytest.raises(ValueError, match="Feature 0 of X holds category 4"):
+        model.predict([[4, 0]])
+
+
+def test_categorical_partial_fit_case_of_scikit_learns_tests():
+    # sklearn/tests/test_naive_bayes.py::test_discretenb_sample_weight_multiclass
+    X = np.array([[0, 0, 1], [0, 1, 1], [0, 1, 1], [1, 0, 0]])
+    y = np.array([0, 0, 1, 2])
+    weights = np.array([1, 1, 2, 2], dtype=np.float64) / 6
+    model = CategoricalNB()
+    model.partial_fit(X[:2], y[:2], classes=[0, 1, 2], sample_weight=weights[:2])
+    model.partial_fit(X[2:3], y[2:3], sample_weight=weights[2:3])
+    model.partial_fit(X[3:], y[3:], sample_weight=weights[3:])
+    np.testing.assert_array_equal(model.predict(X), [0, 1, 1, 2])
+    np.testing.assert_array_equal(model.n_categories_, [2, 2, 2])
+
+
+def test_multinomial_score_samples_refuses_negative_counts():
+    X, y = count_data()
+    model = MultinomialNB().fit(X, y)
+    bad = X[:5].copy()
+    bad[2, 1] = -1.0
+    with pytest.raises(ValueError, match=r"MultinomialNB.score_samples \(input X\)"):
+        model.score_samples(bad)
+    with pytest.raises(ValueError, match="Negative values"):
+        model.score_samples(sparse.csr_matrix(bad))
+    # Predictions stay scikit-learn's, which accepts them.
+    ref = sk.MultinomialNB().fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(bad), ref.predict_proba(bad))
