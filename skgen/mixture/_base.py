@@ -108,7 +108,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         """Validate the initial parameters against ``X``."""
 
     @abstractmethod
-    def _initialize(self, X, resp, sample_weight):
+    def _initialize(self, X, resp, sample_weight=None):
         """Set the parameters from initial responsibilities."""
 
     @abstractmethod

@@ -667,7 +667,7 @@ class BayesianGaussianMixture(GaussianSampleMixin, BaseMixture):
 
     # -- EM hooks --------------------------------------------------------------
 
-    def _initialize(self, X, resp, sample_weight):
+    def _initialize(self, X, resp, sample_weight=None):
         total_weight = X.shape[0] if sample_weight is None else sample_weight.sum()
         stats = _statistics_from_resp(X, resp, self.covariance_type, sample_weight)
         self._m_step(_VariationalStatistics(stats, total_weight))

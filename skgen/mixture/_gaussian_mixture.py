@@ -784,7 +784,7 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         else:  # every initial parameter given: nothing to estimate from data
             self._initialize(X, None, sample_weight)
 
-    def _initialize(self, X, resp, sample_weight):
+    def _initialize(self, X, resp, sample_weight=None):
         if resp is not None:
             # Missing entries at their column's mean: a start, which EM revises.
             stats = _statistics_from_resp(

@@ -473,7 +473,7 @@ n_features_in_, feature_names_in_
             getattr(self, "poisson_rates_", np.zeros((self.n_components, 0))),
         )
 
-    def _initialize(self, X, resp, sample_weight):
+    def _initialize(self, X, resp, sample_weight=None):
         """Parameters from initial responsibilities; the discrete ones halfway
         to the columns' overall frequencies (and mean counts).
 
