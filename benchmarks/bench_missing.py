@@ -24,7 +24,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import interleaved, machine, write_results  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    interleaved,
+    machine,
+    write_results,
+    write_rst_table,
+)
 from benchmarks.bench_gaussian_mixture import make_data, starting_point  # noqa: E402
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
@@ -257,6 +262,28 @@ def main():
             f"| {r['complete_train_rows']:.0f} | {r['with_gaps']:.2f} | {dropped} |"
         )
     name = "missing_quick" if args.quick else "missing"
+    if not args.quick:
+        write_rst_table(
+            "missing_speed",
+            ["covariance_type", "complete ms/iter", "20% missing ms/iter", "ratio"],
+            [
+                [
+                    f"``'{r['covariance_type']}'``",
+                    f"{r['complete_ms_per_iter']:.1f}",
+                    f"{r['missing_ms_per_iter']:.1f}",
+                    f"{r['ratio']:.2f}x",
+                ]
+                for r in speed
+            ],
+        )
+        write_rst_table(
+            "missing_imputation",
+            ["table", "hidden", *keys],
+            [
+                [r["table"], f"{r['fraction']:.0%}", *(f"{r[k]:.3f}" for k in keys)]
+                for r in imputation
+            ],
+        )
     write_results(
         name,
         "\n".join(lines) + "\n",

@@ -22,7 +22,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import interleaved, machine, write_results  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    interleaved,
+    machine,
+    write_results,
+    write_rst_table,
+)
 
 
 def gmr_from(model):
@@ -193,6 +198,20 @@ def main():
             f"| {r['fit_ms']:.1f} | {r['predict_ms']:.2f} |"
         )
     name = "regression_quick" if args.quick else "regression"
+    if not args.quick:
+        write_rst_table(
+            "regression_table",
+            ["model", "R^2 (5-fold, 3 repeats)", "fit ms", "predict ms"],
+            [
+                [
+                    r["model"],
+                    f"{r['r2_mean']:.3f} +/- {r['r2_std']:.3f}",
+                    f"{r['fit_ms']:.1f}",
+                    f"{r['predict_ms']:.2f}",
+                ]
+                for r in rows
+            ],
+        )
     write_results(
         name, "\n".join(lines) + "\n", {"machine": info, "gmr": speed, "cv": rows}
     )
