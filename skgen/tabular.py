@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
+from skgen._tabular_given import restore_given, sample_given
 from skgen.base import GenerativeMixin
 from skgen.mixture import MixedTypeMixture
 from skgen.preprocessing import TabularEncoder
@@ -266,7 +267,7 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
             random_state=random_state.randint(np.iinfo(np.int32).max),
         )
 
-    def sample(self, n_samples=1, *, random_state=None):
+    def sample(self, n_samples=1, *, random_state=None, given=None):
         """Generate a table.
 
         Parameters
@@ -276,6 +277,13 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
         random_state : int, RandomState instance or None, default=None
             None draws from the synthesizer's own stream (advanced by every
             call); an int makes the call reproducible.
+        given : dict, default=None
+            ``{column: value}``: generate rows with these values, drawn from
+            the model's distribution of the other columns given them, exactly
+            (no rejection loop). Columns by name or index; a category seen in
+            fit, or a number inside its column's range. At most one of the
+            numbers may be an integer or a repeated value (for the model, a
+            range of values); dates cannot be given. See :ref:`tables`.
 
         Returns
         -------
@@ -285,8 +293,12 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
             The mixture component each row was drawn from.
         """
         rng = self._sample_stream(n_samples, random_state)
-        Z, labels = self.model_.sample(n_samples, random_state=rng)
-        return self.encoder_.inverse_transform(Z), labels
+        if not given:
+            Z, labels = self.model_.sample(n_samples, random_state=rng)
+            return self.encoder_.inverse_transform(Z), labels
+        Z, labels = sample_given(self, n_samples, given, rng)
+        X = self.encoder_.inverse_transform(Z)
+        return restore_given(X, self.encoder_, given), labels
 
     def score_samples(self, X):
         """Log-density of the rows, as encoded (normal scores and codes).

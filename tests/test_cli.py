@@ -287,3 +287,27 @@ def test_the_console_entry_runs_the_atexit_handlers(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert done.returncode == 0
     assert marker.read_text() == "yes"
+
+
+def test_synth_given_values(tmp_path, iris_csv, capsys):
+    path, pd = iris_csv
+    output = tmp_path / "given.csv"
+    argv = ["synth", str(path), "-n", "40", "-o", str(output), "--target", "species"]
+    out = io.StringIO()
+    given = ["--given", "species=setosa", "--given", "sepal length (cm)=5.0"]
+    assert main([*argv, *given], out=out) == 0
+    synthetic = pd.read_csv(output)
+    assert (synthetic["species"] == "setosa").all()
+    assert (synthetic["sepal length (cm)"] == 5.0).all()
+    assert "rows drawn given species=setosa, sepal length (cm)=5.0" in out.getvalue()
+    for bad, message in [
+        (["--given", "species"], "expected COL=VALUE"),
+        (["--given", "colour=red"], "expected COL=VALUE"),
+        (["--given", "sepal length (cm)=long"], "is numeric"),
+        (["--given", "species=rose"], "--given:"),
+        (["--model", "gmm", "--given", "species=setosa"], "--model table"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            main([*argv, *bad], out=io.StringIO())
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err

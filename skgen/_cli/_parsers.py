@@ -106,5 +106,14 @@ def synth_parser():
         default="skgen-synth-report",
         help="report folder: scores and figures (default: skgen-synth-report)",
     )
+    parser.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="COL=VALUE",
+        help="generate rows with this value of a column, from the model's "
+        "distribution of the others given it (exact, no rejection; --model "
+        "table only; repeatable)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser

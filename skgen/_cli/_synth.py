@@ -116,6 +116,7 @@ def run(args, out):
     features = parse_dates(features)
     model = MODELS[args.model]
     real = features if target is None else features.assign(**{args.target: target})
+    args.given = parse_given(args.given, real, args.model)
     train, holdout = _split(real, args.holdout, args.seed)
     if model.per_class:
         synthetic, seconds = _generate_per_class(model, train, args)
@@ -125,6 +126,14 @@ def run(args, out):
     synthetic = synthetic[real.columns]
     synthetic.to_csv(args.output, index=False)
     print(f"wrote {args.n} synthetic rows to {args.output}", file=out)
+    if args.given:
+        given = ", ".join(f"{column}={value}" for column, value in args.given.items())
+        print(
+            f"rows drawn given {given}: no quality report (the held-out rows "
+            "are not drawn given these values)",
+            file=out,
+        )
+        return 0
     scores, extras = report_quality(train, holdout, synthetic, args.seed, out)
     if args.report is not None:
         from skgen._cli._synth_report import write_report
@@ -132,6 +141,36 @@ def run(args, out):
         test = holdout if holdout is not None else train
         write_report(args.report, test, synthetic, scores, extras["pair_trends"], out)
     return 0
+
+
+def parse_given(pairs, table, model_name):
+    """``--given COL=VALUE`` pairs as ``{column: value}``, each value read as
+    its column holds values (a number for a numeric column)."""
+    if not pairs:
+        return {}
+    if model_name != "table":
+        raise CommandError(
+            "--given needs --model table: the table synthesizer conditions "
+            "exactly on column values"
+        )
+    given = {}
+    for pair in pairs:
+        column, sep, text = pair.partition("=")
+        if not sep or column not in table.columns:
+            raise CommandError(
+                f"--given {pair!r}: expected COL=VALUE with COL one of "
+                f"{', '.join(map(str, table.columns))}"
+            )
+        if table[column].dtype.kind in "biuf":
+            try:
+                given[column] = float(text)
+            except ValueError:
+                raise CommandError(
+                    f"--given {pair!r}: column {column!r} is numeric"
+                ) from None
+        else:
+            given[column] = text
+    return given
 
 
 # Text that starts like a date: 2024-03-01, 2024/3/1, 1/3/2024, 01-03-24.
@@ -223,7 +262,15 @@ def _generate_jointly(model, train, args):
     with one_thread():
         without_convergence_warnings(estimator.fit, train)
     seconds = time.perf_counter() - tic
-    synthetic = estimator.sample(args.n, random_state=args.seed)[0]
+    if args.given:
+        try:
+            synthetic = estimator.sample(
+                args.n, random_state=args.seed, given=args.given
+            )[0]
+        except ValueError as error:
+            raise CommandError(f"--given: {error}") from None
+    else:
+        synthetic = estimator.sample(args.n, random_state=args.seed)[0]
     return pd.DataFrame(synthetic, columns=train.columns), seconds
 
 

@@ -12,6 +12,7 @@ from skgen.distributions._gaussian import (
     precisions_from_cholesky,
 )
 from skgen.mixture._base import BaseMixture
+from skgen.mixture._conditioning import split_columns
 from skgen.mixture._gaussian_mixture import (
     _blend,
     _EStepSums,
@@ -19,9 +20,10 @@ from skgen.mixture._gaussian_mixture import (
     _gaussian_parameters,
     _statistics_from_resp,
 )
+from skgen.mixture._mixed_conditioning import condition_mixed
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._mapreduce import map_reduce, sample_in_blocks
-from skgen.utils._sklearn_compat import Interval, StrOptions
+from skgen.utils._sklearn_compat import Interval, StrOptions, check_is_fitted
 from skgen.utils._threads import threads_for
 
 #: The kinds of column a component can emit, in the order of the blocks.
@@ -637,6 +639,44 @@ n_features_in_, feature_names_in_
         categorical = k * int(np.sum(self.n_categories_ - 1))
         others = k * (blocks.bernoulli.size + blocks.poisson.size)
         return int(k - 1 + gaussian + categorical + others)
+
+    # -- conditioning --------------------------------------------------------------
+
+    def condition(self, values, columns):
+        """The mixture of the other columns given ``values`` of ``columns``.
+
+        Exact: each component's weight is multiplied by the given values'
+        probability under it (their categorical, Bernoulli or Poisson
+        probabilities and the Gaussian block's marginal density), and the
+        Gaussian block is conditioned on its given columns (Schur
+        complements), as :meth:`GaussianMixture.condition
+        <skgen.mixture.GaussianMixture.condition>` does.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_columns,)
+            The given values (codes, 0/1, counts or numbers, as the columns
+            hold), in the order of ``columns``.
+        columns : array-like of int or str
+            The given columns: indices, or names of ``feature_names_in_``.
+
+        Returns
+        -------
+        conditional : MixedTypeMixture
+            A fitted mixture of the other columns, in their original order.
+        """
+        check_is_fitted(self)
+        given, _ = split_columns(self, columns)
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        if values.shape[0] != len(given) or not np.all(np.isfinite(values)):
+            raise ValueError(
+                f"values must hold {len(given)} finite number(s), one per column "
+                f"of columns; got {values.tolist()}."
+            )
+        row = np.zeros((1, self.n_features_in_))
+        row[0, given] = values
+        self._check_values(row)
+        return condition_mixed(self, values, given)
 
     # -- sampling ----------------------------------------------------------------
 

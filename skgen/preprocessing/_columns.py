@@ -128,6 +128,33 @@ class NumericColumn:
         u[on_point] = self.lower[index[on_point]] + width * uniforms[on_point]
         return np.clip(u, self.margin, 1.0 - self.margin)
 
+    def score_interval(self, value):
+        """The quantile scores that decode to ``value``: ``(low, high)``, equal
+        for a value the continuous part of the quantile function passes once,
+        an interval for a repeated value or a whole step of an integer grid.
+
+        Raises ValueError for a value outside the column's range.
+        """
+        if not self.low <= value <= self.high:
+            raise ValueError(
+                f"{value!r} is outside the column's range [{self.low}, {self.high}]."
+            )
+        index = np.searchsorted(self.values, value)
+        if self.step is not None:  # every score that rounds to the value
+            half = 0.5 * self.step
+            u_low = np.interp(value - half, self.knots_v, self.knots_u)
+            u_high = np.interp(value + half, self.knots_v, self.knots_u)
+        elif (
+            index < len(self.values)
+            and self.values[index] == value
+            and (self.is_point[index])
+        ):
+            u_low, u_high = self.lower[index], self.upper[index]
+        else:
+            u_low = u_high = np.interp(value, self.values, self.mid_u)
+        clip = (self.margin, 1.0 - self.margin)
+        return float(ndtri(np.clip(u_low, *clip))), float(ndtri(np.clip(u_high, *clip)))
+
     def decode(self, scores):
         """Values from any real scores: in range, integral where due."""
         scores = np.asarray(scores, dtype=np.float64)

@@ -1,0 +1,121 @@
+"""Rows of a fitted TableSynthesizer drawn given the values of some columns.
+
+The given values are encoded as the synthesizer encodes its table: a
+category becomes its code, a number the normal score its column's quantile
+function assigns. A number the continuous part of that function passes once
+is one score; a repeated number (a point mass) or a whole integer is an
+interval of scores. Point values condition the mixture exactly
+(:meth:`MixedTypeMixture.condition <skgen.mixture.MixedTypeMixture.condition>`);
+one interval is then sampled exactly by
+:func:`~skgen.mixture._mixed_conditioning.sample_given_interval`. Neither
+rejects draws.
+"""
+
+import numpy as np
+
+from skgen.mixture._mixed_conditioning import sample_given_interval
+
+
+def _column_position(encoder, column):
+    """Index of ``column`` (a name or an index) among the table's columns."""
+    names = getattr(encoder, "feature_names_in_", None)
+    if isinstance(column, str):
+        if names is None or column not in list(names):
+            raise ValueError(f"given names column {column!r}, which the table lacks.")
+        return int(list(names).index(column))
+    if isinstance(column, (int, np.integer)) and 0 <= column < encoder.n_features_in_:
+        return int(column)
+    raise ValueError(
+        f"given names column {column!r}: expected a column name or an index "
+        f"in [0, {encoder.n_features_in_ - 1}]."
+    )
+
+
+def encode_given(encoder, given):
+    """``(points, interval)``: encoded positions with their fixed values, and
+    ``(position, low, high)`` for a value known to an interval (or None)."""
+    layout = encoder._layout()
+    position_of = {(j, what): i for i, (j, what, _) in enumerate(layout)}
+    points, intervals = {}, []
+    for column, value in given.items():
+        j = _column_position(encoder, column)
+        codec = encoder._columns[j]
+        name = encoder._name(j)
+        if j in encoder.categorical_features_:
+            code = int(codec.codes(np.array([value], dtype=object), name)[0])
+            if code < 0:
+                raise ValueError(
+                    f"{value!r} is not a category of column {name!r} seen in fit."
+                )
+            points[position_of[(j, "code")]] = float(code)
+            continue
+        if encoder.column_kinds_[j] == "datetime":
+            raise ValueError(
+                f"Column {name!r} holds dates: conditioning on a date is not "
+                "supported; give the other columns."
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Column {name!r} is numeric; got {value!r}, not a number."
+            ) from None
+        try:
+            low, high = codec.score_interval(number)
+        except ValueError as error:
+            raise ValueError(f"Column {name!r}: {error}") from None
+        position = position_of[(j, "score")]
+        if low == high:
+            points[position] = low
+        else:
+            intervals.append((position, low, high))
+        if (j, "missing") in position_of:
+            points[position_of[(j, "missing")]] = 0.0
+    if len(intervals) > 1:
+        raise ValueError(
+            "At most one of the given numeric values may be an integer or a "
+            "repeated value (a range of the model's scores): the other "
+            "columns' joint distribution given several ranges has no exact "
+            "sampler without rejection. Give one such column, or continuous "
+            "values."
+        )
+    return points, (intervals[0] if intervals else None)
+
+
+def sample_given(synthesizer, n_samples, given, rng):
+    """Encoded rows (n_samples, n_encoded) and labels, drawn given ``given``."""
+    points, interval = encode_given(synthesizer.encoder_, given)
+    model = synthesizer.model_
+    width = model.n_features_in_
+    if points:
+        model = model.condition(list(points.values()), list(points))
+    remaining = [i for i in range(width) if i not in points]
+    if interval is None:
+        rows, labels = model.sample(n_samples, random_state=rng)
+    else:
+        position, low, high = interval
+        rows, labels = sample_given_interval(
+            model, n_samples, remaining.index(position), low, high, rng
+        )
+    Z = np.empty((n_samples, width))
+    Z[:, remaining] = rows
+    for position, value in points.items():
+        Z[:, position] = value
+    return Z, labels
+
+
+def restore_given(X, encoder, given):
+    """The decoded rows with the given numeric columns set to the given values
+    exactly (a continuous value decodes to itself up to rounding; categories
+    decode exactly)."""
+    for column, value in given.items():
+        j = _column_position(encoder, column)
+        if j not in encoder.numeric_features_:
+            continue
+        if hasattr(X, "iloc"):
+            name = X.columns[j]
+            X[name] = np.full(len(X), float(value))
+            X[name] = X[name].astype(encoder._dtypes[j])
+        else:
+            X[:, j] = float(value)
+    return X
