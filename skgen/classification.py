@@ -1,12 +1,14 @@
 """Generative classification: any density model per class, by Bayes' rule, and
 semi-supervised EM over unlabeled rows."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
@@ -17,6 +19,7 @@ from skgen.naive_bayes._base import _class_indices
 from skgen.utils._monitor import ConvergenceMonitor
 from skgen.utils._sklearn_compat import (
     Interval,
+    StrOptions,
     _fit_context,
     check_is_fitted,
     validate_data,
@@ -354,9 +357,15 @@ class SemiSupervisedEMClassifier(
         A classifier with ``predict_proba`` whose ``fit`` takes
         ``sample_weight``: a skgen naive Bayes model, a
         :class:`GenerativeClassifier` over a density that takes weights, ...
-    unlabeled_weight : float, default=1.0
+    unlabeled_weight : float or 'auto', default='auto'
         Weight of an unlabeled row against a labeled one (lambda of EM-lambda;
-        0 ignores the unlabeled rows).
+        0 ignores the unlabeled rows). 'auto' chooses it among
+        ``AUTO_WEIGHTS`` (0, 0.01, 0.03, 0.1, 0.3, 1) by cross-validated
+        accuracy on the labeled rows (stratified folds, three times
+        reshuffled; the held-out labeled rows join the unlabeled ones),
+        keeping 0 unless a positive weight is better by at least one labeled
+        row's worth, so that unlabeled rows that do not clearly help are not
+        used; with fewer than two labeled rows in some class, 0.
     max_iter : int, default=10
         Maximum number of EM iterations.
     tol : float, default=1e-4
@@ -369,6 +378,12 @@ class SemiSupervisedEMClassifier(
     ----------
     estimator_ : estimator object
         The classifier after the last M-step.
+    unlabeled_weight_ : float
+        The weight used: ``unlabeled_weight``, or the one 'auto' chose.
+    weight_scores_ : dict
+        With 'auto': each candidate weight's cross-validated accuracy (the
+        mean over folds), and under the key ``'log_loss'`` their mean
+        held-out log-loss.
     classes_ : ndarray of shape (n_classes,)
         Class labels (without -1).
     transduction_ : ndarray of shape (n_samples,)
@@ -401,16 +416,21 @@ class SemiSupervisedEMClassifier(
     >>> X = np.concatenate([rng.normal(0, 1, (100, 2)), rng.normal(3, 1, (100, 2))])
     >>> y = np.repeat([0, 1], 100)
     >>> y_partial = np.full(200, -1)
-    >>> y_partial[[0, 150]] = [0, 1]
+    >>> y_partial[[0, 1, 2, 150, 151, 152]] = [0, 0, 0, 1, 1, 1]
     >>> model = SemiSupervisedEMClassifier(GaussianNB(), max_iter=50)
     >>> model = model.fit(X, y_partial)
+    >>> model.unlabeled_weight_  # chosen by cross-validation on the 6 labels
+    0.1
     >>> float(model.score(X, y)) > 0.9
     True
     """
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
-        "unlabeled_weight": [Interval(Real, 0.0, None, closed="left")],
+        "unlabeled_weight": [
+            Interval(Real, 0.0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0.0, None, closed="left")],
         "verbose": ["verbose"],
@@ -426,7 +446,13 @@ class SemiSupervisedEMClassifier(
     }
 
     def __init__(
-        self, estimator, *, unlabeled_weight=1.0, max_iter=10, tol=1e-4, verbose=False
+        self,
+        estimator,
+        *,
+        unlabeled_weight="auto",
+        max_iter=10,
+        tol=1e-4,
+        verbose=False,
     ):
         self.estimator = estimator
         self.unlabeled_weight = unlabeled_weight
@@ -472,58 +498,42 @@ class SemiSupervisedEMClassifier(
         if not labeled.any():
             raise ValueError("y has no labeled row (every label is -1).")
         check_classification_targets(y[labeled])
-        self.estimator_ = clone(self.estimator).fit(X[labeled], y[labeled])
-        self.classes_ = self.estimator_.classes_
-        X_unlabeled = X[unlabeled]
-        n_classes = len(self.classes_)
-        self.converged_ = False
-        self.n_iter_ = 1
-        self.monitor_ = ConvergenceMonitor(
-            self.tol,
+        self.unlabeled_weight_, self.weight_scores_ = self._weight(X, y, labeled)
+        if self.verbose and self.unlabeled_weight == "auto":
+            print(
+                f"  unlabeled_weight chosen by cross-validation: "
+                f"{self.unlabeled_weight_:g}"
+            )
+        self.estimator_, posteriors, self.monitor_, self.n_iter_ = _em(
+            self.estimator,
+            X,
+            y,
+            labeled,
+            self.unlabeled_weight_,
             self.max_iter,
+            self.tol,
             self.verbose,
-            criterion="value",
-            objective="the largest change of a posterior",
         )
-        if X_unlabeled.shape[0] == 0 or self.unlabeled_weight == 0:
-            # Nothing to iterate over: the supervised fit is the answer.
-            self.converged_ = self.monitor_.converged = True
-            self.transduction_ = y.copy()
-            return self
-        # Each unlabeled row once per class, weighted by its posterior.
-        X_all = _stack(X[labeled], *(X_unlabeled for _ in range(n_classes)))
-        y_all = np.concatenate(
-            [y[labeled], np.repeat(self.classes_, X_unlabeled.shape[0])]
-        )
-        posteriors = self.estimator_.predict_proba(X_unlabeled)
-        for n_iter in range(1, self.max_iter + 1):
-            weights = np.concatenate(
-                [np.ones(labeled.sum()), self.unlabeled_weight * posteriors.T.ravel()]
-            )
-            keep = weights > 0
-            self.estimator_ = _fit_weighted(
-                clone(self.estimator), X_all[keep], y_all[keep], weights[keep]
-            )
-            previous, posteriors = (
-                posteriors,
-                self.estimator_.predict_proba(X_unlabeled),
-            )
-            change = float(np.max(np.abs(posteriors - previous)))
-            self.n_iter_ = n_iter + 1
-            if self.verbose:
-                print(
-                    f"  EM iteration {n_iter:>3}  largest posterior change {change:.3g}"
-                )
-            if self.monitor_.report(change):
-                break
+        self.classes_ = self.estimator_.classes_
         self.converged_ = self.monitor_.converged
         if not self.converged_ and self.max_iter > 0:
             self.monitor_.warn(
                 "Semi-supervised EM", "max_iter", "Increase max_iter or raise tol."
             )
         self.transduction_ = y.copy()
-        self.transduction_[unlabeled] = self.classes_[posteriors.argmax(axis=1)]
+        if posteriors is not None:
+            self.transduction_[~labeled] = self.classes_[posteriors.argmax(axis=1)]
         return self
+
+    def _weight(self, X, y, labeled):
+        """The unlabeled rows' weight and, for 'auto', the candidates' scores."""
+        if self.unlabeled_weight != "auto":
+            return float(self.unlabeled_weight), {}
+        if labeled.all():
+            return 0.0, {}
+        return choose_unlabeled_weight(
+            self.estimator, X, y, labeled, self.max_iter, self.tol
+        )
 
     def predict(self, X):
         """Classes predicted by the fitted classifier.
@@ -605,3 +615,103 @@ def _stack(*blocks):
     if sparse.issparse(blocks[0]):
         return sparse.vstack(blocks, format="csr")
     return np.concatenate(blocks)
+
+
+#: The weights ``unlabeled_weight='auto'`` chooses among.
+AUTO_WEIGHTS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def _em(estimator, X, y, labeled, weight, max_iter, tol, verbose=False):
+    """EM-lambda from the classifier fitted on the labeled rows.
+
+    Returns the fitted classifier, the unlabeled rows' last posteriors (None
+    without unlabeled rows or with ``weight`` 0), the monitor and the number
+    of fits.
+    """
+    fitted = clone(estimator).fit(X[labeled], y[labeled])
+    monitor = ConvergenceMonitor(
+        tol,
+        max_iter,
+        verbose,
+        criterion="value",
+        objective="the largest change of a posterior",
+    )
+    X_unlabeled = X[~labeled]
+    if X_unlabeled.shape[0] == 0 or weight == 0:
+        # Nothing to iterate over: the supervised fit is the answer.
+        monitor.converged = True
+        return fitted, None, monitor, 1
+    classes = fitted.classes_
+    # Each unlabeled row once per class, weighted by its posterior.
+    X_all = _stack(X[labeled], *(X_unlabeled for _ in range(len(classes))))
+    y_all = np.concatenate([y[labeled], np.repeat(classes, X_unlabeled.shape[0])])
+    posteriors = fitted.predict_proba(X_unlabeled)
+    n_fits = 1
+    for n_iter in range(1, max_iter + 1):
+        weights = np.concatenate(
+            [np.ones(labeled.sum()), weight * posteriors.T.ravel()]
+        )
+        keep = weights > 0
+        fitted = _fit_weighted(
+            clone(estimator), X_all[keep], y_all[keep], weights[keep]
+        )
+        previous, posteriors = posteriors, fitted.predict_proba(X_unlabeled)
+        change = float(np.max(np.abs(posteriors - previous)))
+        n_fits = n_iter + 1
+        if verbose:
+            print(f"  EM iteration {n_iter:>3}  largest posterior change {change:.3g}")
+        if monitor.report(change):
+            break
+    return fitted, posteriors, monitor, n_fits
+
+
+def choose_unlabeled_weight(estimator, X, y, labeled, max_iter, tol):
+    """EM-lambda's weight by cross-validated accuracy on the labeled rows.
+
+    Stratified folds of the labeled rows, three times reshuffled; in each,
+    EM runs with the other labeled rows and every unlabeled row (the
+    held-out labeled rows among them, unlabeled), and is scored on the
+    held-out rows. A positive weight is kept only if its accuracy beats 0's
+    by at least one labeled row in ``n_labeled``: smaller gains are within
+    the folds' noise, and a wrong positive weight can cost far more than a
+    wrong 0.
+
+    Returns
+    -------
+    weight : float
+    scores : dict
+        Mean held-out accuracy per candidate weight, and their mean log-loss
+        under ``'log_loss'``.
+    """
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    labeled_rows = np.flatnonzero(labeled)
+    _, counts = np.unique(y[labeled_rows], return_counts=True)
+    n_splits = min(5, int(counts.min()))
+    if n_splits < 2:
+        return 0.0, {}
+    folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=3, random_state=0)
+    accuracy = {w: [] for w in AUTO_WEIGHTS}
+    losses = {w: [] for w in AUTO_WEIGHTS}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for train, test in folds.split(labeled_rows, y[labeled_rows]):
+            fold_labeled = np.zeros(len(y), dtype=bool)
+            fold_labeled[labeled_rows[train]] = True
+            held_out = labeled_rows[test]
+            for weight in AUTO_WEIGHTS:
+                fitted = _em(estimator, X, y, fold_labeled, weight, max_iter, tol)[0]
+                proba = fitted.predict_proba(X[held_out])
+                truth = y[held_out]
+                predicted = fitted.classes_[proba.argmax(axis=1)]
+                accuracy[weight].append(np.mean(predicted == truth))
+                losses[weight].append(
+                    log_loss(truth, np.clip(proba, 1e-15, 1.0), labels=fitted.classes_)
+                )
+    mean_accuracy = {w: float(np.mean(a)) for w, a in accuracy.items()}
+    mean_loss = {w: float(np.mean(v)) for w, v in losses.items()}
+    best = max(AUTO_WEIGHTS, key=lambda w: (mean_accuracy[w], -mean_loss[w], -w))
+    if mean_accuracy[best] - mean_accuracy[0.0] < 1.0 / len(labeled_rows):
+        best = 0.0
+    return best, {**mean_accuracy, "log_loss": mean_loss}

@@ -211,3 +211,64 @@ def test_pandas_string_labels_mark_unlabeled_rows_with_minus_one():
     model = SemiSupervisedEMClassifier(GaussianNB(), max_iter=3).fit(X, labels)
     assert "-1" not in model.classes_
     assert model.n_iter_ > 1
+
+
+# -- unlabeled_weight='auto' --------------------------------------------------------
+
+
+def _labels_kept(y, per_class, seed):
+    rng = np.random.RandomState(seed)
+    partial = np.full(len(y), -1)
+    for label in np.unique(y):
+        rows = rng.choice(np.flatnonzero(y == label), per_class, replace=False)
+        partial[rows] = y[rows]
+    return partial
+
+
+def test_auto_weight_uses_unlabeled_rows_that_help():
+    rng = np.random.RandomState(0)
+    X = np.concatenate([rng.normal(0, 1, (300, 2)), rng.normal(2.5, 1, (300, 2))])
+    y = np.repeat([0, 1], 300)
+    gains = []
+    for seed in range(5):
+        partial = _labels_kept(y, 3, seed)
+        supervised = GaussianNB().fit(X[partial >= 0], partial[partial >= 0])
+        auto = SemiSupervisedEMClassifier(GaussianNB(), max_iter=30).fit(X, partial)
+        assert auto.unlabeled_weight_ in (0.0, 0.01, 0.03, 0.1, 0.3, 1.0)
+        gains.append(auto.score(X, y) - supervised.score(X, y))
+    assert np.mean(gains) > 0.0
+
+
+def test_auto_weight_falls_back_when_unlabeled_rows_hurt():
+    """Each class is two blobs on a diagonal (XOR): one Gaussian per class
+    fits it badly, and EM over unlabeled rows pulls it further off; fixed
+    weight 1 loses accuracy, 'auto' does not lose more than a point."""
+    rng = np.random.RandomState(1)
+    centres = np.array([[0, 0], [4, 4], [0, 4], [4, 0]])
+    labels = np.array([0, 0, 1, 1])
+    which = rng.randint(4, size=1600)
+    X = centres[which] + rng.normal(0, 1.0, (1600, 2))
+    y = labels[which]
+    differences = {"auto": [], 1.0: []}
+    for seed in range(5):
+        partial = _labels_kept(y, 20, seed)
+        supervised = GaussianNB().fit(X[partial >= 0], partial[partial >= 0])
+        base = supervised.score(X, y)
+        for weight in differences:
+            model = SemiSupervisedEMClassifier(
+                GaussianNB(), unlabeled_weight=weight, max_iter=30
+            ).fit(X, partial)
+            differences[weight].append(model.score(X, y) - base)
+    assert np.mean(differences[1.0]) < -0.01  # the failure 'auto' guards against
+    assert np.mean(differences["auto"]) >= -0.01
+
+
+def test_auto_weight_is_zero_without_two_labels_per_class():
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(100, 2))
+    y = np.full(100, -1)
+    y[:3] = [0, 1, 1]
+    model = SemiSupervisedEMClassifier(GaussianNB()).fit(X, y)
+    assert model.unlabeled_weight_ == 0.0 and model.weight_scores_ == {}
+    fixed = SemiSupervisedEMClassifier(GaussianNB(), unlabeled_weight=0.5).fit(X, y)
+    assert fixed.unlabeled_weight_ == 0.5
