@@ -11,11 +11,13 @@ the same code, so the same numbers) and add what a generative model offers:
 from abc import abstractmethod
 
 import numpy as np
+from scipy import sparse
 from scipy.special import logsumexp
 from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 
 from skgen.base import GenerativeClassifierMixin
+from skgen.utils import _dask
 from skgen.utils._mapreduce import (
     by_row_blocks,
     distinct_values,
@@ -26,6 +28,70 @@ from skgen.utils._mapreduce import (
     validate_rows,
 )
 from skgen.utils._sklearn_compat import check_is_fitted, validate_data
+
+
+def holds_nan(X):
+    """Whether ``X`` (array-like or sparse, before validation) has NaN; False
+    for a dask collection (its blocks are checked where they live)."""
+    if _dask.is_dask_collection(X):
+        return False
+    if sparse.issparse(X):
+        values = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocsr().data
+    else:
+        try:
+            values = np.asarray(X)
+        except (TypeError, ValueError):
+            return False  # validation will say what is wrong
+    return values.dtype.kind == "f" and bool(np.isnan(values).any())
+
+
+def missing_mask(X):
+    """``(X_filled, missing)``: ``X`` with its NaN entries at 0, and 1.0
+    where they were (both dense, or both sparse CSR), or ``(X, None)``
+    when nothing is missing."""
+    if sparse.issparse(X):
+        nan = np.isnan(X.data)
+        if not nan.any():
+            return X, None
+        missing = X.copy()
+        missing.data = nan.astype(np.float64)
+        missing.eliminate_zeros()
+        filled = X.copy()
+        filled.data = np.where(nan, 0.0, filled.data)
+        filled.eliminate_zeros()
+        return filled, missing
+    nan = np.isnan(X)
+    if not nan.any():
+        return X, None
+    return np.where(nan, 0, X), nan.astype(np.float64)
+
+
+def check_observed_rows(X):
+    """Raise if a row of ``X`` has every entry missing (NaN)."""
+    if sparse.issparse(X):
+        missing = sparse.csr_matrix(X, copy=True)
+        missing.data = np.isnan(missing.data).astype(np.float64)
+        per_row = np.asarray(missing.sum(axis=1)).ravel()
+    else:
+        per_row = np.isnan(X).sum(axis=1)
+    empty = np.flatnonzero(per_row == X.shape[1])
+    if X.shape[1] and len(empty):
+        raise ValueError(
+            f"{len(empty)} row(s) of X have every entry missing (NaN), such as "
+            f"row {int(empty[0])}: such a row carries no information; drop it."
+        )
+    return X
+
+
+def check_every_feature_observed(rows, observed, classes):
+    """Raise if a class with training rows never observes a feature."""
+    unseen = (rows[:, np.newaxis] > 0) & (observed <= 0)
+    if unseen.any():
+        k, j = np.argwhere(unseen)[0]
+        raise ValueError(
+            f"Feature {int(j)} of X is missing (NaN) in every training row of "
+            f"class {classes[k]!r}: nothing can be learned about it."
+        )
 
 
 def _n_classes(model):
