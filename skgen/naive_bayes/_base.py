@@ -27,7 +27,11 @@ from skgen.utils._mapreduce import (
     sample_in_blocks,
     validate_rows,
 )
-from skgen.utils._sklearn_compat import check_is_fitted, validate_data
+from skgen.utils._sklearn_compat import (
+    _safe_indexing,
+    check_is_fitted,
+    validate_data,
+)
 
 
 def holds_nan(X):
@@ -90,7 +94,8 @@ def check_every_feature_observed(rows, observed, classes):
         k, j = np.argwhere(unseen)[0]
         raise ValueError(
             f"Feature {int(j)} of X is missing (NaN) in every training row of "
-            f"class {classes[k]!r}: nothing can be learned about it."
+            f"class {np.asarray(classes)[k].item()!r}: nothing can be learned "
+            "about it."
         )
 
 
@@ -435,3 +440,72 @@ def _class_indices(classes, y, n_samples, rng, class_log_prior):
             f"was not fitted on; classes_ are {classes.tolist()}."
         )
     return np.searchsorted(classes, labels)
+
+
+class ImputingNBMixin:
+    """``impute`` for naive Bayes models with a class-conditional mean.
+
+    Listed before :class:`GenerativeNBMixin`'s subclass. A subclass supplies
+    ``_conditional_fill(posterior)``: the value each missing entry takes in
+    each row, given the rows' class posteriors ``p(y | x_o)`` (the
+    conditional mean, for the Gaussian and Bernoulli models).
+    """
+
+    def impute(self, X, *, sample=False, random_state=None):
+        """``X`` with its missing entries (NaN) filled in from the model.
+
+        Given the observed entries ``x_o`` of a row (and no class), its
+        missing features follow a mixture over the classes weighted by the
+        posterior ``p(y | x_o)``, each class's features independent.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows with NaN where entries are missing; each row needs one
+            observed entry.
+        sample : bool, default=False
+            False fills each missing entry with its conditional mean
+            ``sum_y p(y | x_o) E[x_j | y]`` (:class:`CategoricalNB`: its most
+            probable category). True draws each row's class from
+            ``p(y | x_o)``, then its missing entries from that class's
+            distributions: repeated calls give multiple imputations.
+        random_state : int, RandomState instance or None, default=None
+            For ``sample=True``: None draws from the model's stream
+            (successive calls differ); an int makes the call reproducible.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features)
+            ``X`` (float64) with every NaN replaced; observed entries unchanged.
+        """
+        check_is_fitted(self)
+        given = X
+        X = validate_data(
+            self, X, reset=False, dtype=np.float64, ensure_all_finite="allow-nan"
+        )
+        check_observed_rows(X)
+        missing = np.isnan(X)
+        rows = np.flatnonzero(missing.any(axis=1))
+        if sample:
+            rng = self._sample_stream(1, random_state)
+        out = X.copy()
+        if not len(rows):
+            return out
+        # From the input as given, so its feature names are checked as usual.
+        posterior = self.predict_proba(_safe_indexing(given, rows))
+        if sample:
+            cumulative = np.cumsum(posterior, axis=1)
+            u = rng.uniform(size=len(rows)) * cumulative[:, -1]
+            classes = np.minimum(
+                (cumulative <= u[:, None]).sum(axis=1), len(self.classes_) - 1
+            )
+            fill = self._sample_features(classes, rng)
+        else:
+            fill = self._conditional_fill(posterior)
+        out[rows] = np.where(missing[rows], fill, X[rows])
+        return out
+
+    @abstractmethod
+    def _conditional_fill(self, posterior):
+        """What fills the missing entries of rows of class posteriors
+        ``posterior``, shape (n_rows, n_features)."""

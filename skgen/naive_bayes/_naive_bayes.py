@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_non_negative
 from skgen.distributions import _bernoulli, _categorical, _multinomial
 from skgen.naive_bayes._base import (
     GenerativeNBMixin,
+    ImputingNBMixin,
     _n_classes,
     check_every_feature_observed,
     check_observed_rows,
@@ -85,8 +86,9 @@ def _chan(n_a, mean_a, m2_a, n_b, mean_b, m2_b):
     share_b = np.divide(n_b, n, out=np.zeros(np.shape(n)), where=n > 0)
     cross = n_a * share_b  # n_a n_b / n
     extra = (1,) * (np.ndim(mean_a) - np.ndim(n))
-    share_b, cross = np.reshape(share_b, np.shape(n) + extra), np.reshape(
-        cross, np.shape(n) + extra
+    share_b, cross = (
+        np.reshape(share_b, np.shape(n) + extra),
+        np.reshape(cross, np.shape(n) + extra),
     )
     delta = mean_b - mean_a
     return n, mean_a + delta * share_b, m2_a + m2_b + delta**2 * cross
@@ -142,7 +144,7 @@ def _padded_sum(a, b):
     return out
 
 
-class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
+class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
     """Gaussian naive Bayes that can also generate rows.
 
     :class:`sklearn.naive_bayes.GaussianNB` itself (same parameters, fitted
@@ -278,12 +280,16 @@ class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
         )
 
     def _validate_block_rows(self, X, reset):
-        X = validate_data(self, X, dtype=None, reset=reset, ensure_all_finite="allow-nan")
+        X = validate_data(
+            self, X, dtype=None, reset=reset, ensure_all_finite="allow-nan"
+        )
         return check_observed_rows(X)
 
     def _check_block(self, X):
         """Row checks of one block of a dask ``X`` (on a worker)."""
-        return check_observed_rows(check_array(X, dtype=None, ensure_all_finite="allow-nan"))
+        return check_observed_rows(
+            check_array(X, dtype=None, ensure_all_finite="allow-nan")
+        )
 
     def _check_X(self, X):
         """Rows to predict: NaN allowed, inf and rows with no entry refused."""
@@ -306,6 +312,9 @@ class GaussianNB(GenerativeNBMixin, naive_bayes.GaussianNB):
             )
             jll[:, k] = log_prior[k] - 0.5 * np.where(observed, terms, 0.0).sum(axis=1)
         return jll
+
+    def _conditional_fill(self, posterior):
+        return posterior @ self.theta_
 
     def _class_log_prior(self):
         with np.errstate(divide="ignore"):
@@ -463,7 +472,6 @@ class _MissingCountsMixin:
         if missing is None:
             return jll
         return jll + self._missing_correction(filled, missing)
-
 
 
 class _MultinomialCountsMixin(_DiscreteNBMixin):
@@ -794,7 +802,9 @@ class ComplementNB(_MultinomialCountsMixin, naive_bayes.ComplementNB):
         return self.multinomial_log_prob_
 
 
-class BernoulliNB(_MissingCountsMixin, _DiscreteNBMixin, naive_bayes.BernoulliNB):
+class BernoulliNB(
+    ImputingNBMixin, _MissingCountsMixin, _DiscreteNBMixin, naive_bayes.BernoulliNB
+):
     """Bernoulli naive Bayes that can also generate binary rows.
 
     :class:`sklearn.naive_bayes.BernoulliNB` itself (same parameters, fitted
@@ -891,6 +901,9 @@ class BernoulliNB(_MissingCountsMixin, _DiscreteNBMixin, naive_bayes.BernoulliNB
         smoothed_cc = self.observed_count_ + alpha * 2
         self.feature_log_prob_ = np.log(smoothed_fc) - np.log(smoothed_cc)
 
+    def _conditional_fill(self, posterior):
+        return posterior @ np.exp(self.feature_log_prob_)
+
     def _missing_correction(self, filled, missing):
         """A missing entry, read as 0, scored ``log(1 - p_yj)``: taken out."""
         off = np.log(1 - np.exp(self.feature_log_prob_))
@@ -904,7 +917,7 @@ class BernoulliNB(_MissingCountsMixin, _DiscreteNBMixin, naive_bayes.BernoulliNB
         return self.feature_log_prob_.size
 
 
-class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
+class CategoricalNB(ImputingNBMixin, _DiscreteNBMixin, naive_bayes.CategoricalNB):
     """Categorical naive Bayes that can also generate rows of categories.
 
     :class:`sklearn.naive_bayes.CategoricalNB` itself (same parameters, fitted
@@ -1082,6 +1095,15 @@ class CategoricalNB(_DiscreteNBMixin, naive_bayes.CategoricalNB):
                 )
             self.category_count_[j] = counts
         self.n_categories_ = n_categories
+
+    def _conditional_fill(self, posterior):
+        """The most probable category of each feature given the posterior."""
+        return np.column_stack(
+            [
+                np.argmax(posterior @ np.exp(log_prob), axis=1)
+                for log_prob in self.feature_log_prob_
+            ]
+        ).astype(np.float64)
 
     def _joint_log_likelihood(self, X):
         """``log p(y) + sum_j log p(x_j | y)`` over the observed entries."""
