@@ -477,6 +477,18 @@ class ImputingNBMixin:
         -------
         X_imputed : ndarray of shape (n_samples, n_features)
             ``X`` (float64) with every NaN replaced; observed entries unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.naive_bayes import GaussianNB
+        >>> X = np.array([[0.0, 0.0], [0.2, 0.1], [4.0, 2.0], [4.2, 2.1]])
+        >>> model = GaussianNB(random_state=0).fit(X, [0, 0, 1, 1])
+        >>> model.impute([[4.1, np.nan], [np.nan, 0.0]])  # class 1, class 0
+        array([[4.1 , 2.05],
+               [0.1 , 0.  ]])
+        >>> model.impute([[4.1, np.nan]], sample=True, random_state=0).shape
+        (1, 2)
         """
         check_is_fitted(self)
         given = X

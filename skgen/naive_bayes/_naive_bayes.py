@@ -153,6 +153,13 @@ class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
     :meth:`sample`: a row of class ``y`` has independent normal features of
     mean ``theta_[y]`` and variance ``var_[y]``.
 
+    Missing entries (NaN) are integrated out: a missing feature's term is
+    left out of the class log-likelihood in every prediction and in
+    :meth:`score_samples`, and :meth:`fit` / :meth:`partial_fit` estimate
+    each feature's mean and variance in a class from the class's rows that
+    observe it (``observed_count_``). :meth:`impute` fills missing entries in.
+    A row with no observed entry, and inf, are errors.
+
     Parameters
     ----------
     priors : array-like of shape (n_classes,), default=None
@@ -176,6 +183,9 @@ class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
         Mean of each feature per class.
     var_ : ndarray of shape (n_classes, n_features)
         Variance of each feature per class.
+    observed_count_ : ndarray of shape (n_classes, n_features)
+        Weighted number of training rows per class that observe each feature
+        (``class_count_`` in every column when nothing was missing).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -196,6 +206,10 @@ class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
     >>> X_new, y_new = model.sample(3, y=2)
     >>> X_new.shape, y_new.tolist()
     ((3, 2), [2, 2, 2])
+    >>> model.predict_proba([[np.nan, 1.0]]).round(3)  # feature 0 missing
+    array([[0., 1.]])
+    >>> model.impute([[np.nan, -1.0]])
+    array([[-1.5, -1. ]])
     """
 
     _parameter_constraints: dict = {
@@ -566,6 +580,16 @@ class MultinomialNB(
     ``p(y | n)``), so it scores the split of the rows' totals, not the
     totals themselves.
 
+    Missing counts (NaN): a row's observed counts, given their total
+    ``n_o``, are multinomial with the class's probabilities renormalised over
+    the observed features, ``p_yj / sum_{k observed} p_yk``; predictions and
+    :meth:`score_samples` use that. :meth:`fit` and :meth:`partial_fit` count
+    each feature over the rows that observe it, scaled to all the class's
+    rows (its mean count there, times ``class_count_``), then smooth as
+    scikit-learn does (the same numbers when nothing is missing). The model
+    says nothing of the totals, so nothing of a missing count: there is no
+    ``impute``.
+
     Parameters
     ----------
     alpha : float or array-like of shape (n_features,), default=1.0
@@ -591,6 +615,8 @@ class MultinomialNB(
         Weighted count of each feature per class.
     feature_log_prob_ : ndarray of shape (n_classes, n_features)
         Log-probability of each feature given the class.
+    observed_count_ : ndarray of shape (n_classes, n_features)
+        Weighted number of training rows per class that observe each feature.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -673,6 +699,8 @@ class ComplementNB(_MultinomialCountsMixin, naive_bayes.ComplementNB):
     is that model's log-mass given the row's total and :meth:`sample` draws
     from it, the totals as :class:`MultinomialNB` draws them (Poisson, of the
     class's mean training total). ``norm`` changes the decision rule only.
+    Missing entries (NaN) are refused: the complement weights are no
+    likelihood to leave a feature out of (:class:`MultinomialNB` takes them).
 
     Parameters
     ----------
@@ -814,6 +842,12 @@ class BernoulliNB(
     Bernoulli draws of probability ``exp(feature_log_prob_)``, so generated
     rows are 0/1 (the binarised space, whatever ``binarize``).
 
+    Missing entries (NaN) are left out: of the class log-likelihood in
+    predictions and :meth:`score_samples`, and of the counts in :meth:`fit`
+    (each feature's frequency in a class is over the class's rows that
+    observe it, ``observed_count_``). :meth:`impute` fills them in the
+    binarised space: the conditional probability of a 1, or a 0/1 draw.
+
     Parameters
     ----------
     alpha : float or array-like of shape (n_features,), default=1.0
@@ -841,6 +875,8 @@ class BernoulliNB(
         Weighted number of rows with each feature on, per class.
     feature_log_prob_ : ndarray of shape (n_classes, n_features)
         Log-probability that each feature is on, given the class.
+    observed_count_ : ndarray of shape (n_classes, n_features)
+        Weighted number of training rows per class that observe each feature.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -931,6 +967,12 @@ class CategoricalNB(ImputingNBMixin, _DiscreteNBMixin, naive_bayes.CategoricalNB
     and ``feature_log_prob_`` grow as scikit-learn's do, and ``n_categories_``
     is the number of categories counted so far, as :meth:`fit` on all the
     batches gives (scikit-learn's is the last batch's).
+
+    Missing entries (NaN) are left out of the class log-likelihood and of
+    the counts (each feature's frequencies are over the rows that observe
+    it: the maximum-likelihood estimate when values are missing at random).
+    :meth:`impute` fills each with its most probable category given the
+    observed entries, or a draw.
 
     Parameters
     ----------
