@@ -457,3 +457,19 @@ def test_multinomial_and_complement_nb_do_not_impute():
     count (doc/design.rst)."""
     assert not hasattr(MultinomialNB(), "impute")
     assert not hasattr(ComplementNB(), "impute")
+
+
+def test_gaussian_fit_on_dask_blocks_with_missing_entries_equals_in_memory():
+    da = pytest.importorskip("dask.array")
+    X, y = gaussian_data()
+    X = hide(X)
+    model = GaussianNB().fit(X, y)
+    lazy = GaussianNB().fit(da.from_array(X, chunks=70), da.from_array(y, chunks=70))
+    np.testing.assert_allclose(lazy.theta_, model.theta_, rtol=1e-12)
+    np.testing.assert_allclose(lazy.var_, model.var_, rtol=1e-12)
+    np.testing.assert_allclose(lazy.observed_count_, model.observed_count_)
+    np.testing.assert_allclose(
+        lazy.score_samples(da.from_array(X, chunks=70)).compute(),
+        model.score_samples(X),
+        rtol=1e-12,
+    )
