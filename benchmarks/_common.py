@@ -105,6 +105,17 @@ def write_results(name, markdown, data):
     print(f"written: {RESULTS / (name + '.md')}")
 
 
+def write_rst_table(name, header, rows):
+    """``results/<name>.rst``: a table the user guide includes, so that the
+    numbers in the docs are the benchmark's last full run."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.rst").write_text("\n".join(lines) + "\n")
+
+
 def breast_cancer_split(seed):
     """breast_cancer 70/30 (stratified), standardised on the training rows."""
     from sklearn.datasets import load_breast_cancer

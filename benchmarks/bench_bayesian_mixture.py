@@ -19,7 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import interleaved, machine, write_results  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    interleaved,
+    machine,
+    write_results,
+    write_rst_table,
+)
 from benchmarks.bench_gaussian_mixture import make_data  # noqa: E402
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
@@ -120,6 +125,20 @@ def main():
             f"| {r['lower_bound_rel_diff']:.1e} |"
         )
     name = "bayesian_mixture_quick" if args.quick else "bayesian_mixture"
+    if not args.quick:
+        write_rst_table(
+            "bayesian_mixture_table",
+            ["covariance_type", "scikit-learn ms/iter", "skgen ms/iter", "speed-up"],
+            [
+                [
+                    f"``'{r['covariance_type']}'``",
+                    f"{r['sklearn_ms_per_iter']:.1f}",
+                    f"{r['skgen_ms_per_iter']:.1f}",
+                    f"{r['speedup']:.1f}x",
+                ]
+                for r in rows
+            ],
+        )
     write_results(name, "\n".join(lines) + "\n", {"machine": info, "rows": rows})
 
 

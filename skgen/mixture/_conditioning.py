@@ -14,6 +14,11 @@ import numpy as np
 from scipy import linalg
 from scipy.special import logsumexp
 
+from skgen.distributions._gaussian import (
+    compute_precision_cholesky,
+    estimate_weighted_log_prob,
+)
+
 
 class ConditionalGaussians(NamedTuple):
     """What conditioning on columns ``a`` needs, computed once per model.
@@ -27,6 +32,7 @@ class ConditionalGaussians(NamedTuple):
     marginal_means: np.ndarray
     marginal_covariances: np.ndarray
     covariances: np.ndarray
+    marginal_precisions_cholesky: np.ndarray
 
 
 def _full_blocks(covariances, given, other):
@@ -56,52 +62,43 @@ def _gain_and_schur(s_aa, s_ba, s_bb):
 def conditional_gaussians(means, covariances, covariance_type, given, other):
     """:class:`ConditionalGaussians` of a mixture for given columns ``given``."""
     marginal_means = means[:, given]
-    if covariance_type in ("diag", "spherical"):
-        if covariance_type == "diag":
-            return ConditionalGaussians(
-                None, marginal_means, covariances[:, given], covariances[:, other]
-            )
-        return ConditionalGaussians(None, marginal_means, covariances, covariances)
-    s_aa, s_ba, s_bb = _full_blocks(covariances, given, other)
-    if covariance_type == "tied":
-        gain, schur = _gain_and_schur(s_aa, s_ba, s_bb)
-        gains = np.repeat(gain[np.newaxis], len(means), axis=0)
-        return ConditionalGaussians(gains, marginal_means, s_aa, schur)
-    pairs = [_gain_and_schur(*blocks) for blocks in zip(s_aa, s_ba, s_bb)]
+    if covariance_type == "diag":
+        gain, marginal, conditional = (
+            None,
+            covariances[:, given],
+            covariances[:, other],
+        )
+    elif covariance_type == "spherical":
+        gain, marginal, conditional = None, covariances, covariances
+    else:
+        s_aa, s_ba, s_bb = _full_blocks(covariances, given, other)
+        if covariance_type == "tied":
+            gain, conditional = _gain_and_schur(s_aa, s_ba, s_bb)
+            gain = np.repeat(gain[np.newaxis], len(means), axis=0)
+        else:
+            pairs = [_gain_and_schur(*blocks) for blocks in zip(s_aa, s_ba, s_bb)]
+            gain = np.array([g for g, _ in pairs])
+            conditional = np.array([schur for _, schur in pairs])
+        marginal = s_aa
     return ConditionalGaussians(
-        np.array([gain for gain, _ in pairs]),
+        gain,
         marginal_means,
-        s_aa,
-        np.array([schur for _, schur in pairs]),
+        marginal,
+        conditional,
+        compute_precision_cholesky(marginal, covariance_type),
     )
 
 
 def marginal_log_prob(X_given, weights, conditional, covariance_type):
-    """``log w_k + log N(x | mu_a, S_aa)`` per row and component, (n, K)."""
-    n_given = X_given.shape[1]
-    diff = X_given[:, np.newaxis, :] - conditional.marginal_means[np.newaxis]
-    covariances = conditional.marginal_covariances
-    if covariance_type in ("full", "tied"):
-        matrices = (
-            covariances if covariance_type == "full" else [covariances] * len(weights)
-        )
-        log_prob = np.empty(diff.shape[:2])
-        for k, matrix in enumerate(matrices):
-            chol = linalg.cholesky(matrix, lower=True)
-            solved = linalg.solve_triangular(chol, diff[:, k].T, lower=True)
-            log_det = 2.0 * np.sum(np.log(np.diag(chol)))
-            log_prob[:, k] = -0.5 * (np.sum(solved**2, axis=0) + log_det)
-    else:
-        variances = covariances
-        if covariance_type == "spherical":
-            variances = np.repeat(covariances[:, np.newaxis], n_given, axis=1)
-        log_prob = -0.5 * (
-            np.sum(diff**2 / variances[np.newaxis], axis=2)
-            + np.sum(np.log(variances), axis=1)[np.newaxis]
-        )
-    with np.errstate(divide="ignore"):
-        log_weights = np.log(weights)
-    return log_prob - 0.5 * n_given * np.log(2.0 * np.pi) + log_weights
+    """``log w_k + log N(x | mu_a, S_aa)`` per row and component, (n, K), by
+    the Gaussian mixture's parallel kernels on the marginal parameters."""
+    return estimate_weighted_log_prob(
+        np.ascontiguousarray(X_given),
+        weights,
+        conditional.marginal_means,
+        conditional.marginal_precisions_cholesky,
+        covariance_type,
+    )
 
 
 def conditional_weights(X_given, weights, conditional, covariance_type):
@@ -116,7 +113,10 @@ def conditional_means(X_given, means, other, conditional):
     if conditional.gain is None:
         return base.copy()
     diff = X_given[:, np.newaxis, :] - conditional.marginal_means[np.newaxis]
-    shift = np.einsum("kba,nka->nkb", conditional.gain, diff)
+    # shift[n, k] = gain[k] @ diff[n, k], as one batched product over k.
+    shift = np.matmul(
+        diff.transpose(1, 0, 2), conditional.gain.transpose(0, 2, 1)
+    ).transpose(1, 0, 2)
     return base + shift
 
 

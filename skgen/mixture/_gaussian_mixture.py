@@ -15,7 +15,6 @@ from skgen.distributions._gaussian import (
     half_diag_precisions,
     precision_cholesky_from_precisions,
     precisions_from_cholesky,
-    reshift_moments,
 )
 from skgen.mixture import _kernels, _missing_kernels
 from skgen.mixture._base import BaseMixture
@@ -161,7 +160,18 @@ def _e_step_sums_missing(
     row_weights = np.ones(n_samples) if sample_weight is None else sample_weight
     n_chunks = n_chunks_for(n_samples, len(weights) * n_features * (n_features + 1))
     with threads_for(n_samples * len(weights) * n_features**2):
-        if covariance_type in ("full", "tied"):
+        if covariance_type == "tied":
+            parts = _missing_kernels.em_pass_tied_missing(
+                X64,
+                row_weights,
+                means,
+                precisions_from_cholesky(precisions_chol, "tied"),
+                precisions_chol,
+                offsets,
+                _tied_shift(weights, means),
+                n_chunks,
+            )
+        elif covariance_type == "full":
             parts = _missing_kernels.em_pass_full_missing(
                 X64,
                 row_weights,
@@ -180,11 +190,6 @@ def _e_step_sums_missing(
                 n_chunks,
             )
     log_lik, nk, sx, sxx = (part.sum(axis=0) for part in parts)
-    if covariance_type == "tied":
-        # The tied layout: second moments of all rows pooled around one shift.
-        shift = _tied_shift(weights, means)
-        _, _, sxx, _ = reshift_moments(nk, sx, sxx, means, shift[np.newaxis])
-        sxx = sxx.sum(axis=0)
     total_weight = float(row_weights.sum())
     return _EStepSums(float(log_lik), nk, sx, sxx, total_weight)
 

@@ -206,6 +206,19 @@ def _row_log_prob_diag_missing(x, k, means, variances, log_terms, offsets):
     return value
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _observed_entries(x, values, observed):
+    """``observed[j]`` 1.0 or 0.0, ``values[j]`` x_j or 0.0: branch-free rows
+    for the diagonal kernels' inner loops, which then vectorise."""
+    for j in range(x.shape[0]):
+        if np.isnan(x[j]):
+            observed[j] = 0.0
+            values[j] = 0.0
+        else:
+            observed[j] = 1.0
+            values[j] = x[j]
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     """Partial sums of one EM pass, diagonal variances, NaN entries left out of
@@ -213,6 +226,7 @@ def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     n_samples, n_features = X.shape
     n_components = means.shape[0]
     log_terms = 0.5 * (LOG_2PI + np.log(variances))
+    half_precisions = 0.5 / variances
     log_lik = np.zeros(n_chunks)
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
@@ -221,25 +235,30 @@ def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
         log_prob = np.empty(n_components)
         resp = np.empty(n_components)
+        values = np.empty(n_features)
+        observed = np.empty(n_features)
         log_lik_c = 0.0
         for i in range(start, stop):
-            x = X[i]
+            _observed_entries(X[i], values, observed)
             for k in range(n_components):
-                log_prob[k] = _row_log_prob_diag_missing(
-                    x, k, means, variances, log_terms, offsets
-                )
+                value = offsets[k]
+                for j in range(n_features):
+                    diff = values[j] - means[k, j]
+                    value += (1.0 - observed[j]) * log_terms[k, j] - observed[j] * (
+                        diff * diff * half_precisions[k, j]
+                    )
+                log_prob[k] = value
             weight = sample_weight[i]
             log_lik_c += weight * _responsibilities(log_prob, resp)
             for k in range(n_components):
                 rw = weight * resp[k]
                 nk[c, k] += rw
                 for j in range(n_features):
-                    if np.isnan(x[j]):
-                        sxx[c, k, j] += rw * variances[k, j]
-                    else:
-                        diff = x[j] - means[k, j]
-                        sx[c, k, j] += rw * diff
-                        sxx[c, k, j] += rw * diff * diff
+                    diff = observed[j] * (values[j] - means[k, j])
+                    sx[c, k, j] += rw * diff
+                    sxx[c, k, j] += rw * (
+                        diff * diff + (1.0 - observed[j]) * variances[k, j]
+                    )
         log_lik[c] = log_lik_c
     return log_lik, nk, sx, sxx
 
@@ -405,3 +424,164 @@ def impute_diag(X, means, variances, offsets, uniforms, normals, n_chunks):
                     out[i, j] = value
                 n_missing += 1
     return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def em_pass_tied_missing(
+    X, sample_weight, means, precision, precision_chol, offsets, shift, n_chunks
+):
+    """Partial sums of one EM pass, one shared precision, NaN entries
+    integrated out; the second moments pooled around ``shift`` (the layout of
+    ``em_pass_tied``).
+
+    The shared precision makes the missing block's factor and conditional
+    covariance the same for every component, and a completed row differs
+    between components in its missing entries only, so each component costs
+    O(d |m|) on top of the row's O(d^2) (``U^T x`` and one outer product).
+    """
+    n_samples, n_features = X.shape
+    n_components = means.shape[0]
+    # U^T mu_k, with precision = U U^T.
+    projected_means = means @ precision_chol
+    log_lik = np.zeros(n_chunks)
+    nk = np.zeros((n_chunks, n_components))
+    sx = np.zeros((n_chunks, n_components, n_features))
+    sxx = np.zeros((n_chunks, n_features, n_features))
+    for c in prange(n_chunks):
+        start, stop = chunk_bounds(c, n_chunks, n_samples)
+        missing = np.empty(n_features, dtype=np.intp)
+        observed = np.empty(n_features, dtype=np.intp)
+        filled = np.empty(n_features)
+        projected = np.empty(n_features)
+        chol = np.empty((n_features, n_features))
+        inverse = np.empty((n_features, n_features))
+        lower_inverse = np.empty((n_features, n_features))
+        known_part = np.empty(n_features)
+        work = np.empty(n_features)
+        values = np.empty((n_components, n_features))  # missing entries per k
+        delta = np.empty(n_features)
+        mixed = np.empty(n_features)
+        mixed_outer = np.empty((n_features, n_features))
+        log_prob = np.empty(n_components)
+        resp = np.empty(n_components)
+        log_lik_c = 0.0
+        for i in range(start, stop):
+            x = X[i]
+            n_missing, n_observed = _split_entries(x, missing, observed)
+            for j in range(n_features):
+                filled[j] = 0.0 if np.isnan(x[j]) else x[j]
+            for j in range(n_features):  # U^T filled
+                acc = 0.0
+                for p in range(j + 1):
+                    acc += precision_chol[p, j] * filled[p]
+                projected[j] = acc
+            log_det = 0.0
+            if n_missing > 0:
+                for a in range(n_missing):
+                    for b in range(a + 1):
+                        s = precision[missing[a], missing[b]]
+                        for p in range(b):
+                            s -= chol[a, p] * chol[b, p]
+                        if a == b:
+                            chol[a, a] = math.sqrt(s)
+                        else:
+                            chol[a, b] = s / chol[b, b]
+                    log_det += 2.0 * math.log(chol[a, a])
+                for a in range(n_missing):  # P_mo x_o
+                    acc = 0.0
+                    for q in range(n_observed):
+                        acc += precision[missing[a], observed[q]] * x[observed[q]]
+                    known_part[a] = acc
+            for k in range(n_components):
+                maha = 0.0
+                if n_missing == 0:
+                    for j in range(n_features):
+                        diff = projected[j] - projected_means[k, j]
+                        maha += diff * diff
+                else:
+                    # b = P_mo (x_o - mu_o); z = mu_m - P_mm^-1 b.
+                    for a in range(n_missing):
+                        acc = known_part[a]
+                        for q in range(n_observed):
+                            acc -= (
+                                precision[missing[a], observed[q]]
+                                * means[k, observed[q]]
+                            )
+                        work[a] = acc
+                    for a in range(n_missing):
+                        s = work[a]
+                        for p in range(a):
+                            s -= chol[a, p] * work[p]
+                        work[a] = s / chol[a, a]
+                    for a in range(n_missing - 1, -1, -1):
+                        s = work[a]
+                        for p in range(a + 1, n_missing):
+                            s -= chol[p, a] * work[p]
+                        work[a] = s / chol[a, a]
+                    for a in range(n_missing):
+                        values[k, a] = means[k, missing[a]] - work[a]
+                    # |U^T (x_completed - mu_k)|^2, the completed row differing
+                    # from ``filled`` in its missing entries only.
+                    for j in range(n_features):
+                        diff = projected[j] - projected_means[k, j]
+                        for a in range(n_missing):
+                            m = missing[a]
+                            if m <= j:
+                                diff += precision_chol[m, j] * values[k, a]
+                        maha += diff * diff
+                log_prob[k] = (
+                    offsets[k] + 0.5 * (n_missing * LOG_2PI - log_det) - 0.5 * maha
+                )
+            weight = sample_weight[i]
+            log_lik_c += weight * _responsibilities(log_prob, resp)
+            for j in range(n_features):
+                mixed[j] = 0.0
+            for a in range(n_missing):
+                for b in range(n_missing):
+                    mixed_outer[a, b] = 0.0
+            for k in range(n_components):
+                rw = weight * resp[k]
+                nk[c, k] += rw
+                for j in range(n_features):
+                    delta[j] = filled[j] - means[k, j]
+                for a in range(n_missing):
+                    delta[missing[a]] = values[k, a] - means[k, missing[a]]
+                    mixed[a] += rw * (values[k, a] - shift[missing[a]])
+                    for b in range(a + 1):
+                        product = (values[k, a] - shift[missing[a]]) * (
+                            values[k, b] - shift[missing[b]]
+                        )
+                        mixed_outer[a, b] += rw * product
+                for j in range(n_features):
+                    sx[c, k, j] += rw * delta[j]
+            # sum_k r_k (v + e_m z_k)(v + e_m z_k)^T with v = filled - shift on
+            # the observed entries, 0 on the missing ones.
+            for j in range(n_features):
+                work[j] = filled[j] - shift[j]
+            for a in range(n_missing):
+                work[missing[a]] = 0.0
+            for a in range(n_features):
+                va = weight * work[a]
+                for b in range(a + 1):
+                    sxx[c, a, b] += va * work[b]
+            if n_missing > 0:
+                _inverse_from_cholesky(chol, n_missing, inverse, lower_inverse)
+                for a in range(n_missing):
+                    ma = missing[a]
+                    for q in range(n_features):  # v (e_m zeta)^T, v_m = 0
+                        if q < ma:
+                            sxx[c, ma, q] += mixed[a] * work[q]
+                        elif q > ma:
+                            sxx[c, q, ma] += mixed[a] * work[q]
+                    for b in range(a + 1):
+                        mb = missing[b]
+                        value = mixed_outer[a, b] + weight * inverse[a, b]
+                        if mb <= ma:
+                            sxx[c, ma, mb] += value
+                        else:
+                            sxx[c, mb, ma] += value
+        log_lik[c] = log_lik_c
+        for a in range(n_features):
+            for b in range(a):
+                sxx[c, b, a] = sxx[c, a, b]
+    return log_lik, nk, sx, sxx
