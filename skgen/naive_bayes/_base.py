@@ -17,7 +17,6 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 
 from skgen.base import GenerativeClassifierMixin
-from skgen.utils import _dask
 from skgen.utils._mapreduce import (
     by_row_blocks,
     distinct_values,
@@ -35,10 +34,8 @@ from skgen.utils._sklearn_compat import (
 
 
 def holds_nan(X):
-    """Whether ``X`` (array-like or sparse, before validation) has NaN; False
-    for a dask collection (its blocks are checked where they live)."""
-    if _dask.is_dask_collection(X):
-        return False
+    """Whether ``X`` (array-like or sparse, in memory, before validation)
+    has NaN."""
     if sparse.issparse(X):
         values = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocsr().data
     else:

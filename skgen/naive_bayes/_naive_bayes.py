@@ -9,7 +9,12 @@ from sklearn import naive_bayes
 from sklearn.base import clone
 from sklearn.utils import assert_all_finite, check_array
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_non_negative
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_non_negative,
+    column_or_1d,
+)
 
 from skgen.distributions import _bernoulli, _categorical, _multinomial
 from skgen.naive_bayes._base import (
@@ -21,10 +26,20 @@ from skgen.naive_bayes._base import (
     holds_nan,
     missing_mask,
 )
-from skgen.utils._mapreduce import row_wise
+from skgen.utils._mapreduce import lazy_alternative, row_wise
 from skgen.utils._sklearn_compat import check_is_fitted, validate_data
 
 # -- GaussianNB's fit as sums over row blocks ---------------------------------
+
+
+def _checked_targets(X, y, sample_weight):
+    """``y`` and ``sample_weight`` checked against rows ``X`` in memory, as
+    scikit-learn's fit checks them."""
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(X, y)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X)
+    return y, sample_weight
 
 
 class _GaussianMoments(NamedTuple):
@@ -226,6 +241,7 @@ class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
         tags.input_tags.allow_nan = True  # missing features are left out
         return tags
 
+    @lazy_alternative("_fit_by_blocks")
     def fit(self, X, y, sample_weight=None):
         """Fit the model; NaN entries are missing values, left out.
 
@@ -252,11 +268,13 @@ class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
             The fitted model.
         """
         if holds_nan(X):
+            y, sample_weight = _checked_targets(X, y, sample_weight)
             return self._fit_by_blocks(X, y, sample_weight)
         super().fit(X, y, sample_weight=sample_weight)
         self.observed_count_ = self._observed_counts()
         return self
 
+    @lazy_alternative("_partial_fit_by_blocks")
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one batch; NaN entries are left out.
 
@@ -280,6 +298,7 @@ class GaussianNB(ImputingNBMixin, GenerativeNBMixin, naive_bayes.GaussianNB):
             The updated model.
         """
         if holds_nan(X) or self._has_missing_counts():
+            y, sample_weight = _checked_targets(X, y, sample_weight)
             return self._partial_fit_by_blocks(X, y, classes, sample_weight)
         super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
         self.observed_count_ = self._observed_counts(complete=True)

@@ -473,3 +473,18 @@ def test_gaussian_fit_on_dask_blocks_with_missing_entries_equals_in_memory():
         model.score_samples(X),
         rtol=1e-12,
     )
+
+
+def test_gaussian_fit_with_missing_entries_checks_targets_as_scikit_learn():
+    X, y = gaussian_data()
+    X = hide(X)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        GaussianNB().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="1d array"):
+        GaussianNB().fit(X, np.c_[y, y])
+    with pytest.raises(ValueError, match="sample_weight"):
+        GaussianNB().fit(X, y, sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        GaussianNB().partial_fit(X, y[:-1], classes=np.unique(y))
+    with pytest.raises(ValueError, match="classes must be passed"):
+        GaussianNB().partial_fit(X, y)
