@@ -36,6 +36,8 @@ from skgen.utils._sklearn_compat import (
 def holds_nan(X):
     """Whether ``X`` (array-like or sparse, in memory, before validation)
     has NaN."""
+    if hasattr(X, "isna"):  # pandas, nullable dtypes (pd.NA) included
+        return bool(np.asarray(X.isna()).any())
     if sparse.issparse(X):
         values = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocsr().data
     else:

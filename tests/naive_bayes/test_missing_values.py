@@ -488,3 +488,21 @@ def test_gaussian_fit_with_missing_entries_checks_targets_as_scikit_learn():
         GaussianNB().partial_fit(X, y[:-1], classes=np.unique(y))
     with pytest.raises(ValueError, match="classes must be passed"):
         GaussianNB().partial_fit(X, y)
+
+
+def test_pandas_missing_values_nullable_dtypes_included():
+    pd = pytest.importorskip("pandas")
+    X, y = gaussian_data()
+    X = hide(X)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).astype("Float64")  # pd.NA
+    model = GaussianNB().fit(frame, y)
+    reference = GaussianNB().fit(X, y)
+    np.testing.assert_allclose(model.theta_, reference.theta_)
+    np.testing.assert_allclose(model.score_samples(frame), reference.score_samples(X))
+    X_cat, y_cat = categorical_data()
+    X_cat = hide(X_cat)
+    codes = pd.DataFrame(X_cat).astype("Int64")
+    np.testing.assert_allclose(
+        CategoricalNB().fit(codes, y_cat).score_samples(codes),
+        CategoricalNB().fit(X_cat, y_cat).score_samples(X_cat),
+    )
