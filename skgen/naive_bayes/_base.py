@@ -75,6 +75,8 @@ def check_observed_rows(X):
         missing = sparse.csr_matrix(X, copy=True)
         missing.data = np.isnan(missing.data).astype(np.float64)
         per_row = np.asarray(missing.sum(axis=1)).ravel()
+    elif X.dtype.kind != "f" or not np.isnan(X.sum()):
+        return X  # the common case, without a boolean copy of X
     else:
         per_row = np.isnan(X).sum(axis=1)
     empty = np.flatnonzero(per_row == X.shape[1])
