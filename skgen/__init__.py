@@ -25,6 +25,7 @@ _PUBLIC = {
     "GaussianNB": "skgen.naive_bayes",
     "GenerativeClassifier": "skgen.classification",
     "GenerativeMixin": "skgen.base",
+    "GenerativeImputer": "skgen.impute",
     "GenerativePipeline": "skgen.pipeline",
     "KernelDensity": "skgen.neighbors",
     "MixedTypeMixture": "skgen.mixture",

@@ -11,6 +11,7 @@ the same code, so the same numbers) and add what a generative model offers:
 from abc import abstractmethod
 
 import numpy as np
+from scipy import sparse
 from scipy.special import logsumexp
 from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
@@ -25,7 +26,78 @@ from skgen.utils._mapreduce import (
     sample_in_blocks,
     validate_rows,
 )
-from skgen.utils._sklearn_compat import check_is_fitted, validate_data
+from skgen.utils._sklearn_compat import (
+    _safe_indexing,
+    check_is_fitted,
+    validate_data,
+)
+
+
+def holds_nan(X):
+    """Whether ``X`` (array-like or sparse, in memory, before validation)
+    has NaN."""
+    if hasattr(X, "isna"):  # pandas, nullable dtypes (pd.NA) included
+        return bool(np.asarray(X.isna()).any())
+    if sparse.issparse(X):
+        values = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocsr().data
+    else:
+        try:
+            values = np.asarray(X)
+        except (TypeError, ValueError):
+            return False  # validation will say what is wrong
+    return values.dtype.kind == "f" and bool(np.isnan(values).any())
+
+
+def missing_mask(X):
+    """``(X_filled, missing)``: ``X`` with its NaN entries at 0, and 1.0
+    where they were (both dense, or both sparse CSR), or ``(X, None)``
+    when nothing is missing."""
+    if sparse.issparse(X):
+        nan = np.isnan(X.data)
+        if not nan.any():
+            return X, None
+        missing = X.copy()
+        missing.data = nan.astype(np.float64)
+        missing.eliminate_zeros()
+        filled = X.copy()
+        filled.data = np.where(nan, 0.0, filled.data)
+        filled.eliminate_zeros()
+        return filled, missing
+    nan = np.isnan(X)
+    if not nan.any():
+        return X, None
+    return np.where(nan, 0, X), nan.astype(np.float64)
+
+
+def check_observed_rows(X):
+    """Raise if a row of ``X`` has every entry missing (NaN)."""
+    if sparse.issparse(X):
+        missing = sparse.csr_matrix(X, copy=True)
+        missing.data = np.isnan(missing.data).astype(np.float64)
+        per_row = np.asarray(missing.sum(axis=1)).ravel()
+    elif X.dtype.kind != "f" or not np.isnan(X.sum()):
+        return X  # the common case, without a boolean copy of X
+    else:
+        per_row = np.isnan(X).sum(axis=1)
+    empty = np.flatnonzero(per_row == X.shape[1])
+    if X.shape[1] and len(empty):
+        raise ValueError(
+            f"{len(empty)} row(s) of X have every entry missing (NaN), such as "
+            f"row {int(empty[0])}: such a row carries no information; drop it."
+        )
+    return X
+
+
+def check_every_feature_observed(rows, observed, classes):
+    """Raise if a class with training rows never observes a feature."""
+    unseen = (rows[:, np.newaxis] > 0) & (observed <= 0)
+    if unseen.any():
+        k, j = np.argwhere(unseen)[0]
+        raise ValueError(
+            f"Feature {int(j)} of X is missing (NaN) in every training row of "
+            f"class {np.asarray(classes)[k].item()!r}: nothing can be learned "
+            "about it."
+        )
 
 
 def _n_classes(model):
@@ -369,3 +441,84 @@ def _class_indices(classes, y, n_samples, rng, class_log_prior):
             f"was not fitted on; classes_ are {classes.tolist()}."
         )
     return np.searchsorted(classes, labels)
+
+
+class ImputingNBMixin:
+    """``impute`` for naive Bayes models with a class-conditional mean.
+
+    Listed before :class:`GenerativeNBMixin`'s subclass. A subclass supplies
+    ``_conditional_fill(posterior)``: the value each missing entry takes in
+    each row, given the rows' class posteriors ``p(y | x_o)`` (the
+    conditional mean, for the Gaussian and Bernoulli models).
+    """
+
+    def impute(self, X, *, sample=False, random_state=None):
+        """``X`` with its missing entries (NaN) filled in from the model.
+
+        Given the observed entries ``x_o`` of a row (and no class), its
+        missing features follow a mixture over the classes weighted by the
+        posterior ``p(y | x_o)``, each class's features independent.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows with NaN where entries are missing; each row needs one
+            observed entry.
+        sample : bool, default=False
+            False fills each missing entry with its conditional mean
+            ``sum_y p(y | x_o) E[x_j | y]`` (:class:`CategoricalNB`: its most
+            probable category). True draws each row's class from
+            ``p(y | x_o)``, then its missing entries from that class's
+            distributions: repeated calls give multiple imputations.
+        random_state : int, RandomState instance or None, default=None
+            For ``sample=True``: None draws from the model's stream
+            (successive calls differ); an int makes the call reproducible.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features)
+            ``X`` (float64) with every NaN replaced; observed entries unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.naive_bayes import GaussianNB
+        >>> X = np.array([[0.0, 0.0], [0.2, 0.1], [4.0, 2.0], [4.2, 2.1]])
+        >>> model = GaussianNB(random_state=0).fit(X, [0, 0, 1, 1])
+        >>> model.impute([[4.1, np.nan], [np.nan, 0.0]])  # class 1, class 0
+        array([[4.1 , 2.05],
+               [0.1 , 0.  ]])
+        >>> model.impute([[4.1, np.nan]], sample=True, random_state=0).shape
+        (1, 2)
+        """
+        check_is_fitted(self)
+        given = X
+        X = validate_data(
+            self, X, reset=False, dtype=np.float64, ensure_all_finite="allow-nan"
+        )
+        check_observed_rows(X)
+        missing = np.isnan(X)
+        rows = np.flatnonzero(missing.any(axis=1))
+        if sample:
+            rng = self._sample_stream(1, random_state)
+        out = X.copy()
+        if not len(rows):
+            return out
+        # From the input as given, so its feature names are checked as usual.
+        posterior = self.predict_proba(_safe_indexing(given, rows))
+        if sample:
+            cumulative = np.cumsum(posterior, axis=1)
+            u = rng.uniform(size=len(rows)) * cumulative[:, -1]
+            classes = np.minimum(
+                (cumulative <= u[:, None]).sum(axis=1), len(self.classes_) - 1
+            )
+            fill = self._sample_features(classes, rng)
+        else:
+            fill = self._conditional_fill(posterior)
+        out[rows] = np.where(missing[rows], fill, X[rows])
+        return out
+
+    @abstractmethod
+    def _conditional_fill(self, posterior):
+        """What fills the missing entries of rows of class posteriors
+        ``posterior``, shape (n_rows, n_features)."""
