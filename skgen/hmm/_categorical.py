@@ -233,17 +233,18 @@ class CategoricalHMM(BaseHMM):
                 X = np.where(missing, 0.0, X)
             else:
                 missing = None
+        if X.size and X.min() < 0:
+            raise ValueError(
+                f"Negative values in data passed to {type(self).__name__}: "
+                f"symbols are 0, 1, ..., got {X.min()}."
+            )
+        if not np.issubdtype(X.dtype, np.integer):
             fractional = X[X != np.round(X)]
             if fractional.size:
                 raise ValueError(
                     f"{type(self).__name__} takes integer symbols; X holds "
                     f"non-integer values such as {fractional[0]}."
                 )
-        if X.size and X.min() < 0:
-            raise ValueError(
-                f"Negative values in data passed to {type(self).__name__}: "
-                f"symbols are 0, 1, ..., got {X.min()}."
-            )
         if X.size and X.max() >= 2**31:
             raise ValueError(
                 f"{type(self).__name__} takes symbol codes 0, 1, ..., n - 1; X holds "
