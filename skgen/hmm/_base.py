@@ -863,7 +863,24 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         X_imputed : ndarray of shape (n_samples, n_features)
-            ``X`` with every NaN replaced; observed entries unchanged.
+            ``X`` with every NaN replaced; observed entries unchanged (float64;
+            intp symbols for :class:`CategoricalHMM`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.hmm import GaussianHMM
+        >>> model = GaussianHMM(n_components=2, init_params="")
+        >>> model.startprob_ = np.array([1.0, 0.0])
+        >>> model.transmat_ = np.array([[0.9, 0.1], [0.1, 0.9]])
+        >>> model.means_ = np.array([[0.0, 0.0], [10.0, 10.0]])
+        >>> model.covars_ = np.array([[1.0, 1.0], [1.0, 1.0]])
+        >>> model.n_features_in_ = 2
+        >>> X = np.array([[0.2, -0.1], [np.nan, np.nan], [9.8, np.nan]])
+        >>> model.impute(X).round(2)  # the gap is as likely in either state
+        array([[ 0.2, -0.1],
+               [ 5. ,  5. ],
+               [ 9.8, 10. ]])
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if not isinstance(X, np.ndarray):

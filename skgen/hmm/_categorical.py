@@ -39,6 +39,11 @@ class CategoricalHMM(BaseHMM):
     :class:`sklearn.naive_bayes.CategoricalNB` does). Sequences as in
     :class:`GaussianHMM`.
 
+    A missing symbol is NaN in a float ``X`` whose other values are integral:
+    it is left out of the likelihood and EM adds its expected counts;
+    :meth:`impute` fills in the most probable symbol, or draws one (see
+    :ref:`hmm_missing`).
+
     Parameters
     ----------
     n_components : int, default=1

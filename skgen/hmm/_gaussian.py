@@ -169,6 +169,11 @@ class GaussianHMM(BaseHMM):
     given by ``lengths`` (as hmmlearn) or by the sample-aligned
     ``sequence_ids``, which scikit-learn's cross-validation splits with the rows.
 
+    Missing observations are NaN: a partly missing frame scores the marginal
+    of its observed entries, a fully missing one contributes no likelihood,
+    and EM uses the missing entries' expected statistics; :meth:`impute`
+    fills them in (see :ref:`hmm_missing`).
+
     Parameters
     ----------
     n_components : int, default=1

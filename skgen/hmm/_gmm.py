@@ -61,6 +61,10 @@ class GMMHMM(BaseHMM):
     emits from a mixture of ``n_mix`` Gaussians. Sequences as in
     :class:`GaussianHMM`.
 
+    Missing observations are NaN, integrated out of every mixture component
+    (a fully missing frame contributes no likelihood); :meth:`impute` fills
+    them in (see :ref:`hmm_missing`).
+
     Parameters
     ----------
     n_components : int, default=1

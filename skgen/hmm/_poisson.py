@@ -26,6 +26,9 @@ class PoissonHMM(BaseHMM):
     the same start, the same numbers), fitted by Baum-Welch on the Numba
     forward-backward kernel. Sequences as in :class:`GaussianHMM`.
 
+    A missing count is NaN: it is left out of the likelihood and EM adds its
+    expected value; :meth:`impute` fills it in (see :ref:`hmm_missing`).
+
     Parameters
     ----------
     n_components : int, default=1
