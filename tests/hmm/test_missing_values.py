@@ -658,3 +658,73 @@ def test_categorical_rejects_negative_and_fractional_symbols_beside_nan():
         CategoricalHMM(2).fit(np.array([[0.0], [np.nan], [-1.0], [2.0]]))
     with pytest.raises(ValueError, match="non-integer"):
         CategoricalHMM(2).fit(np.array([[0.0], [np.nan], [1.5], [2.0]]))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_gmmhmm_expected_statistics_match_a_frame_by_frame_reference(covariance_type):
+    """The E-step of GMMHMM with partly and fully missing frames: per state and
+    component, the weight gamma_tk r_tkm (r from the observed marginals), the
+    completed frame and the conditional covariance, around the means."""
+    X, lengths = gappy_regimes(seed=2, lengths=(25,))
+    model = GMMHMM(2, n_mix=2, covariance_type=covariance_type, random_state=0)
+    model.fit(np.nan_to_num(X, nan=0.5), lengths=lengths)
+    posteriors = model.predict_proba(X)
+    stats = model._emission_statistics(X, posteriors)
+    k, m, d = model.means_.shape
+    means = model.means_.reshape(k * m, d)
+    covs = model._dense_covariances()
+    log_w = np.log(model.weights_.ravel())
+    nk = np.zeros(k * m)
+    sx = np.zeros((k * m, d))
+    sxx = np.zeros((k * m, d, d))
+    for x, g in zip(X, posteriors):
+        log_prob = log_w + gaussian_frame_log_prob(x, means, covs)
+        resp = np.exp(
+            log_prob.reshape(k, m) - logsumexp(log_prob.reshape(k, m), 1)[:, None]
+        )
+        weights = (g[:, None] * resp).ravel()
+        o = ~np.isnan(x)
+        for c in range(k * m):
+            mu, cov = means[c], covs[c]
+            completed, cond = mu.copy(), np.zeros((d, d))
+            if o.any():
+                completed[o] = x[o]
+                if (~o).any():
+                    gain = cov[np.ix_(~o, o)] @ np.linalg.inv(cov[np.ix_(o, o)])
+                    completed[~o] = mu[~o] + gain @ (x[o] - mu[o])
+                    cond[np.ix_(~o, ~o)] = (
+                        cov[np.ix_(~o, ~o)] - gain @ cov[np.ix_(o, ~o)]
+                    )
+            else:
+                cond = cov.copy()
+            diff = completed - mu
+            nk[c] += weights[c]
+            sx[c] += weights[c] * diff
+            sxx[c] += weights[c] * (np.outer(diff, diff) + cond)
+    np.testing.assert_allclose(stats.component_sums.ravel(), nk, rtol=1e-10)
+    np.testing.assert_allclose(stats.first_moments.reshape(k * m, d), sx, atol=1e-10)
+    if covariance_type in ("full", "tied"):
+        expected = sxx
+    else:
+        expected = np.diagonal(sxx, axis1=1, axis2=2)
+    np.testing.assert_allclose(
+        stats.second_moments.reshape(expected.shape), expected, rtol=1e-10, atol=1e-10
+    )
+    np.testing.assert_allclose(stats.posterior_sums, posteriors.sum(0), rtol=1e-12)
+
+
+def test_dask_fit_with_missing_entries_equals_the_in_memory_fit():
+    da = pytest.importorskip("dask.array")
+    X, lengths = gappy_regimes(lengths=(40, 30, 30))
+    dX = da.from_array(X, chunks=((40, 30, 30), (3,)))
+    kwargs = dict(covariance_type="full", n_iter=3, tol=0.0, init_params="")
+    models = []
+    for data in (X, dX):
+        model = tiny_gaussian("full")
+        fitted = GaussianHMM(2, **kwargs)
+        for name in ("startprob_", "transmat_", "means_", "covars_"):
+            setattr(fitted, name, np.copy(getattr(model, name)))
+        models.append(fitted.fit(data, lengths=[40, 30, 30]))
+    np.testing.assert_allclose(models[0].means_, models[1].means_, rtol=1e-12)
+    np.testing.assert_allclose(models[0].covars_, models[1].covars_, rtol=1e-12)
