@@ -47,7 +47,7 @@ def split_entries(x, missing, observed):
     return n_missing, n_observed
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def complete_row_full(
     x, missing, n_missing, observed, n_observed, mean, precision, delta, chol, work
 ):
