@@ -728,3 +728,24 @@ def test_dask_fit_with_missing_entries_equals_the_in_memory_fit():
         models.append(fitted.fit(data, lengths=[40, 30, 30]))
     np.testing.assert_allclose(models[0].means_, models[1].means_, rtol=1e-12)
     np.testing.assert_allclose(models[0].covars_, models[1].covars_, rtol=1e-12)
+
+
+def test_sequence_ids_and_float32_take_the_same_path():
+    X, lengths = gappy_regimes(lengths=(40, 30))
+    ids = np.repeat([7, 3], lengths)
+    model = tiny_gaussian("full")
+    np.testing.assert_array_equal(
+        model.impute(X, lengths=lengths), model.impute(X, sequence_ids=ids)
+    )
+    np.testing.assert_allclose(
+        model.score_samples(X.astype(np.float32), lengths=lengths),
+        model.score_samples(X, lengths=lengths),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    fitted = GaussianHMM(2, covariance_type="full", n_iter=3, random_state=0)
+    fitted.fit(X.astype(np.float32), sequence_ids=ids)
+    assert np.all(np.isfinite(fitted.means_))
+    # A fully missing frame adds 0 to score_samples: log p(nothing) = 0.
+    log_prob = model.score_samples(X, lengths=lengths)
+    np.testing.assert_allclose(log_prob[np.isnan(X).all(axis=1)], 0.0, atol=1e-12)
