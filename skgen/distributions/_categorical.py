@@ -2,7 +2,9 @@
 
 ``probs`` has shape (n_components, n_features, n_symbols): component ``k``
 draws feature ``f`` from ``probs[k, f]``; features are independent given the
-component. One alphabet ``0 .. n_symbols - 1`` serves every feature (a
+component. A missing entry is coded by a negative symbol (-1): it is left
+out of the likelihood and its expected counts are the component's own
+probabilities. One alphabet ``0 .. n_symbols - 1`` serves every feature (a
 feature with fewer symbols has zero probabilities at the others).
 """
 
@@ -27,14 +29,26 @@ def log_likelihood(X, probs):
         # (features, symbols, components): a row adds contiguous vectors.
         log_table = np.ascontiguousarray(np.log(probs).transpose(1, 2, 0))
     n_samples, n_features = X.shape
+    kernel = (
+        _categorical_kernels.categorical_log_likelihood_missing
+        if has_missing_codes(X)
+        else _categorical_kernels.categorical_log_likelihood
+    )
     with threads_for(n_samples * n_features * probs.shape[0]):
-        return _categorical_kernels.categorical_log_likelihood(
-            X, log_table, n_chunks_for(n_samples)
-        )
+        return kernel(X, log_table, n_chunks_for(n_samples))
 
 
-def expected_counts(X, weights, n_symbols):
+def has_missing_codes(X):
+    """Whether symbols ``X`` hold a missing entry (a negative code)."""
+    return X.size > 0 and X.min() < 0
+
+
+def expected_counts(X, weights, n_symbols, probs=None):
     """Weighted symbol counts, shape (n_components, n_features, n_symbols).
+
+    With ``probs`` (n_components, n_features, n_symbols), a missing entry
+    (negative code) counts ``weights[t, k] * probs[k, f, s]`` (the exact
+    E-step); without, ``X`` must be complete.
 
     ``counts[k, f, s] = sum_t weights[t, k] [X[t, f] == s]``, summed over
     fixed chunks of rows in order (the same on any number of threads).
@@ -42,6 +56,14 @@ def expected_counts(X, weights, n_symbols):
     n_samples, n_features = X.shape
     n_components = weights.shape[1]
     n_chunks = n_chunks_for(n_samples, n_features * n_symbols * n_components)
+    if probs is not None and has_missing_codes(X):
+        with threads_for(n_samples * n_features * n_components):
+            parts, missing = _categorical_kernels.categorical_counts_missing(
+                X, weights, n_symbols, n_chunks
+            )
+        # A missing entry's expected counts: its weight times p(s | k, f).
+        spread = missing.sum(axis=0).T[:, :, np.newaxis] * probs
+        return parts.sum(axis=0).transpose(2, 0, 1) + spread
     with threads_for(n_samples * n_features * n_components):
         parts = _categorical_kernels.categorical_counts(X, weights, n_symbols, n_chunks)
     return parts.sum(axis=0).transpose(2, 0, 1)

@@ -300,6 +300,15 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         ``new_reference`` (for partial_fit's blending); plain sums stay."""
         return stats
 
+    def _impute_emissions(self, X, posteriors, states, random_state):
+        """``X`` with its missing entries filled: conditional means under the
+        state ``posteriors`` (n_samples, n_components), or, with ``posteriors``
+        None, draws given the sampled ``states``. Families that take NaN
+        override it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not take missing observations."
+        )
+
     def _check_block(self, X):
         """Row checks of one block of a dask ``X`` (on a worker)."""
         return self._validate_emission_data(X, reset=False)
@@ -822,6 +831,83 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             random_state.uniform(size=n_samples),
         )
         return self._sample_emissions(states, random_state), states, int(states[-1])
+
+    def impute(
+        self, X, lengths=None, *, sequence_ids=None, sample=False, random_state=None
+    ):
+        """``X`` with its missing entries (NaN) filled in from the model.
+
+        Each sequence is read whole: a missing entry is predicted from the
+        frames before and after it through the hidden states, and from the
+        observed entries of its own frame.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked, with NaN where entries are
+            missing (a frame may have every entry missing).
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+        sample : bool, default=False
+            False fills each missing entry with its conditional mean given the
+            whole sequence, ``sum_k p(z_t = k | x) E[x_tj | x_t,obs, z_t = k]``
+            (:class:`CategoricalHMM`: the most probable symbol). True draws a
+            state path from ``p(z | x)`` (forward filtering, backward
+            sampling), then the missing entries of each frame from their
+            conditional distribution given its state and its observed entries:
+            repeated calls give multiple imputations.
+        random_state : int, RandomState instance or None, default=None
+            For ``sample=True``: None draws from the model's stream (successive
+            calls differ); an int makes the call reproducible.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features)
+            ``X`` with every NaN replaced; observed entries unchanged (float64;
+            intp symbols for :class:`CategoricalHMM`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.hmm import GaussianHMM
+        >>> model = GaussianHMM(n_components=2, init_params="")
+        >>> model.startprob_ = np.array([1.0, 0.0])
+        >>> model.transmat_ = np.array([[0.9, 0.1], [0.1, 0.9]])
+        >>> model.means_ = np.array([[0.0, 0.0], [10.0, 10.0]])
+        >>> model.covars_ = np.array([[1.0, 1.0], [1.0, 1.0]])
+        >>> model.n_features_in_ = 2
+        >>> X = np.array([[0.2, -0.1], [np.nan, np.nan], [9.8, np.nan]])
+        >>> model.impute(X).round(2)  # the gap is as likely in either state
+        array([[ 0.2, -0.1],
+               [ 5. ,  5. ],
+               [ 9.8, 10. ]])
+        """
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        if not isinstance(X, np.ndarray):
+            raise TypeError("impute takes rows in memory (compute a dask X first).")
+        rng = self._sample_stream(1, random_state) if sample else None
+        if not sample:
+            log_lik, posteriors = self._forward_backward(X, bounds)[:2]
+            _check_possible(log_lik)
+            return self._impute_emissions(X, posteriors, None, None)
+        return self._impute_emissions(
+            X, None, self._sample_posterior_states(X, bounds, rng), rng
+        )
+
+    def _sample_posterior_states(self, X, bounds, random_state):
+        """A state path per sequence drawn from ``p(z | x)`` (FFBS)."""
+        log_frameprob = self._frame_log_likelihood(X)
+        with threads_for(X.shape[0] * self.n_components**2):
+            states, possible = _kernels.sample_posterior_states(
+                self.startprob_,
+                self.transmat_,
+                log_frameprob,
+                bounds,
+                random_state.uniform(size=X.shape[0]),
+                _sequence_chunks(bounds),
+            )
+        _check_possible(np.where(possible, 0.0, -np.inf))
+        return states.astype(np.intp, copy=False)
 
     def bic(self, X, lengths=None, *, sequence_ids=None):
         """Bayesian information criterion of the fitted model on ``X``.

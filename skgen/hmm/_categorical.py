@@ -8,6 +8,7 @@ from sklearn.utils import check_array
 
 from skgen.distributions import _categorical
 from skgen.hmm._base import BaseHMM, _normalize_rows
+from skgen.hmm._missing import check_training_columns
 from skgen.utils._mapreduce import map_reduce
 from skgen.utils._sklearn_compat import Interval, StrOptions, validate_data
 
@@ -37,6 +38,11 @@ class CategoricalHMM(BaseHMM):
     independent categorical features given the state (as
     :class:`sklearn.naive_bayes.CategoricalNB` does). Sequences as in
     :class:`GaussianHMM`.
+
+    A missing symbol is NaN in a float ``X`` whose other values are integral:
+    it is left out of the likelihood and EM adds its expected counts;
+    :meth:`impute` fills in the most probable symbol, or draws one (see
+    :ref:`hmm_missing`).
 
     Parameters
     ----------
@@ -190,13 +196,23 @@ class CategoricalHMM(BaseHMM):
         tags = super().__sklearn_tags__()
         tags.input_tags.categorical = True
         tags.input_tags.positive_only = True
+        tags.input_tags.allow_nan = True  # NaN: a missing symbol
         return tags
 
     def _validate_emission_data(self, X, reset):
         X = self._check_symbols(
-            validate_data(self, X, dtype="numeric", order="C", reset=reset)
+            validate_data(
+                self,
+                X,
+                dtype="numeric",
+                order="C",
+                reset=reset,
+                ensure_all_finite="allow-nan",
+            )
         )
         if reset:
+            if X.size and X.min() < 0:
+                check_training_columns(np.where(X < 0, np.nan, 0.0))
             return X
         n_symbols = self._emissionprob.shape[2]
         if X.size and X.max() >= n_symbols:
@@ -208,10 +224,25 @@ class CategoricalHMM(BaseHMM):
 
     def _check_block(self, X):
         # The alphabet is checked against all rows when the model starts.
-        return self._check_symbols(check_array(X, dtype="numeric", order="C"))
+        return self._check_symbols(
+            check_array(X, dtype="numeric", order="C", ensure_all_finite="allow-nan")
+        )
 
     def _check_symbols(self, X):
-        """Integer symbols 0, 1, ... as intp, or a clear error."""
+        """Integer symbols 0, 1, ... as intp, or a clear error; a missing
+        symbol (NaN in float ``X``) becomes the code -1."""
+        missing = None
+        if not np.issubdtype(X.dtype, np.integer):
+            missing = np.isnan(X)
+            if missing.any():
+                X = np.where(missing, 0.0, X)
+            else:
+                missing = None
+        if X.size and X.min() < 0:
+            raise ValueError(
+                f"Negative values in data passed to {type(self).__name__}: "
+                f"symbols are 0, 1, ..., got {X.min()}."
+            )
         if not np.issubdtype(X.dtype, np.integer):
             fractional = X[X != np.round(X)]
             if fractional.size:
@@ -219,17 +250,15 @@ class CategoricalHMM(BaseHMM):
                     f"{type(self).__name__} takes integer symbols; X holds "
                     f"non-integer values such as {fractional[0]}."
                 )
-        if X.size and X.min() < 0:
-            raise ValueError(
-                f"Negative values in data passed to {type(self).__name__}: "
-                f"symbols are 0, 1, ..., got {X.min()}."
-            )
         if X.size and X.max() >= 2**31:
             raise ValueError(
                 f"{type(self).__name__} takes symbol codes 0, 1, ..., n - 1; X holds "
                 f"{X.max():g}. Encode the symbols first (e.g. OrdinalEncoder)."
             )
-        return X.astype(np.intp)
+        X = X.astype(np.intp)
+        if missing is not None:
+            X[missing] = -1
+        return X
 
     def _block_dtype(self, dtype):
         """Dtype of a validated block of a dask X: symbols as intp."""
@@ -316,7 +345,9 @@ class CategoricalHMM(BaseHMM):
     def _emission_statistics(self, X, posteriors):
         n_symbols = self._emissionprob.shape[2]
         return CategoricalStatistics(
-            _categorical.expected_counts(X, posteriors, n_symbols)
+            _categorical.expected_counts(
+                X, posteriors, n_symbols, probs=self._emissionprob
+            )
         )
 
     def _emission_m_step(self, stats, reference):
@@ -330,6 +361,21 @@ class CategoricalHMM(BaseHMM):
 
     def _sample_emissions(self, states, random_state):
         return _categorical.sample(self._emissionprob[states], random_state)
+
+    def _impute_emissions(self, X, posteriors, states, random_state):
+        missing = X < 0
+        X = X.copy()
+        if not missing.any():
+            return X
+        if posteriors is not None:
+            # Symbols are codes, not numbers: the most probable symbol,
+            # argmax_s sum_k p(z_t = k | x) p(s | k, f), not a mean.
+            symbol_probs = np.einsum("tk,kfs->tfs", posteriors, self._emissionprob)
+            filled = symbol_probs.argmax(axis=2)
+        else:  # entries are independent given the state
+            filled = _categorical.sample(self._emissionprob[states], random_state)
+        X[missing] = filled[missing]
+        return X
 
     def _n_emission_parameters(self):
         k, d, n_symbols = self._emissionprob.shape

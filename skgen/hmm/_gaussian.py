@@ -7,14 +7,21 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.utils import check_array
 
-from skgen.distributions import _gaussian_kernels
+from skgen.distributions import _gaussian_kernels, _gaussian_missing_kernels
 from skgen.distributions._gaussian import (
     check_covariance_values,
+    component_offsets,
     compute_precision_cholesky,
     estimate_weighted_log_prob,
     reshift_moments,
 )
 from skgen.hmm._base import BaseHMM
+from skgen.hmm._missing import (
+    check_training_columns,
+    empty_frames,
+    fill_with_column_means,
+    has_missing,
+)
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._sklearn_compat import Interval, StrOptions, validate_data
 from skgen.utils._threads import threads_for
@@ -39,6 +46,111 @@ def _dense_covariances(covars, covariance_type, n_components, n_features):
     return np.stack([c * np.eye(n_features) for c in covars])
 
 
+# -- missing entries (NaN) ------------------------------------------------------
+# Functions of the parameters, shared with GMMHMM (which passes its mixture
+# components as the Gaussians): ``covariances`` dense (K, d, d), each form
+# ('full'/'tied': precisions; 'diag'/'spherical': variances) taken from them.
+
+
+def _missing_spread(covariances, covariance_type):
+    """Whether the Gaussians are full, and their precisions (K, d, d) or
+    variances (K, d), from dense covariances."""
+    if covariance_type in ("full", "tied"):
+        precisions = np.linalg.inv(covariances)
+        return True, np.ascontiguousarray(
+            0.5 * (precisions + np.swapaxes(precisions, 1, 2))
+        )
+    return False, np.ascontiguousarray(np.diagonal(covariances, axis1=1, axis2=2))
+
+
+def gaussian_log_prob_missing(X, means, dense, covariance_type, log_weights=None):
+    """``log w_k + log N(x_o | k)`` of frames with NaN entries, (n_samples, K).
+
+    ``dense`` covariances (K, d, d); ``log_weights`` None for zeros. A frame
+    with every entry missing scores ``log w_k`` exactly.
+    """
+    n_samples, n_features = X.shape
+    n_components = means.shape[0]
+    full, spread = _missing_spread(dense, covariance_type)
+    if log_weights is None:
+        log_weights = np.zeros(n_components)
+    X64 = np.asarray(X, dtype=np.float64)
+    with threads_for(n_samples * n_components * n_features**2):
+        if full:
+            offsets = component_offsets(
+                np.ones(n_components),
+                compute_precision_cholesky(dense, "full"),
+                "full",
+                n_features,
+            )
+            out = _gaussian_missing_kernels.log_prob_full_missing(
+                X64, means, spread, offsets + log_weights, n_chunks_for(n_samples)
+            )
+        else:
+            offsets = component_offsets(
+                np.ones(n_components), 1.0 / np.sqrt(spread), "diag", n_features
+            )
+            out = _gaussian_missing_kernels.log_prob_diag_missing(
+                X64, means, spread, offsets + log_weights, n_chunks_for(n_samples)
+            )
+    out[empty_frames(X64)] = log_weights
+    return out
+
+
+def gaussian_moments_missing(X, posteriors, means, dense, covariance_type):
+    """Expected moments ``(nk, sx, sxx)`` around ``means`` of frames with NaN
+    entries under ``posteriors`` (n_samples, K): each frame completed by its
+    conditional mean given its observed entries, the conditional covariance
+    added to the second moments. ``dense`` covariances (K, d, d); ``sxx``
+    (K, d, d) for 'full'/'tied', (K, d) squares otherwise."""
+    n_samples, n_features = X.shape
+    n_components = means.shape[0]
+    full, spread = _missing_spread(dense, covariance_type)
+    X64 = np.asarray(X, dtype=np.float64)
+    weights = np.ascontiguousarray(posteriors, dtype=np.float64)
+    n_chunks = n_chunks_for(n_samples, n_components * n_features * (n_features + 1))
+    with threads_for(n_samples * n_components * n_features**2):
+        if full:
+            parts = _gaussian_missing_kernels.posterior_moments_full_missing(
+                X64, weights, means, spread, n_chunks
+            )
+            nk, sx, sxx, empty = (part.sum(axis=0) for part in parts)
+            # A frame with no observed entry: E[(x - m)(x - m)^T] = S.
+            return nk, sx, sxx + empty[:, None, None] * dense
+        parts = _gaussian_missing_kernels.posterior_moments_diag_missing(
+            X64, weights, means, spread, n_chunks
+        )
+    return tuple(part.sum(axis=0) for part in parts)
+
+
+def gaussian_fill_missing(
+    X, posteriors, states, means, dense, covariance_type, random_state
+):
+    """``X`` (float64) with its NaN entries filled: conditional means averaged
+    under ``posteriors`` (n_samples, K), or (``posteriors`` None) draws from
+    the conditional of each row's Gaussian ``states[i]``."""
+    n_samples, n_features = X.shape
+    full, spread = _missing_spread(dense, covariance_type)
+    X64 = np.asarray(X, dtype=np.float64)
+    if posteriors is None:
+        weights = np.empty((0, means.shape[0]))
+        components = np.ascontiguousarray(states, dtype=np.int64)
+        normals = random_state.standard_normal((n_samples, n_features))
+    else:
+        weights = np.ascontiguousarray(posteriors, dtype=np.float64)
+        components = np.empty(0, dtype=np.int64)
+        normals = np.empty((0, 0))
+    kernel = (
+        _gaussian_missing_kernels.fill_full_missing
+        if full
+        else _gaussian_missing_kernels.fill_diag_missing
+    )
+    with threads_for(n_samples * means.shape[0] * n_features**2):
+        return kernel(
+            X64, weights, components, means, spread, normals, n_chunks_for(n_samples)
+        )
+
+
 class GaussianStatistics(NamedTuple):
     """Sums over rows under the state posteriors ``r_tk``, around the means
     ``m_k`` of the E-step (the reference point)."""
@@ -56,6 +168,11 @@ class GaussianHMM(BaseHMM):
     Baum-Welch on Numba kernels that run sequences in parallel. Sequences are
     given by ``lengths`` (as hmmlearn) or by the sample-aligned
     ``sequence_ids``, which scikit-learn's cross-validation splits with the rows.
+
+    Missing observations are NaN: a partly missing frame scores the marginal
+    of its observed entries, a fully missing one contributes no likelihood,
+    and EM uses the missing entries' expected statistics; :meth:`impute`
+    fills them in (see :ref:`hmm_missing`).
 
     Parameters
     ----------
@@ -225,12 +342,26 @@ class GaussianHMM(BaseHMM):
     def covars_(self, covars):
         self._covars_ = np.array(covars, dtype=np.float64)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # missing entries are integrated out
+        return tags
+
     def _validate_emission_data(self, X, reset):
-        return validate_data(
-            self, X, dtype=[np.float64, np.float32], order="C", reset=reset
+        X = validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            reset=reset,
+            ensure_all_finite="allow-nan",
         )
+        if reset:
+            check_training_columns(X)
+        return X
 
     def _init_emissions(self, X, random_state):
+        X = fill_with_column_means(X)  # k-means and the covariance: a start
         n_features = X.shape[1]
         if self._needs_init("m", "means_"):
             if X.shape[0] < self.n_components:
@@ -273,6 +404,10 @@ class GaussianHMM(BaseHMM):
         return compute_precision_cholesky(self._covars_, self.covariance_type)
 
     def _emission_log_likelihood(self, X):
+        if has_missing(X):
+            return gaussian_log_prob_missing(
+                X, self.means_, self.covars_, self.covariance_type
+            )
         return estimate_weighted_log_prob(
             X,
             np.ones(self.n_components),
@@ -283,6 +418,12 @@ class GaussianHMM(BaseHMM):
 
     def _emission_statistics(self, X, posteriors):
         full = self.covariance_type in ("full", "tied")
+        if has_missing(X):
+            return GaussianStatistics(
+                *gaussian_moments_missing(
+                    X, posteriors, self.means_, self.covars_, self.covariance_type
+                )
+            )
         shift = self.means_.astype(X.dtype)
         n_samples, n_features = X.shape
         with threads_for(n_samples * self.n_components * n_features**2):
@@ -355,6 +496,17 @@ class GaussianHMM(BaseHMM):
                     self.means_[k], covars[k], size=rows.size
                 )
         return X
+
+    def _impute_emissions(self, X, posteriors, states, random_state):
+        return gaussian_fill_missing(
+            X,
+            posteriors,
+            states,
+            self.means_,
+            self.covars_,
+            self.covariance_type,
+            random_state,
+        )
 
     def _n_emission_parameters(self):
         k, d = self.n_components, self.means_.shape[1]

@@ -16,6 +16,17 @@ from skgen.distributions._gaussian import (
 )
 from skgen.hmm import _kernels
 from skgen.hmm._base import BaseHMM, _check_stochastic, _normalize_rows
+from skgen.hmm._gaussian import (
+    gaussian_fill_missing,
+    gaussian_log_prob_missing,
+    gaussian_moments_missing,
+)
+from skgen.hmm._missing import (
+    check_training_columns,
+    empty_frames,
+    fill_with_column_means,
+    has_missing,
+)
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._sklearn_compat import Interval, StrOptions, validate_data
 from skgen.utils._threads import threads_for
@@ -49,6 +60,10 @@ class GMMHMM(BaseHMM):
     fitted by Baum-Welch on the Numba forward-backward kernel. Each state
     emits from a mixture of ``n_mix`` Gaussians. Sequences as in
     :class:`GaussianHMM`.
+
+    Missing observations are NaN, integrated out of every mixture component
+    (a fully missing frame contributes no likelihood); :meth:`impute` fills
+    them in (see :ref:`hmm_missing`).
 
     Parameters
     ----------
@@ -231,14 +246,28 @@ class GMMHMM(BaseHMM):
         self.covariance_type = covariance_type
         self.implementation = implementation
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # missing entries are integrated out
+        return tags
+
     def _validate_emission_data(self, X, reset):
-        return validate_data(
-            self, X, dtype=[np.float64, np.float32], order="C", reset=reset
+        X = validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            reset=reset,
+            ensure_all_finite="allow-nan",
         )
+        if reset:
+            check_training_columns(X)
+        return X
 
     # -- initialisation and checks --------------------------------------------
 
     def _init_emissions(self, X, random_state):
+        X = fill_with_column_means(X)  # k-means and the covariance: a start
         k, m = self.n_components, self.n_mix
         n_samples, n_features = X.shape
         # hmmlearn's start: the data covariance plus min_covar (none for one row).
@@ -352,6 +381,16 @@ class GMMHMM(BaseHMM):
         """``log w_km + log N(x_t | m_km, C_km)``, shape (n_samples, K * n_mix)."""
         k, m, d = self.means_.shape
         covariance_type = self.covariance_type
+        if has_missing(X):
+            with np.errstate(divide="ignore"):
+                log_weights = np.log(self.weights_.ravel())
+            return gaussian_log_prob_missing(
+                X,
+                self.means_.reshape(k * m, d),
+                self._dense_covariances(),
+                covariance_type,
+                log_weights,
+            )
         if covariance_type == "tied":
             # One matrix per state: each component of the state repeats it.
             precisions_chol = np.repeat(
@@ -377,7 +416,10 @@ class GMMHMM(BaseHMM):
                 self._component_log_prob(X), self.n_mix, n_chunks_for(n_samples)
             )
         with np.errstate(divide="ignore"):
-            return np.log(sums, out=sums) + tops
+            log_lik = np.log(sums, out=sums) + tops
+        if has_missing(X):
+            log_lik[empty_frames(X)] = 0.0  # not log(sum of weights) rounded
+        return log_lik
 
     def _emission_statistics(self, X, posteriors):
         k, m, d = self.means_.shape
@@ -389,18 +431,28 @@ class GMMHMM(BaseHMM):
                 self._component_log_prob(X), posteriors, m, n_chunks_for(n_samples)
             )
         full = self.covariance_type in ("full", "tied")
-        # Sums around the previous means: hmmlearn's covariance scatter, and
-        # no E[x^2] - E[x]^2 cancellation.
-        shift = self.means_.reshape(k * m, d).astype(X.dtype)
-        with threads_for(n_samples * k * m * d**2):
-            parts = _gaussian_kernels.weighted_moments(
+        if has_missing(X):
+            # Expected moments: each frame completed per component.
+            nk, sx, sxx = gaussian_moments_missing(
                 X,
                 resp,
-                shift,
-                full,
-                n_chunks_for(n_samples, k * m * d**2),
+                self.means_.reshape(k * m, d),
+                self._dense_covariances(),
+                self.covariance_type,
             )
-        nk, sx, sxx = (part.sum(axis=0) for part in parts)
+        else:
+            # Sums around the previous means: hmmlearn's covariance scatter,
+            # and no E[x^2] - E[x]^2 cancellation.
+            shift = self.means_.reshape(k * m, d).astype(X.dtype)
+            with threads_for(n_samples * k * m * d**2):
+                parts = _gaussian_kernels.weighted_moments(
+                    X,
+                    resp,
+                    shift,
+                    full,
+                    n_chunks_for(n_samples, k * m * d**2),
+                )
+            nk, sx, sxx = (part.sum(axis=0) for part in parts)
         if full:
             sxx = 0.5 * (sxx + np.swapaxes(sxx, 1, 2))
             sxx = sxx.reshape(k, m, d, d)
@@ -547,6 +599,32 @@ class GMMHMM(BaseHMM):
             rows = components == component
             X[rows] = means[component] + noise[rows] @ factors[component].T
         return X
+
+    def _impute_emissions(self, X, posteriors, states, random_state):
+        k, m, d = self.means_.shape
+        n_samples = X.shape[0]
+        if posteriors is None:  # the state's components given the observed
+            posteriors = np.zeros((n_samples, k))
+            posteriors[np.arange(n_samples), states] = 1.0
+        with threads_for(n_samples * k * m):
+            resp = _kernels.mixture_responsibilities(
+                self._component_log_prob(X), posteriors, m, n_chunks_for(n_samples)
+            )
+        components = None
+        if states is not None:  # a component drawn within each row's state
+            cumulative = np.cumsum(resp, axis=1)
+            uniform = random_state.uniform(size=(n_samples, 1))
+            components = np.minimum((uniform >= cumulative).sum(axis=1), k * m - 1)
+            resp = None
+        return gaussian_fill_missing(
+            X,
+            resp,
+            components,
+            self.means_.reshape(k * m, d),
+            self._dense_covariances(),
+            self.covariance_type,
+            random_state,
+        )
 
     def _n_emission_parameters(self):
         k, m, d = self.means_.shape

@@ -484,6 +484,79 @@ def sample_states(startprob_cdf, transmat_cdf, uniforms):
     return states
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _draw_index(weights, n, uniform):
+    """Index drawn with probability proportional to ``weights[:n]``."""
+    total = 0.0
+    for k in range(n):
+        total += weights[k]
+    target = uniform * total
+    cumulative = 0.0
+    for k in range(n):
+        cumulative += weights[k]
+        if target < cumulative:
+            return k
+    for k in range(n - 1, -1, -1):  # rounding: the last state of nonzero weight
+        if weights[k] > 0.0:
+            return k
+    return n - 1
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def sample_posterior_states(
+    startprob, transmat, log_frameprob, bounds, uniforms, n_chunks
+):
+    """One state path per sequence drawn from p(z | x): forward filtering,
+    backward sampling.
+
+    The scaled forward pass gives the filtered ``p(z_t | x_<=t)``; the last
+    state is drawn from it, then each earlier one from
+    ``p(z_t | z_t+1, x_<=t)``, proportional to ``alpha_t(i) A[i, z_t+1]``,
+    with the uniform ``uniforms[t]`` of the row.
+
+    Returns
+    -------
+    states : (n_samples,) int64 drawn states.
+    possible : (n_sequences,) bool, False for a sequence of zero probability
+        (its states are left at 0).
+    """
+    n_samples, n_components = log_frameprob.shape
+    n_sequences = bounds.shape[0] - 1
+    transmat_padded, _ = _padded_transitions(transmat)
+    n_padded = transmat_padded.shape[0]
+    states = np.zeros(n_samples, dtype=np.int64)
+    possible = np.ones(n_sequences, dtype=np.bool_)
+    for c in prange(n_chunks):
+        first, last = chunk_bounds(c, n_chunks, n_sequences)
+        longest = _longest_sequence(bounds, first, last)
+        frameprob_work = np.empty((longest, n_padded))
+        alpha_work = np.empty((longest, n_padded))
+        shift_work = np.empty(longest)
+        scale_work = np.empty(longest)
+        weights = np.empty(n_components)
+        for s in range(first, last):
+            start, stop = bounds[s], bounds[s + 1]
+            n_steps = stop - start
+            alpha = alpha_work[:n_steps]
+            _scaled_frameprob(
+                log_frameprob[start:stop], frameprob_work[:n_steps], shift_work
+            )
+            if not _forward_scaled(
+                startprob, transmat_padded, frameprob_work[:n_steps], alpha, scale_work
+            ):
+                possible[s] = False
+                continue
+            t = n_steps - 1
+            state = _draw_index(alpha[t], n_components, uniforms[start + t])
+            states[start + t] = state
+            for t in range(n_steps - 2, -1, -1):
+                for i in range(n_components):
+                    weights[i] = alpha[t, i] * transmat[i, state]
+                state = _draw_index(weights, n_components, uniforms[start + t])
+                states[start + t] = state
+    return states, possible
+
+
 # -- mixture emissions (GMMHMM) -------------------------------------------------
 
 

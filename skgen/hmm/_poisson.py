@@ -5,10 +5,10 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils import check_array
-from sklearn.utils.validation import check_non_negative
 
 from skgen.distributions import _poisson
 from skgen.hmm._base import BaseHMM
+from skgen.hmm._missing import check_training_columns, has_missing
 from skgen.utils._sklearn_compat import StrOptions, validate_data
 
 
@@ -25,6 +25,9 @@ class PoissonHMM(BaseHMM):
     A drop-in for :class:`hmmlearn.hmm.PoissonHMM` (same parameters and, from
     the same start, the same numbers), fitted by Baum-Welch on the Numba
     forward-backward kernel. Sequences as in :class:`GaussianHMM`.
+
+    A missing count is NaN: it is left out of the likelihood and EM adds its
+    expected value; :meth:`impute` fills it in (see :ref:`hmm_missing`).
 
     Parameters
     ----------
@@ -149,19 +152,30 @@ class PoissonHMM(BaseHMM):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.positive_only = True
+        tags.input_tags.allow_nan = True  # a missing count is integrated out
         return tags
 
     def _validate_emission_data(self, X, reset):
         X = validate_data(
-            self, X, dtype=[np.float64, np.float32], order="C", reset=reset
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            reset=reset,
+            ensure_all_finite="allow-nan",
         )
-        check_non_negative(X, f"{type(self).__name__} (input X)")
+        if np.any(X < 0):  # NaN compares False: missing counts pass
+            raise ValueError(
+                f"Negative values in data passed to {type(self).__name__} (input X)."
+            )
+        if reset:
+            check_training_columns(X)
         return X
 
     def _init_emissions(self, X, random_state):
         if self._needs_init("l", "lambdas_"):
             # Method of moments over all counts, as hmmlearn does.
-            mean, var = float(X.mean()), float(X.var())
+            mean, var = float(np.nanmean(X)), float(np.nanvar(X))
             if mean <= 0 or var <= 0:  # all zeros, or one repeated count
                 self.lambdas_ = np.full(
                     (self.n_components, X.shape[1]), max(mean, 1e-3)
@@ -185,9 +199,15 @@ class PoissonHMM(BaseHMM):
         self.lambdas_ = lambdas.astype(np.float64)
 
     def _emission_log_likelihood(self, X):
+        if has_missing(X):
+            return _poisson.log_likelihood_missing(X, self.lambdas_)
         return _poisson.log_likelihood(X, self.lambdas_)
 
     def _emission_statistics(self, X, posteriors):
+        if has_missing(X):
+            return PoissonStatistics(
+                *_poisson.expected_sums_missing(X, posteriors, self.lambdas_)
+            )
         return PoissonStatistics(*_poisson.expected_sums(X, posteriors))
 
     def _emission_m_step(self, stats, reference):
@@ -203,6 +223,16 @@ class PoissonHMM(BaseHMM):
 
     def _sample_emissions(self, states, random_state):
         return _poisson.sample(self.lambdas_[states], random_state)
+
+    def _impute_emissions(self, X, posteriors, states, random_state):
+        X = np.array(X, dtype=np.float64)
+        missing = np.isnan(X)
+        if posteriors is not None:  # E[x_tj | x] = sum_k p(z_t = k | x) lambda_kj
+            filled = posteriors @ self.lambdas_
+        else:  # counts are independent given the state
+            filled = _poisson.sample(self.lambdas_[states], random_state)
+        X[missing] = filled[missing]
+        return X
 
     def _n_emission_parameters(self):
         return {"l": self.lambdas_.size}

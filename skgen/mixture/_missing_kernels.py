@@ -17,7 +17,9 @@ So a row with a few missing entries costs about what a complete row costs.
 Diagonal components need nothing of the sort: a missing entry's term is left
 out, its conditional mean is ``mu``, its conditional variance the variance.
 
-Every kernel takes one weight per row and runs over fixed chunks of rows
+The row-level pieces are shared with the hidden Markov models and live in
+:mod:`skgen.distributions._gaussian_missing_kernels`. Every kernel here
+takes one weight per row and runs over fixed chunks of rows
 whose partial sums the caller adds in chunk order, as the complete-data
 kernels of :mod:`skgen.mixture._kernels` do. Arithmetic is in float64.
 """
@@ -27,99 +29,18 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from skgen.distributions._gaussian_missing_kernels import (  # noqa: F401
+    LOG_2PI,
+    complete_row_full,
+    inverse_from_cholesky,
+    log_prob_diag_missing,
+    log_prob_full_missing,
+    pick,
+    row_log_prob_diag_missing,
+    split_entries,
+)
 from skgen.mixture._kernels import _responsibilities
 from skgen.utils._chunking import chunk_bounds
-
-LOG_2PI = math.log(2.0 * math.pi)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _split_entries(x, missing, observed):
-    """Indices of the missing and observed entries; returns their counts."""
-    n_missing = 0
-    n_observed = 0
-    for j in range(x.shape[0]):
-        if np.isnan(x[j]):
-            missing[n_missing] = j
-            n_missing += 1
-        else:
-            observed[n_observed] = j
-            n_observed += 1
-    return n_missing, n_observed
-
-
-@njit(cache=True, nogil=True)
-def _complete_row_full(
-    x, missing, n_missing, observed, n_observed, mean, precision, delta, chol, work
-):
-    """Fill ``delta`` with E[x | x_o] - mean and ``chol`` with the Cholesky
-    factor of P_mm; return (marginal Mahalanobis distance, log det P_mm)."""
-    for j in range(n_observed):
-        o = observed[j]
-        delta[o] = x[o] - mean[o]
-    maha = 0.0
-    for j in range(n_observed):
-        oj = observed[j]
-        acc = 0.0
-        for q in range(n_observed):
-            acc += precision[oj, observed[q]] * delta[observed[q]]
-        maha += delta[oj] * acc
-    if n_missing == 0:
-        return maha, 0.0
-    for a in range(n_missing):
-        for c in range(a + 1):
-            s = precision[missing[a], missing[c]]
-            for p in range(c):
-                s -= chol[a, p] * chol[c, p]
-            if a == c:
-                chol[a, a] = math.sqrt(s)
-            else:
-                chol[a, c] = s / chol[c, c]
-    # work = P_mo d_o, then solved in place: L z = work, L^T y = z.
-    for a in range(n_missing):
-        acc = 0.0
-        for q in range(n_observed):
-            acc += precision[missing[a], observed[q]] * delta[observed[q]]
-        work[a] = acc
-    rhs_dot = 0.0
-    for a in range(n_missing):
-        s = work[a]
-        for p in range(a):
-            s -= chol[a, p] * work[p]
-        work[a] = s / chol[a, a]
-        rhs_dot += work[a] * work[a]  # b^T P_mm^-1 b = |L^-1 b|^2
-    for a in range(n_missing - 1, -1, -1):
-        s = work[a]
-        for p in range(a + 1, n_missing):
-            s -= chol[p, a] * work[p]
-        work[a] = s / chol[a, a]
-    log_det = 0.0
-    for a in range(n_missing):
-        delta[missing[a]] = -work[a]
-        log_det += 2.0 * math.log(chol[a, a])
-    return maha - rhs_dot, log_det
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _inverse_from_cholesky(chol, n, inverse, lower_inverse):
-    """``inverse = (L L^T)^-1 = L^-T L^-1`` for the n x n corner of ``chol``;
-    ``lower_inverse`` receives ``L^-1``."""
-    for c in range(n):
-        for a in range(n):
-            lower_inverse[a, c] = 0.0
-        lower_inverse[c, c] = 1.0 / chol[c, c]
-        for a in range(c + 1, n):
-            s = 0.0
-            for p in range(c, a):
-                s -= chol[a, p] * lower_inverse[p, c]
-            lower_inverse[a, c] = s / chol[a, a]
-    for a in range(n):
-        for c in range(a + 1):
-            s = 0.0
-            for p in range(a, n):
-                s += lower_inverse[p, a] * lower_inverse[p, c]
-            inverse[a, c] = s
-            inverse[c, a] = s
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -149,9 +70,9 @@ def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks)
         log_lik_c = 0.0
         for i in range(start, stop):
             x = X[i]
-            n_missing, n_observed = _split_entries(x, missing, observed)
+            n_missing, n_observed = split_entries(x, missing, observed)
             for k in range(n_components):
-                maha, log_det = _complete_row_full(
+                maha, log_det = complete_row_full(
                     x,
                     missing,
                     n_missing,
@@ -179,7 +100,7 @@ def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks)
                     for b in range(a + 1):
                         sxx[c, k, a, b] += da * delta[k, b]
                 if n_missing > 0:
-                    _inverse_from_cholesky(chol[k], n_missing, inverse, lower_inverse)
+                    inverse_from_cholesky(chol[k], n_missing, inverse, lower_inverse)
                     for a in range(n_missing):
                         for b in range(n_missing):
                             ma, mb = missing[a], missing[b]
@@ -191,19 +112,6 @@ def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks)
                 for b in range(a):
                     sxx[c, k, b, a] = sxx[c, k, a, b]
     return log_lik, nk, sx, sxx
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _row_log_prob_diag_missing(x, k, means, variances, log_terms, offsets):
-    """log w_k + log N(x_o | k) of one row, diagonal covariance."""
-    value = offsets[k]
-    for j in range(x.shape[0]):
-        if np.isnan(x[j]):
-            value += log_terms[k, j]  # undo the entry's share of the offset
-        else:
-            diff = x[j] - means[k, j]
-            value -= 0.5 * diff * diff / variances[k, j]
-    return value
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -264,58 +172,6 @@ def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def log_prob_full_missing(X, means, precisions, offsets, n_chunks):
-    """``log w_k + log N(x_o | k)`` per row and component, (n_samples, K)."""
-    n_samples, n_features = X.shape
-    n_components = means.shape[0]
-    out = np.empty((n_samples, n_components))
-    for c in prange(n_chunks):
-        start, stop = chunk_bounds(c, n_chunks, n_samples)
-        missing = np.empty(n_features, dtype=np.intp)
-        observed = np.empty(n_features, dtype=np.intp)
-        delta = np.empty(n_features)
-        chol = np.empty((n_features, n_features))
-        work = np.empty(n_features)
-        for i in range(start, stop):
-            x = X[i]
-            n_missing, n_observed = _split_entries(x, missing, observed)
-            for k in range(n_components):
-                maha, log_det = _complete_row_full(
-                    x,
-                    missing,
-                    n_missing,
-                    observed,
-                    n_observed,
-                    means[k],
-                    precisions[k],
-                    delta,
-                    chol,
-                    work,
-                )
-                out[i, k] = (
-                    offsets[k] + 0.5 * (n_missing * LOG_2PI - log_det) - 0.5 * maha
-                )
-    return out
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def log_prob_diag_missing(X, means, variances, offsets, n_chunks):
-    """``log w_k + log N(x_o | k)`` per row and component, diagonal variances."""
-    n_samples = X.shape[0]
-    n_components = means.shape[0]
-    log_terms = 0.5 * (LOG_2PI + np.log(variances))
-    out = np.empty((n_samples, n_components))
-    for c in prange(n_chunks):
-        start, stop = chunk_bounds(c, n_chunks, n_samples)
-        for i in range(start, stop):
-            for k in range(n_components):
-                out[i, k] = _row_log_prob_diag_missing(
-                    X[i], k, means, variances, log_terms, offsets
-                )
-    return out
-
-
-@njit(cache=True, nogil=True, parallel=True)
 def impute_full(X, means, precisions, offsets, uniforms, normals, n_chunks):
     """Missing entries filled with their conditional mean under the mixture,
     or, when ``uniforms`` has one entry per row, with a draw: the component
@@ -338,11 +194,11 @@ def impute_full(X, means, precisions, offsets, uniforms, normals, n_chunks):
         resp = np.empty(n_components)
         for i in range(start, stop):
             x = X[i]
-            n_missing, n_observed = _split_entries(x, missing, observed)
+            n_missing, n_observed = split_entries(x, missing, observed)
             if n_missing == 0:
                 continue
             for k in range(n_components):
-                maha, log_det = _complete_row_full(
+                maha, log_det = complete_row_full(
                     x,
                     missing,
                     n_missing,
@@ -366,8 +222,8 @@ def impute_full(X, means, precisions, offsets, uniforms, normals, n_chunks):
                         value += resp[k] * (means[k, m] + delta[k, m])
                     out[i, m] = value
                 continue
-            k = _pick(resp, uniforms[i])
-            _inverse_from_cholesky(chol[k], n_missing, inverse, lower_inverse)
+            k = pick(resp, uniforms[i])
+            inverse_from_cholesky(chol[k], n_missing, inverse, lower_inverse)
             for a in range(n_missing):
                 # x_m = conditional mean + L^-T z: covariance L^-T L^-1 = P_mm^-1.
                 value = means[k, missing[a]] + delta[k, missing[a]]
@@ -375,17 +231,6 @@ def impute_full(X, means, precisions, offsets, uniforms, normals, n_chunks):
                     value += lower_inverse[p, a] * normals[i, p]
                 out[i, missing[a]] = value
     return out
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _pick(resp, uniform):
-    """The component whose cumulative responsibility first exceeds ``uniform``."""
-    total = 0.0
-    for k in range(resp.shape[0]):
-        total += resp[k]
-        if uniform < total:
-            return k
-    return resp.shape[0] - 1
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -403,11 +248,11 @@ def impute_diag(X, means, variances, offsets, uniforms, normals, n_chunks):
         for i in range(start, stop):
             x = X[i]
             for k in range(n_components):
-                log_prob[k] = _row_log_prob_diag_missing(
+                log_prob[k] = row_log_prob_diag_missing(
                     x, k, means, variances, log_terms, offsets
                 )
             _responsibilities(log_prob, resp)
-            k_drawn = _pick(resp, uniforms[i]) if draw else 0
+            k_drawn = pick(resp, uniforms[i]) if draw else 0
             n_missing = 0
             for j in range(n_features):
                 if not np.isnan(x[j]):
@@ -467,7 +312,7 @@ def em_pass_tied_missing(
         log_lik_c = 0.0
         for i in range(start, stop):
             x = X[i]
-            n_missing, n_observed = _split_entries(x, missing, observed)
+            n_missing, n_observed = split_entries(x, missing, observed)
             for j in range(n_features):
                 filled[j] = 0.0 if np.isnan(x[j]) else x[j]
             for j in range(n_features):  # U^T filled
@@ -565,7 +410,7 @@ def em_pass_tied_missing(
                 for b in range(a + 1):
                     sxx[c, a, b] += va * work[b]
             if n_missing > 0:
-                _inverse_from_cholesky(chol, n_missing, inverse, lower_inverse)
+                inverse_from_cholesky(chol, n_missing, inverse, lower_inverse)
                 for a in range(n_missing):
                     ma = missing[a]
                     for q in range(n_features):  # v (e_m zeta)^T, v_m = 0
