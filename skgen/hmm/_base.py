@@ -501,6 +501,14 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         with single_threaded_blas():
             best = self._best_start(X, bounds, random_state)
         self._warn_overwritten(stacklevel=3)
+        n_parameters = self._n_parameters()
+        if X.size < n_parameters:
+            warnings.warn(
+                f"Fitting a model with {n_parameters} free scalar parameters with "
+                f"only {X.size} data points will result in a degenerate solution.",
+                UserWarning,
+                stacklevel=3,
+            )
         for name, value in best.parameters.items():
             setattr(self, name, value)
         self._remember_fitted_values()

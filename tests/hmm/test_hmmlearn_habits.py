@@ -185,3 +185,14 @@ def test_partial_fit_warns_on_its_first_batch_only(family):
         warnings.simplefilter("ignore", ConvergenceWarning)  # a UserWarning
         hmm.partial_fit(X, lengths=LENGTHS)
         hmm.fit(X, lengths=LENGTHS)  # partial_fit's values are the fit's
+
+
+def test_fewer_data_points_than_free_parameters_warns():
+    X = np.random.RandomState(0).normal(size=(5, 2))
+    with pytest.warns(UserWarning, match="20 free scalar parameters with only 10"):
+        GaussianHMM(3, "diag", n_iter=1, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # Only the parameters in params count (as hmmlearn).
+        GaussianHMM(3, "diag", n_iter=1, random_state=0, params="st").fit(X)
