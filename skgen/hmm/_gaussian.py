@@ -108,7 +108,9 @@ class GaussianHMM(BaseHMM):
         Form of each state's covariance.
     min_covar : float, default=1e-3
         Added to the diagonal of the data covariance that initialises
-        ``covars_``.
+        ``covars_``, and to that of a full or tied covariance the M-step
+        leaves not numerically positive definite (a constant column, a state
+        of few rows), so that legal data fit.
     startprob_prior : float or array-like of shape (n_components,), default=1.0
         Dirichlet prior on ``startprob_`` (1.0: none).
     transmat_prior : float or array-like of shape (n_components, n_components), \
@@ -124,7 +126,8 @@ class GaussianHMM(BaseHMM):
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation and the stream :meth:`sample` draws from.
     n_iter : int, default=10
-        Maximum number of EM iterations.
+        Maximum number of EM iterations; 0 initialises the parameters only
+        (as hmmlearn).
     tol : float, default=1e-2
         EM stops when the total log-likelihood changes by less than ``tol``.
     verbose : bool, default=False
@@ -174,6 +177,8 @@ class GaussianHMM(BaseHMM):
         ``history`` (the log-likelihood at every iteration, then one per
         ``partial_fit`` call), ``iter``, ``converged`` (True only if ``tol``
         was met), ``tol``, ``n_iter``, ``verbose``.
+        It exists before ``fit`` (hmmlearn's habit); a monitor assigned to
+        it before ``fit`` is the one the fit reports to and stops by.
     n_features_in_ : int
         Number of features seen during fit.
 
