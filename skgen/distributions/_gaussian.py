@@ -22,8 +22,13 @@ ILL_DEFINED_COVARIANCE = (
 )
 
 
-def compute_precision_cholesky(covariances, covariance_type):
-    """Cholesky factors of the precisions from the covariances."""
+def compute_precision_cholesky(covariances, covariance_type, ridge=0.0):
+    """Cholesky factors of the precisions from the covariances.
+
+    A matrix whose Cholesky factorisation fails is factorised with ``ridge``
+    added to its diagonal, if ``ridge`` is positive (hmmlearn's evaluation of
+    a singular state covariance); a ``ValueError`` if it fails still.
+    """
     if covariance_type in ("full", "tied"):
         matrices = covariances.reshape(-1, *covariances.shape[-2:])
         factors = np.empty_like(matrices)
@@ -32,12 +37,23 @@ def compute_precision_cholesky(covariances, covariance_type):
             try:
                 cov_chol = linalg.cholesky(covariance, lower=True)
             except linalg.LinAlgError:
-                raise ValueError(ILL_DEFINED_COVARIANCE) from None
+                cov_chol = _ridge_cholesky(covariance, ridge)
             factors[k] = linalg.solve_triangular(cov_chol, eye, lower=True).T
         return factors.reshape(covariances.shape)
     if np.any(covariances <= 0.0):
         raise ValueError(ILL_DEFINED_COVARIANCE)
     return 1.0 / np.sqrt(covariances)
+
+
+def _ridge_cholesky(covariance, ridge):
+    if ridge > 0:
+        try:
+            return linalg.cholesky(
+                covariance + ridge * np.eye(covariance.shape[0]), lower=True
+            )
+        except linalg.LinAlgError:
+            pass
+    raise ValueError(ILL_DEFINED_COVARIANCE) from None
 
 
 def precision_cholesky_from_precisions(precisions, covariance_type):

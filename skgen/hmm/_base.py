@@ -1,5 +1,6 @@
 """Base class of skgen's hidden Markov models: EM over sequences, decoding, sampling."""
 
+import copy
 import math
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -9,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin, _weighted_mean
@@ -202,7 +204,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         "transmat_prior": ["array-like", Interval(Real, 0.0, None, closed="left")],
         "algorithm": [StrOptions({"viterbi", "map"})],
         "random_state": ["random_state"],
-        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0.0, None, closed="left")],
         "verbose": ["verbose"],
@@ -333,7 +335,80 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         return X, validated_sequence_bounds(X, lengths, sequence_ids)
 
     def _needs_init(self, code, name):
-        return code in self.init_params or not hasattr(self, name)
+        if code not in self.init_params:
+            return not hasattr(self, name)
+        user_values = getattr(self, "_user_values", set())
+        if name in user_values:
+            user_values.discard(name)  # once per fit, not per start
+            self._overwritten = [*getattr(self, "_overwritten", []), (code, name)]
+        return True
+
+    def _warn_overwritten(self, stacklevel):
+        """Warn of the values set before fit that init_params overwrote
+        (hmmlearn logs this)."""
+        for code, name in getattr(self, "_overwritten", []):
+            warnings.warn(
+                f"{name.strip('_')}_ was set before fit, but init_params="
+                f"{self.init_params!r} holds {code!r}: it was overwritten during "
+                f"initialisation. Remove {code!r} from init_params to start from "
+                "the value set.",
+                UserWarning,
+                stacklevel=stacklevel + 1,
+            )
+        self._overwritten = []
+
+    def _parameter_names(self):
+        return ("startprob_", "transmat_", *self._emission_parameter_names)
+
+    def _note_user_values(self):
+        """Parameters set on the estimator since the last fit (the user's)."""
+        fitted = getattr(self, "_fitted_values", {})
+        self._user_values = {
+            name
+            for name in self._parameter_names()
+            if hasattr(self, name) and getattr(self, name) is not fitted.get(name)
+        }
+
+    def _remember_fitted_values(self):
+        self._user_values = set()
+        self._fitted_values = {
+            name: getattr(self, name)
+            for name in self._parameter_names()
+            if hasattr(self, name)
+        }
+
+    # -- convergence monitor -------------------------------------------------
+
+    @property
+    def monitor_(self):
+        """The EM run's :class:`~skgen.utils.ConvergenceMonitor`.
+
+        Before fit (as in hmmlearn), a fresh monitor of the estimator's
+        ``tol``, ``n_iter`` and ``verbose``. A monitor assigned to
+        ``monitor_`` (e.g. an hmmlearn-style subclass with its own
+        ``converged``) is the one every later fit reports to and stops by.
+        """
+        monitor = getattr(self, "_monitor", None)
+        return self._default_monitor() if monitor is None else monitor
+
+    @monitor_.setter
+    def monitor_(self, monitor):
+        self._monitor = self._given_monitor = monitor
+
+    def _default_monitor(self):
+        return ConvergenceMonitor(
+            self.tol, self.n_iter, self.verbose, objective="the log-likelihood"
+        )
+
+    def _new_monitor(self):
+        """A reset monitor for one EM run: the user's (a copy for n_init > 1)
+        or a new one."""
+        given = getattr(self, "_given_monitor", None)
+        if given is None:
+            return self._default_monitor()
+        monitor = given if self.n_init == 1 else copy.deepcopy(given)
+        monitor._reset()
+        return monitor
 
     def _init_parameters(self, X, random_state):
         rows = self._initialisation_rows(X, random_state)
@@ -424,14 +499,26 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_letters()
         X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
         random_state = check_random_state(self.random_state)
+        self._note_user_values()
         with single_threaded_blas():
             best = self._best_start(X, bounds, random_state)
+        self._warn_overwritten(stacklevel=3)
+        n_parameters = self._n_parameters()
+        if X.size < n_parameters:
+            warnings.warn(
+                f"Fitting a model with {n_parameters} free scalar parameters with "
+                f"only {X.size} data points will result in a degenerate solution.",
+                UserWarning,
+                stacklevel=3,
+            )
         for name, value in best.parameters.items():
             setattr(self, name, value)
-        self.monitor_ = best.monitor
-        self.converged_ = best.monitor.converged
+        self._remember_fitted_values()
+        self._monitor = best.monitor
+        self.converged_ = bool(best.monitor.converged) and best.monitor.iter > 0
         self.n_iter_ = best.monitor.iter
-        self.lower_bound_ = best.monitor.history[-1]
+        # The log-likelihood before the last M-step (with n_iter=0, of the start).
+        self.lower_bound_ = best.statistics.log_likelihood
         self.lower_bounds_ = list(best.monitor.history)
         # partial_fit continues from the last iteration's expected counts.
         self._running_stats = _RunningStatistics(
@@ -440,14 +527,27 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             best.reference,
         )
         self.n_steps_ = 1
-        if not self.converged_:
-            best.monitor.warn("Baum-Welch", "n_iter", "Increase n_iter or raise tol.")
+        if not self.converged_ and self.n_iter > 0:
+            self._warn_not_converged(best.monitor)
         self._start_sample_stream()
         return self
 
+    def _warn_not_converged(self, monitor):
+        if isinstance(monitor, ConvergenceMonitor):
+            monitor.warn(
+                "Baum-Welch", "n_iter", "Increase n_iter or raise tol.", stacklevel=5
+            )
+        else:  # a monitor of the user's (hmmlearn's interface)
+            warnings.warn(
+                f"Baum-Welch did not converge in {monitor.iter} iterations by the "
+                f"criterion of the {type(monitor).__name__} given as monitor_.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
     def _best_start(self, X, bounds, random_state):
         """EM from ``n_init`` starts; the one of highest final log-likelihood."""
-        names = ("startprob_", "transmat_", *self._emission_parameter_names)
+        names = self._parameter_names()
         # Values the user set before fit: every start begins from them.
         given = {
             name: np.copy(getattr(self, name)) for name in names if hasattr(self, name)
@@ -464,7 +564,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             self._init_parameters(X, random_state)
             self._check_parameters()
             run = self._em(X, bounds)
-            if best is None or run.monitor.history[-1] > best.monitor.history[-1]:
+            if (
+                best is None
+                or run.statistics.log_likelihood > best.statistics.log_likelihood
+            ):
                 best = run._replace(
                     parameters={name: getattr(self, name) for name in names}
                 )
@@ -496,23 +599,30 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         )
 
     def _em(self, X, bounds):
-        """Baum-Welch from the current parameters; return its :class:`_Start`."""
-        monitor = ConvergenceMonitor(
-            self.tol, self.n_iter, self.verbose, objective="the log-likelihood"
-        )
+        """Baum-Welch from the current parameters; return its :class:`_Start`.
+
+        ``n_iter=0`` initialises only (as hmmlearn): one E-step scores the
+        start, for ``lower_bound_``, ``n_init`` and ``partial_fit``.
+        """
+        monitor = self._new_monitor()
         tic = time()
+        stats = None
         for _ in range(self.n_iter):
             stats, reference = self._e_step(X, bounds)
             self._m_step(stats, reference)
-            converged = monitor.report(stats.log_likelihood)
+            previous = monitor.history[-1] if len(monitor.history) else -np.inf
+            monitor.report(stats.log_likelihood)
             if self.verbose:
                 print(
                     f"  iteration {monitor.iter:>4}  log-likelihood "
-                    f"{stats.log_likelihood:.6f}  change {monitor.change:.6g}  "
-                    f"({time() - tic:.2f} s)"
+                    f"{stats.log_likelihood:.6f}  change "
+                    f"{stats.log_likelihood - previous:.6g}  ({time() - tic:.2f} s)"
                 )
-            if converged:
+            # Read after report: hmmlearn's monitors compute it as a property.
+            if monitor.converged:
                 break
+        if stats is None:
+            stats, reference = self._e_step(X, bounds)
         return _Start(monitor, stats, reference, {})
 
     def partial_fit(self, X, y=None, lengths=None, sequence_ids=None):
@@ -557,14 +667,14 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         X, bounds = self._validate(X, lengths, sequence_ids, reset=first_call)
         with single_threaded_blas():
             if first_call:
+                self._note_user_values()
                 self._init_parameters(X, check_random_state(self.random_state))
+                self._warn_overwritten(stacklevel=2)
                 self._check_parameters()
                 self._running_stats = None
                 self.converged_ = False
                 self.lower_bounds_ = []
-                self.monitor_ = ConvergenceMonitor(
-                    self.tol, self.n_iter, self.verbose, objective="the log-likelihood"
-                )
+                self._monitor = self._new_monitor()
                 self._start_sample_stream()
             step = getattr(self, "n_steps_", 0)
             stats, reference = self._e_step(X, bounds)
@@ -573,6 +683,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             self._m_step(
                 scale_sums(running.statistics, running.n_rows), running.reference
             )
+        self._remember_fitted_values()
         self.n_steps_ = step + 1
         self.n_iter_ = getattr(self, "n_iter_", 0) + 1
         self.lower_bound_ = stats.log_likelihood

@@ -150,6 +150,48 @@ def gaussian_fill_missing(
             X64, weights, components, means, spread, normals, n_chunks_for(n_samples)
         )
 
+def _compact_covariances(covars, covariance_type, n_components):
+    """``covars`` in the compact form of ``covariance_type``.
+
+    Besides the compact form, the forms hmmlearn's setter accepts: for
+    'spherical', any array of ``n_components`` values (``(k,)``, ``(k, 1)``,
+    ``(k, 1, 1)``, ...) or hmmlearn's stored ``(k, n_features)`` of equal
+    rows; and, for every type, the full matrices the getter returns when they
+    have the type's structure, so that ``b.covars_ = a.covars_`` round-trips.
+    Anything else is returned as given, for the fit's check to name its shape.
+    """
+    covars = np.array(covars, dtype=np.float64)
+    k = n_components
+    if covariance_type == "full" or covars.ndim == 0 or covars.shape[0] != k:
+        return covars
+    full_form = covars.ndim == 3 and covars.shape[1] == covars.shape[2]
+    if covariance_type == "tied":
+        if full_form and np.all(covars == covars[:1]):
+            return covars[0].copy()
+        return covars
+    if full_form:
+        diagonals = np.diagonal(covars, axis1=1, axis2=2)
+        if not np.array_equal(covars, diagonals[:, :, None] * np.eye(covars.shape[1])):
+            return covars
+        covars = diagonals.copy()  # the 'diag' form
+    if covariance_type == "spherical":
+        rows = covars.reshape(k, -1)
+        if rows.shape[1] and np.all(rows == rows[:, :1]):
+            return rows[:, 0].copy()
+    return covars
+
+
+def _floor_covariances(covars, ridge):
+    """Full or tied covariances, ``ridge`` added to the diagonal of those
+    that are not numerically positive definite (legal data can make a state's
+    scatter singular, e.g. a constant column and a state of few rows)."""
+    matrices = covars.reshape(-1, *covars.shape[-2:])
+    singular = ~(np.linalg.eigvalsh(matrices)[:, 0] > 0.0)
+    if singular.any():
+        matrices = matrices.copy()
+        matrices[singular] += ridge * np.eye(matrices.shape[-1])
+    return matrices.reshape(covars.shape)
+
 
 class GaussianStatistics(NamedTuple):
     """Sums over rows under the state posteriors ``r_tk``, around the means
@@ -182,7 +224,9 @@ class GaussianHMM(BaseHMM):
         Form of each state's covariance.
     min_covar : float, default=1e-3
         Added to the diagonal of the data covariance that initialises
-        ``covars_``.
+        ``covars_``, and to that of a full or tied covariance the M-step
+        leaves not numerically positive definite (a constant column, a state
+        of few rows), so that legal data fit.
     startprob_prior : float or array-like of shape (n_components,), default=1.0
         Dirichlet prior on ``startprob_`` (1.0: none).
     transmat_prior : float or array-like of shape (n_components, n_components), \
@@ -198,7 +242,8 @@ class GaussianHMM(BaseHMM):
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation and the stream :meth:`sample` draws from.
     n_iter : int, default=10
-        Maximum number of EM iterations.
+        Maximum number of EM iterations; 0 initialises the parameters only
+        (as hmmlearn).
     tol : float, default=1e-2
         EM stops when the total log-likelihood changes by less than ``tol``.
     verbose : bool, default=False
@@ -248,6 +293,8 @@ class GaussianHMM(BaseHMM):
         ``history`` (the log-likelihood at every iteration, then one per
         ``partial_fit`` call), ``iter``, ``converged`` (True only if ``tol``
         was met), ``tol``, ``n_iter``, ``verbose``.
+        It exists before ``fit`` (hmmlearn's habit); a monitor assigned to
+        it before ``fit`` is the one the fit reports to and stops by.
     n_features_in_ : int
         Number of features seen during fit.
 
@@ -340,7 +387,9 @@ class GaussianHMM(BaseHMM):
 
     @covars_.setter
     def covars_(self, covars):
-        self._covars_ = np.array(covars, dtype=np.float64)
+        self._covars_ = _compact_covariances(
+            covars, self.covariance_type, self.n_components
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -389,7 +438,7 @@ class GaussianHMM(BaseHMM):
         k, d = self.n_components, self.n_features_in_
         if means.shape != (k, d):
             raise ValueError(f"means_ must have shape {(k, d)}, got {means.shape}.")
-        covars = np.asarray(self._covars_, dtype=np.float64)
+        covars = _compact_covariances(self._covars_, self.covariance_type, k)
         expected = _COVARIANCE_SHAPES[self.covariance_type](k, d)
         if covars.shape != expected:
             raise ValueError(
@@ -401,7 +450,11 @@ class GaussianHMM(BaseHMM):
         self._covars_ = covars
 
     def _precisions_cholesky(self):
-        return compute_precision_cholesky(self._covars_, self.covariance_type)
+        # A covariance a Cholesky factorisation finds singular is evaluated
+        # with min_covar on its diagonal (hmmlearn: 1e-7).
+        return compute_precision_cholesky(
+            self._covars_, self.covariance_type, ridge=self.min_covar
+        )
 
     def _emission_log_likelihood(self, X):
         if has_missing(X):
@@ -452,7 +505,11 @@ class GaussianHMM(BaseHMM):
         denom = nk[:, np.newaxis]
         if "m" in self.params:
             sum_x = sx + nk[:, np.newaxis] * old_means
-            self.means_ = (means_weight * means_prior + sum_x) / (means_weight + denom)
+            weight = means_weight + denom
+            with np.errstate(divide="ignore", invalid="ignore"):
+                means = (means_weight * means_prior + sum_x) / weight
+            # A state no row reaches (and no prior) keeps its mean.
+            self.means_ = np.where(weight > 0, means, self.means_)
         if "c" not in self.params:
             return
         # sum_i r_ik (x_i - m_k)(x_i - m_k)^T from sums around the old means.
@@ -477,13 +534,14 @@ class GaussianHMM(BaseHMM):
             c_n = means_weight * (meandiff[:, :, None] * meandiff[:, None, :]) + scatter
             cv_weight = max(self.covars_weight - self.n_features_in_, 0)
             if self.covariance_type == "tied":
-                self._covars_ = (self.covars_prior + c_n.sum(axis=0)) / (
-                    cv_weight + nk.sum()
-                )
+                covars = (self.covars_prior + c_n.sum(axis=0)) / (cv_weight + nk.sum())
             else:
-                self._covars_ = (self.covars_prior + c_n) / (
-                    cv_weight + nk[:, None, None]
-                )
+                weight = cv_weight + nk[:, None, None]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    covars = (self.covars_prior + c_n) / weight
+                # A state no row reaches keeps its covariance.
+                covars = np.where(weight > 0, covars, self._covars_)
+            self._covars_ = _floor_covariances(covars, self.min_covar)
 
     def _sample_emissions(self, states, random_state):
         n_features = self.means_.shape[1]

@@ -45,7 +45,8 @@ class PoissonHMM(BaseHMM):
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation and the stream :meth:`sample` draws from.
     n_iter : int, default=10
-        Maximum number of EM iterations.
+        Maximum number of EM iterations; 0 initialises the parameters only
+        (as hmmlearn).
     tol : float, default=1e-2
         EM stops when the total log-likelihood changes by less than ``tol``.
     verbose : bool, default=False
@@ -87,6 +88,8 @@ class PoissonHMM(BaseHMM):
         ``history`` (the log-likelihood at every iteration, then one per
         ``partial_fit`` call), ``iter``, ``converged`` (True only if ``tol``
         was met), ``tol``, ``n_iter``, ``verbose``.
+        It exists before ``fit`` (hmmlearn's habit); a monitor assigned to
+        it before ``fit`` is the one the fit reports to and stops by.
     n_features_in_ : int
         Number of features seen during fit.
 

@@ -107,6 +107,15 @@ class ConvergenceMonitor:
             f"converged={self.converged})"
         )
 
+    def _reset(self):
+        """Forget the values reported (hmmlearn's name: a fit resets the
+        monitor it is given before its first iteration)."""
+        self.history = []
+        self.iter = 0
+        self.converged = False
+        self.best = -np.inf if self.higher_is_better else np.inf
+        self.n_no_improvement = 0
+
     @property
     def change(self):
         """The last value minus the one before (``start`` before the first)."""
