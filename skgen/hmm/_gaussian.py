@@ -150,6 +150,7 @@ def gaussian_fill_missing(
             X64, weights, components, means, spread, normals, n_chunks_for(n_samples)
         )
 
+
 def _compact_covariances(covars, covariance_type, n_components):
     """``covars`` in the compact form of ``covariance_type``.
 
