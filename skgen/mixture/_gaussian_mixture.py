@@ -3,9 +3,11 @@
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import clone
 from sklearn.utils import check_array
 
+from skgen.distributions import _gaussian_missing_kernels
 from skgen.distributions._gaussian import (
     check_covariance_values,
     component_offsets,
@@ -254,14 +256,14 @@ def weighted_log_prob_missing(X, weights, means, precisions_chol, covariance_typ
     n_chunks = n_chunks_for(n_samples)
     with threads_for(n_samples * len(weights) * n_features**2):
         if covariance_type in ("full", "tied"):
-            return _missing_kernels.log_prob_full_missing(
+            return _gaussian_missing_kernels.log_prob_full_missing(
                 X64,
                 means,
                 _full_precisions(precisions_chol, covariance_type, len(weights)),
                 offsets,
                 n_chunks,
             )
-        return _missing_kernels.log_prob_diag_missing(
+        return _gaussian_missing_kernels.log_prob_diag_missing(
             X64,
             means,
             _diag_variances(precisions_chol, covariance_type, n_features),
@@ -923,32 +925,35 @@ class GaussianMixture(GaussianSampleMixin, BaseMixture):
         check_missing_entries(X, training=False)
         n_samples, n_features = X.shape
         X64 = np.asarray(X, dtype=np.float64)
+        weighted = self._estimate_weighted_log_prob(X64)
+        resp = np.exp(weighted - logsumexp(weighted, axis=1, keepdims=True))
         if sample:
             rng = self._sample_stream(1, random_state)
             uniforms = rng.uniform(size=n_samples)
             normals = rng.standard_normal((n_samples, n_features))
+            # The component of each row, by its responsibilities.
+            components = (uniforms[:, np.newaxis] > np.cumsum(resp, axis=1)).sum(1)
+            components = np.minimum(components, self.n_components - 1)
+            weights = np.empty((0, self.n_components))
         else:
-            uniforms, normals = np.empty(0), np.empty((0, 0))
-        offsets = component_offsets(
-            self.weights_, self.precisions_cholesky_, self.covariance_type, n_features
-        )
+            components, normals, weights = np.empty(0, np.int64), np.empty((0, 0)), resp
         if self.covariance_type in ("full", "tied"):
-            kernel = _missing_kernels.impute_full
+            kernel = _gaussian_missing_kernels.fill_full_missing
             spread = _full_precisions(
                 self.precisions_cholesky_, self.covariance_type, self.n_components
             )
         else:
-            kernel = _missing_kernels.impute_diag
+            kernel = _gaussian_missing_kernels.fill_diag_missing
             spread = _diag_variances(
                 self.precisions_cholesky_, self.covariance_type, n_features
             )
         with threads_for(n_samples * self.n_components * n_features**2):
             return kernel(
                 X64,
+                np.ascontiguousarray(weights),
+                components.astype(np.int64),
                 self.means_,
                 spread,
-                offsets,
-                uniforms,
                 normals,
                 n_chunks_for(n_samples),
             )

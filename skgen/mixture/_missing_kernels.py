@@ -29,14 +29,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from skgen.distributions._gaussian_missing_kernels import (  # noqa: F401
+from skgen.distributions._gaussian_missing_kernels import (
     LOG_2PI,
     complete_row_full,
     inverse_from_cholesky,
-    log_prob_diag_missing,
-    log_prob_full_missing,
-    pick,
-    row_log_prob_diag_missing,
     split_entries,
 )
 from skgen.mixture._kernels import _responsibilities
@@ -169,106 +165,6 @@ def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
                     )
         log_lik[c] = log_lik_c
     return log_lik, nk, sx, sxx
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def impute_full(X, means, precisions, offsets, uniforms, normals, n_chunks):
-    """Missing entries filled with their conditional mean under the mixture,
-    or, when ``uniforms`` has one entry per row, with a draw: the component
-    by ``uniforms[i]``, the entries from its conditional Gaussian with the
-    standard normal ``normals[i]``."""
-    n_samples, n_features = X.shape
-    n_components = means.shape[0]
-    draw = uniforms.shape[0] == n_samples
-    out = X.copy()
-    for c in prange(n_chunks):
-        start, stop = chunk_bounds(c, n_chunks, n_samples)
-        missing = np.empty(n_features, dtype=np.intp)
-        observed = np.empty(n_features, dtype=np.intp)
-        delta = np.empty((n_components, n_features))
-        chol = np.empty((n_components, n_features, n_features))
-        work = np.empty(n_features)
-        inverse = np.empty((n_features, n_features))
-        lower_inverse = np.empty((n_features, n_features))
-        log_prob = np.empty(n_components)
-        resp = np.empty(n_components)
-        for i in range(start, stop):
-            x = X[i]
-            n_missing, n_observed = split_entries(x, missing, observed)
-            if n_missing == 0:
-                continue
-            for k in range(n_components):
-                maha, log_det = complete_row_full(
-                    x,
-                    missing,
-                    n_missing,
-                    observed,
-                    n_observed,
-                    means[k],
-                    precisions[k],
-                    delta[k],
-                    chol[k],
-                    work,
-                )
-                log_prob[k] = (
-                    offsets[k] + 0.5 * (n_missing * LOG_2PI - log_det) - 0.5 * maha
-                )
-            _responsibilities(log_prob, resp)
-            if not draw:
-                for a in range(n_missing):
-                    m = missing[a]
-                    value = 0.0
-                    for k in range(n_components):
-                        value += resp[k] * (means[k, m] + delta[k, m])
-                    out[i, m] = value
-                continue
-            k = pick(resp, uniforms[i])
-            inverse_from_cholesky(chol[k], n_missing, inverse, lower_inverse)
-            for a in range(n_missing):
-                # x_m = conditional mean + L^-T z: covariance L^-T L^-1 = P_mm^-1.
-                value = means[k, missing[a]] + delta[k, missing[a]]
-                for p in range(a, n_missing):
-                    value += lower_inverse[p, a] * normals[i, p]
-                out[i, missing[a]] = value
-    return out
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def impute_diag(X, means, variances, offsets, uniforms, normals, n_chunks):
-    """:func:`impute_full` for diagonal variances."""
-    n_samples, n_features = X.shape
-    n_components = means.shape[0]
-    draw = uniforms.shape[0] == n_samples
-    log_terms = 0.5 * (LOG_2PI + np.log(variances))
-    out = X.copy()
-    for c in prange(n_chunks):
-        start, stop = chunk_bounds(c, n_chunks, n_samples)
-        log_prob = np.empty(n_components)
-        resp = np.empty(n_components)
-        for i in range(start, stop):
-            x = X[i]
-            for k in range(n_components):
-                log_prob[k] = row_log_prob_diag_missing(
-                    x, k, means, variances, log_terms, offsets
-                )
-            _responsibilities(log_prob, resp)
-            k_drawn = pick(resp, uniforms[i]) if draw else 0
-            n_missing = 0
-            for j in range(n_features):
-                if not np.isnan(x[j]):
-                    continue
-                if draw:
-                    out[i, j] = (
-                        means[k_drawn, j]
-                        + math.sqrt(variances[k_drawn, j]) * normals[i, n_missing]
-                    )
-                else:
-                    value = 0.0
-                    for k in range(n_components):
-                        value += resp[k] * means[k, j]
-                    out[i, j] = value
-                n_missing += 1
-    return out
 
 
 @njit(cache=True, nogil=True, parallel=True)
