@@ -365,7 +365,7 @@ class SemiSupervisedEMClassifier(
         reshuffled; the held-out labeled rows join the unlabeled ones),
         keeping 0 unless a positive weight is better by at least one labeled
         row's worth, so that unlabeled rows that do not clearly help are not
-        used; with fewer than two labeled rows in some class, 0.
+        used; with fewer than three labeled rows in some class, 0.
     max_iter : int, default=10
         Maximum number of EM iterations.
     tol : float, default=1e-4
@@ -689,7 +689,8 @@ def choose_unlabeled_weight(estimator, X, y, labeled, max_iter, tol):
     labeled_rows = np.flatnonzero(labeled)
     _, counts = np.unique(y[labeled_rows], return_counts=True)
     n_splits = min(5, int(counts.min()))
-    if n_splits < 2:
+    if n_splits < 3:
+        # Two folds of two labels a class score a weight by noise alone.
         return 0.0, {}
     folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=3, random_state=0)
     accuracy = {w: [] for w in AUTO_WEIGHTS}

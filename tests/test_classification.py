@@ -263,11 +263,11 @@ def test_auto_weight_falls_back_when_unlabeled_rows_hurt():
     assert np.mean(differences["auto"]) >= -0.01
 
 
-def test_auto_weight_is_zero_without_two_labels_per_class():
+def test_auto_weight_is_zero_without_three_labels_per_class():
     rng = np.random.RandomState(2)
     X = rng.normal(size=(100, 2))
     y = np.full(100, -1)
-    y[:3] = [0, 1, 1]
+    y[:5] = [0, 0, 1, 1, 1]
     model = SemiSupervisedEMClassifier(GaussianNB()).fit(X, y)
     assert model.unlabeled_weight_ == 0.0 and model.weight_scores_ == {}
     fixed = SemiSupervisedEMClassifier(GaussianNB(), unlabeled_weight=0.5).fit(X, y)
