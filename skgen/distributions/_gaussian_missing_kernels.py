@@ -63,8 +63,21 @@ def complete_row_full(
         for q in range(n_observed):
             acc += precision[oj, observed[q]] * delta[observed[q]]
         maha += delta[oj] * acc
+    rhs_dot, log_det = complete_missing_block(
+        missing, n_missing, observed, n_observed, precision, delta, chol, work
+    )
+    return maha - rhs_dot, log_det
+
+
+@njit(cache=True, nogil=True, inline="always")
+def complete_missing_block(
+    missing, n_missing, observed, n_observed, precision, delta, chol, work
+):
+    """With ``delta`` holding x_o - mu_o on the observed entries: fill its
+    missing entries (E[x_m | x_o] - mu_m) and ``chol`` (the factor of P_mm);
+    return (b^T P_mm^-1 b, log det P_mm), b = P_mo (x_o - mu_o)."""
     if n_missing == 0:
-        return maha, 0.0
+        return 0.0, 0.0
     for a in range(n_missing):
         for c in range(a + 1):
             s = precision[missing[a], missing[c]]
@@ -96,7 +109,7 @@ def complete_row_full(
     for a in range(n_missing):
         delta[missing[a]] = -work[a]
         log_det += 2.0 * math.log(chol[a, a])
-    return maha - rhs_dot, log_det
+    return rhs_dot, log_det
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -179,6 +179,7 @@ def _e_step_sums_missing(
                 row_weights,
                 means,
                 _full_precisions(precisions_chol, covariance_type, len(weights)),
+                np.ascontiguousarray(precisions_chol),
                 offsets,
                 n_chunks,
             )

@@ -29,9 +29,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from skgen.distributions._gaussian_kernels import REASSOCIATE
 from skgen.distributions._gaussian_missing_kernels import (
     LOG_2PI,
-    complete_row_full,
+    complete_missing_block,
     inverse_from_cholesky,
     split_entries,
 )
@@ -40,11 +41,15 @@ from skgen.utils._chunking import chunk_bounds
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks):
+def em_pass_full_missing(
+    X, sample_weight, means, precisions, precisions_chol, offsets, n_chunks
+):
     """Partial sums of one EM pass, full precisions, NaN entries integrated out.
 
     Returns the four arrays of ``em_pass_full``, with the completed rows and
-    their conditional covariances in the second moments.
+    their conditional covariances in the second moments. The Mahalanobis
+    distance is ``|U^T (completed row - mu)|^2`` (``P = U U^T``): the same
+    as the observed entries' marginal distance, in contiguous row updates.
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
@@ -59,6 +64,7 @@ def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks)
         delta = np.empty((n_components, n_features))
         chol = np.empty((n_components, n_features, n_features))
         work = np.empty(n_features)
+        projected = np.empty(n_features)
         inverse = np.empty((n_features, n_features))
         lower_inverse = np.empty((n_features, n_features))
         log_prob = np.empty(n_components)
@@ -68,18 +74,31 @@ def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks)
             x = X[i]
             n_missing, n_observed = split_entries(x, missing, observed)
             for k in range(n_components):
-                maha, log_det = complete_row_full(
-                    x,
+                delta_k = delta[k]
+                for j in range(n_observed):
+                    o = observed[j]
+                    delta_k[o] = x[o] - means[k, o]
+                _, log_det = complete_missing_block(
                     missing,
                     n_missing,
                     observed,
                     n_observed,
-                    means[k],
                     precisions[k],
-                    delta[k],
+                    delta_k,
                     chol[k],
                     work,
                 )
+                factor = precisions_chol[k]
+                for j in range(n_features):
+                    projected[j] = 0.0
+                for p in range(n_features):
+                    value = delta_k[p]
+                    row = factor[p]
+                    for j in range(p, n_features):
+                        projected[j] += value * row[j]
+                maha = 0.0
+                for j in range(n_features):
+                    maha += projected[j] * projected[j]
                 log_prob[k] = (
                     offsets[k] + 0.5 * (n_missing * LOG_2PI - log_det) - 0.5 * maha
                 )
@@ -98,10 +117,8 @@ def em_pass_full_missing(X, sample_weight, means, precisions, offsets, n_chunks)
                 if n_missing > 0:
                     inverse_from_cholesky(chol[k], n_missing, inverse, lower_inverse)
                     for a in range(n_missing):
-                        for b in range(n_missing):
-                            ma, mb = missing[a], missing[b]
-                            if mb <= ma:
-                                sxx[c, k, ma, mb] += rw * inverse[a, b]
+                        for b in range(a + 1):
+                            sxx[c, k, missing[a], missing[b]] += rw * inverse[a, b]
         log_lik[c] = log_lik_c
         for k in range(n_components):
             for a in range(n_features):
@@ -123,7 +140,7 @@ def _observed_entries(x, values, observed):
             values[j] = x[j]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
 def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     """Partial sums of one EM pass, diagonal variances, NaN entries left out of
     the likelihood; a missing entry adds its variance to the second moments."""
@@ -182,8 +199,9 @@ def em_pass_tied_missing(
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
-    # U^T mu_k, with precision = U U^T.
+    # U^T mu_k, with precision = U U^T, and P mu_k.
     projected_means = means @ precision_chol
+    precision_means = means @ precision
     log_lik = np.zeros(n_chunks)
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
@@ -194,6 +212,7 @@ def em_pass_tied_missing(
         observed = np.empty(n_features, dtype=np.intp)
         filled = np.empty(n_features)
         projected = np.empty(n_features)
+        projected_k = np.empty(n_features)
         chol = np.empty((n_features, n_features))
         inverse = np.empty((n_features, n_features))
         lower_inverse = np.empty((n_features, n_features))
@@ -211,11 +230,13 @@ def em_pass_tied_missing(
             n_missing, n_observed = split_entries(x, missing, observed)
             for j in range(n_features):
                 filled[j] = 0.0 if np.isnan(x[j]) else x[j]
-            for j in range(n_features):  # U^T filled
-                acc = 0.0
-                for p in range(j + 1):
-                    acc += precision_chol[p, j] * filled[p]
-                projected[j] = acc
+            for j in range(n_features):  # U^T filled, as rows of U added up
+                projected[j] = 0.0
+            for p in range(n_features):
+                value = filled[p]
+                row = precision_chol[p]
+                for j in range(p, n_features):
+                    projected[j] += value * row[j]
             log_det = 0.0
             if n_missing > 0:
                 for a in range(n_missing):
@@ -234,19 +255,18 @@ def em_pass_tied_missing(
                         acc += precision[missing[a], observed[q]] * x[observed[q]]
                     known_part[a] = acc
             for k in range(n_components):
-                maha = 0.0
-                if n_missing == 0:
-                    for j in range(n_features):
-                        diff = projected[j] - projected_means[k, j]
-                        maha += diff * diff
-                else:
-                    # b = P_mo (x_o - mu_o); z = mu_m - P_mm^-1 b.
+                # w = U^T (completed row - mu_k) = U^T filled - U^T mu_k
+                # + sum_a z_a U[m_a, :] (U is upper triangular, so row m_a
+                # holds the only entries the missing value z_a reaches).
+                for j in range(n_features):
+                    projected_k[j] = projected[j] - projected_means[k, j]
+                if n_missing > 0:
+                    # b = P_mo (x_o - mu_o) = P_mo x_o - ((P mu_k)_m - P_mm mu_m).
                     for a in range(n_missing):
-                        acc = known_part[a]
-                        for q in range(n_observed):
-                            acc -= (
-                                precision[missing[a], observed[q]]
-                                * means[k, observed[q]]
+                        acc = known_part[a] - precision_means[k, missing[a]]
+                        for b in range(n_missing):
+                            acc += (
+                                precision[missing[a], missing[b]] * means[k, missing[b]]
                             )
                         work[a] = acc
                     for a in range(n_missing):
@@ -260,16 +280,14 @@ def em_pass_tied_missing(
                             s -= chol[p, a] * work[p]
                         work[a] = s / chol[a, a]
                     for a in range(n_missing):
-                        values[k, a] = means[k, missing[a]] - work[a]
-                    # |U^T (x_completed - mu_k)|^2, the completed row differing
-                    # from ``filled`` in its missing entries only.
-                    for j in range(n_features):
-                        diff = projected[j] - projected_means[k, j]
-                        for a in range(n_missing):
-                            m = missing[a]
-                            if m <= j:
-                                diff += precision_chol[m, j] * values[k, a]
-                        maha += diff * diff
+                        value = means[k, missing[a]] - work[a]
+                        values[k, a] = value
+                        row = precision_chol[missing[a]]
+                        for j in range(n_features):
+                            projected_k[j] += value * row[j]
+                maha = 0.0
+                for j in range(n_features):
+                    maha += projected_k[j] * projected_k[j]
                 log_prob[k] = (
                     offsets[k] + 0.5 * (n_missing * LOG_2PI - log_det) - 0.5 * maha
                 )
