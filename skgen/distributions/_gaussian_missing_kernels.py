@@ -115,16 +115,18 @@ def complete_missing_block(
 @njit(cache=True, nogil=True, inline="always")
 def inverse_from_cholesky(chol, n, inverse, lower_inverse):
     """``inverse = (L L^T)^-1 = L^-T L^-1`` for the n x n corner of ``chol``;
-    ``lower_inverse`` receives ``L^-1``."""
+    ``lower_inverse`` receives ``L^-1``. One division per row: the rest
+    multiply by the reciprocal diagonal (divisions stall the pipeline)."""
+    for a in range(n):
+        lower_inverse[a, a] = 1.0 / chol[a, a]
     for c in range(n):
-        for a in range(n):
+        for a in range(c):
             lower_inverse[a, c] = 0.0
-        lower_inverse[c, c] = 1.0 / chol[c, c]
         for a in range(c + 1, n):
             s = 0.0
             for p in range(c, a):
                 s -= chol[a, p] * lower_inverse[p, c]
-            lower_inverse[a, c] = s / chol[a, a]
+            lower_inverse[a, c] = s * lower_inverse[a, a]
     for a in range(n):
         for c in range(a + 1):
             s = 0.0

@@ -192,16 +192,20 @@ def em_pass_tied_missing(
     integrated out; the second moments pooled around ``shift`` (the layout of
     ``em_pass_tied``).
 
-    The shared precision makes the missing block's factor and conditional
-    covariance the same for every component, and a completed row differs
-    between components in its missing entries only, so each component costs
-    O(d |m|) on top of the row's O(d^2) (``U^T x`` and one outer product).
+    In coordinates centred at ``shift``, with ``y`` the row (0 where missing),
+    ``nu_k = mu_k - shift``, ``p = U^T y`` (``P = U U^T``) and
+    ``h_k = (P nu_k)_m - (P y)_m``, the completed missing entries are
+    ``z_k = P_mm^-1 h_k`` and the marginal Mahalanobis distance is
+    ``|p - U^T nu_k|^2 - h_k^T P_mm^-1 h_k``. The factor of ``P_mm`` and
+    the conditional covariance are shared by the components, so a component
+    costs O(d + |m|^2) on top of the row's O(d^2) (``U^T y`` and one outer
+    product), about what a complete row costs.
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
-    # U^T mu_k, with precision = U U^T, and P mu_k.
-    projected_means = means @ precision_chol
-    precision_means = means @ precision
+    centred_means = means - shift
+    projected_means = centred_means @ precision_chol  # U^T nu_k
+    precision_means = centred_means @ precision  # P nu_k
     log_lik = np.zeros(n_chunks)
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
@@ -210,137 +214,132 @@ def em_pass_tied_missing(
         start, stop = chunk_bounds(c, n_chunks, n_samples)
         missing = np.empty(n_features, dtype=np.intp)
         observed = np.empty(n_features, dtype=np.intp)
-        filled = np.empty(n_features)
+        centred = np.empty(n_features)
         projected = np.empty(n_features)
-        projected_k = np.empty(n_features)
         chol = np.empty((n_features, n_features))
         inverse = np.empty((n_features, n_features))
         lower_inverse = np.empty((n_features, n_features))
         known_part = np.empty(n_features)
-        work = np.empty(n_features)
-        values = np.empty((n_components, n_features))  # missing entries per k
-        delta = np.empty(n_features)
+        values = np.empty((n_features, n_components))  # z_k, centred, by entry
+        reciprocal = np.empty(n_features)
         mixed = np.empty(n_features)
         mixed_outer = np.empty((n_features, n_features))
         log_prob = np.empty(n_components)
         resp = np.empty(n_components)
+        sxx_c = sxx[c]
         log_lik_c = 0.0
         for i in range(start, stop):
             x = X[i]
-            n_missing, n_observed = split_entries(x, missing, observed)
+            n_missing, _ = split_entries(x, missing, observed)
             for j in range(n_features):
-                filled[j] = 0.0 if np.isnan(x[j]) else x[j]
-            for j in range(n_features):  # U^T filled, as rows of U added up
+                centred[j] = 0.0 if np.isnan(x[j]) else x[j] - shift[j]
+            for j in range(n_features):  # U^T y, as rows of U added up
                 projected[j] = 0.0
             for p in range(n_features):
-                value = filled[p]
+                value = centred[p]
                 row = precision_chol[p]
-                for j in range(p, n_features):
+                for j in range(n_features):  # full rows vectorise best
                     projected[j] += value * row[j]
-            log_det = 0.0
-            if n_missing > 0:
-                for a in range(n_missing):
-                    for b in range(a + 1):
-                        s = precision[missing[a], missing[b]]
-                        for p in range(b):
-                            s -= chol[a, p] * chol[b, p]
-                        if a == b:
-                            chol[a, a] = math.sqrt(s)
-                        else:
-                            chol[a, b] = s / chol[b, b]
-                    log_det += 2.0 * math.log(chol[a, a])
-                for a in range(n_missing):  # P_mo x_o
-                    acc = 0.0
-                    for q in range(n_observed):
-                        acc += precision[missing[a], observed[q]] * x[observed[q]]
-                    known_part[a] = acc
-            for k in range(n_components):
-                # w = U^T (completed row - mu_k) = U^T filled - U^T mu_k
-                # + sum_a z_a U[m_a, :] (U is upper triangular, so row m_a
-                # holds the only entries the missing value z_a reaches).
+            log_det = _missing_block_factor(
+                precision, missing, n_missing, chol, reciprocal
+            )
+            for a in range(n_missing):  # (P y)_m: y is 0 on the missing entries
+                row = precision[missing[a]]
+                acc = 0.0
                 for j in range(n_features):
-                    projected_k[j] = projected[j] - projected_means[k, j]
-                if n_missing > 0:
-                    # b = P_mo (x_o - mu_o) = P_mo x_o - ((P mu_k)_m - P_mm mu_m).
-                    for a in range(n_missing):
-                        acc = known_part[a] - precision_means[k, missing[a]]
-                        for b in range(n_missing):
-                            acc += (
-                                precision[missing[a], missing[b]] * means[k, missing[b]]
-                            )
-                        work[a] = acc
-                    for a in range(n_missing):
-                        s = work[a]
-                        for p in range(a):
-                            s -= chol[a, p] * work[p]
-                        work[a] = s / chol[a, a]
-                    for a in range(n_missing - 1, -1, -1):
-                        s = work[a]
-                        for p in range(a + 1, n_missing):
-                            s -= chol[p, a] * work[p]
-                        work[a] = s / chol[a, a]
-                    for a in range(n_missing):
-                        value = means[k, missing[a]] - work[a]
-                        values[k, a] = value
-                        row = precision_chol[missing[a]]
-                        for j in range(n_features):
-                            projected_k[j] += value * row[j]
+                    acc += row[j] * centred[j]
+                known_part[a] = acc
+            # L t = h_k, then L^T z_k = t, for all components at once: the
+            # components are independent chains, so they pipeline.
+            for a in range(n_missing):
+                z = values[a]
+                ma = missing[a]
+                for k in range(n_components):
+                    z[k] = precision_means[k, ma] - known_part[a]
+                for p in range(a):
+                    lap = chol[a, p]
+                    zp = values[p]
+                    for k in range(n_components):
+                        z[k] -= lap * zp[k]
+                for k in range(n_components):
+                    z[k] *= reciprocal[a]
+            for k in range(n_components):
                 maha = 0.0
                 for j in range(n_features):
-                    maha += projected_k[j] * projected_k[j]
+                    t = projected[j] - projected_means[k, j]
+                    maha += t * t
+                for a in range(n_missing):
+                    maha -= values[a, k] * values[a, k]
                 log_prob[k] = (
                     offsets[k] + 0.5 * (n_missing * LOG_2PI - log_det) - 0.5 * maha
                 )
+            for a in range(n_missing - 1, -1, -1):
+                z = values[a]
+                for p in range(a + 1, n_missing):
+                    lpa = chol[p, a]
+                    zp = values[p]
+                    for k in range(n_components):
+                        z[k] -= lpa * zp[k]
+                for k in range(n_components):
+                    z[k] *= reciprocal[a]
             weight = sample_weight[i]
             log_lik_c += weight * _responsibilities(log_prob, resp)
-            for j in range(n_features):
-                mixed[j] = 0.0
             for a in range(n_missing):
-                for b in range(n_missing):
+                mixed[a] = 0.0
+                for b in range(a + 1):
                     mixed_outer[a, b] = 0.0
             for k in range(n_components):
                 rw = weight * resp[k]
                 nk[c, k] += rw
                 for j in range(n_features):
-                    delta[j] = filled[j] - means[k, j]
-                for a in range(n_missing):
-                    delta[missing[a]] = values[k, a] - means[k, missing[a]]
-                    mixed[a] += rw * (values[k, a] - shift[missing[a]])
+                    sx[c, k, j] += rw * (centred[j] - centred_means[k, j])
+                for a in range(n_missing):  # completed entry z, not y_m = 0
+                    rz = rw * values[a, k]
+                    sx[c, k, missing[a]] += rz
+                    mixed[a] += rz
                     for b in range(a + 1):
-                        product = (values[k, a] - shift[missing[a]]) * (
-                            values[k, b] - shift[missing[b]]
-                        )
-                        mixed_outer[a, b] += rw * product
-                for j in range(n_features):
-                    sx[c, k, j] += rw * delta[j]
-            # sum_k r_k (v + e_m z_k)(v + e_m z_k)^T with v = filled - shift on
-            # the observed entries, 0 on the missing ones.
-            for j in range(n_features):
-                work[j] = filled[j] - shift[j]
-            for a in range(n_missing):
-                work[missing[a]] = 0.0
+                        mixed_outer[a, b] += rz * values[b, k]
+            # sum_k r_k (y + e_m z_k)(y + e_m z_k)^T, y_m = 0, plus the
+            # conditional covariance P_mm^-1 (one for every component).
             for a in range(n_features):
-                va = weight * work[a]
-                for b in range(a + 1):
-                    sxx[c, a, b] += va * work[b]
+                va = weight * centred[a]
+                row = sxx_c[a]
+                for b in range(n_features):
+                    row[b] += va * centred[b]
             if n_missing > 0:
                 inverse_from_cholesky(chol, n_missing, inverse, lower_inverse)
                 for a in range(n_missing):
                     ma = missing[a]
-                    for q in range(n_features):  # v (e_m zeta)^T, v_m = 0
-                        if q < ma:
-                            sxx[c, ma, q] += mixed[a] * work[q]
-                        elif q > ma:
-                            sxx[c, q, ma] += mixed[a] * work[q]
+                    row = sxx_c[ma]
+                    for q in range(n_features):  # y zbar^T and its transpose
+                        value = mixed[a] * centred[q]
+                        row[q] += value
+                        sxx_c[q, ma] += value
                     for b in range(a + 1):
                         mb = missing[b]
                         value = mixed_outer[a, b] + weight * inverse[a, b]
-                        if mb <= ma:
-                            sxx[c, ma, mb] += value
-                        else:
-                            sxx[c, mb, ma] += value
+                        sxx_c[ma, mb] += value
+                        if b != a:
+                            sxx_c[mb, ma] += value
         log_lik[c] = log_lik_c
-        for a in range(n_features):
-            for b in range(a):
-                sxx[c, b, a] = sxx[c, a, b]
     return log_lik, nk, sx, sxx
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _missing_block_factor(precision, missing, n_missing, chol, reciprocal):
+    """Cholesky factor of ``P_mm`` into ``chol`` and the reciprocals of its
+    diagonal into ``reciprocal``; returns ``log det P_mm``."""
+    log_det = 0.0
+    for a in range(n_missing):
+        for b in range(a):
+            s = precision[missing[a], missing[b]]
+            for p in range(b):
+                s -= chol[a, p] * chol[b, p]
+            chol[a, b] = s * reciprocal[b]
+        s = precision[missing[a], missing[a]]
+        for p in range(a):
+            s -= chol[a, p] * chol[a, p]
+        chol[a, a] = math.sqrt(s)
+        reciprocal[a] = 1.0 / chol[a, a]
+        log_det += math.log(s)
+    return log_det
