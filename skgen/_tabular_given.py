@@ -8,11 +8,14 @@ interval of scores. Point values condition the mixture exactly
 (:meth:`MixedTypeMixture.condition <skgen.mixture.MixedTypeMixture.condition>`);
 one interval is then sampled exactly by
 :func:`~skgen.mixture._mixed_conditioning.sample_given_interval`. Neither
-rejects draws.
+rejects draws. A GaussianMixture behind a TabularEncoder (``skgen synth
+--model gmm``) is conditioned the same way, as an all-Gaussian
+MixedTypeMixture.
 """
 
 import numpy as np
 
+from skgen.mixture import GaussianMixture, MixedTypeMixture
 from skgen.mixture._mixed_conditioning import sample_given_interval
 
 
@@ -47,7 +50,13 @@ def encode_given(encoder, given):
                 raise ValueError(
                     f"{value!r} is not a category of column {name!r} seen in fit."
                 )
-            points[position_of[(j, "code")]] = float(code)
+            # A code, or the category's one-hot vector (one output each).
+            outputs = [i for i, (at, what, _) in enumerate(layout) if at == j]
+            if codec.encoding == "onehot":
+                for c, i in enumerate(outputs):
+                    points[i] = float(c == code)
+            else:
+                points[outputs[0]] = float(code)
             continue
         if encoder.column_kinds_[j] == "datetime":
             raise ValueError(
@@ -82,10 +91,45 @@ def encode_given(encoder, given):
     return points, (intervals[0] if intervals else None)
 
 
-def sample_given(synthesizer, n_samples, given, rng):
-    """Encoded rows (n_samples, n_encoded) and labels, drawn given ``given``."""
-    points, interval = encode_given(synthesizer.encoder_, given)
-    model = synthesizer.model_
+def as_mixed_type(gaussian_mixture):
+    """A fitted :class:`~skgen.mixture.GaussianMixture` as the
+    :class:`~skgen.mixture.MixedTypeMixture` of its (all Gaussian) columns,
+    with the same parameters, so conditioning on points and on an interval
+    runs one code path for both."""
+    n_features = gaussian_mixture.n_features_in_
+    view = MixedTypeMixture(
+        gaussian_mixture.n_components,
+        column_types=["gaussian"] * n_features,
+        covariance_type=gaussian_mixture.covariance_type,
+    )
+    for name in (
+        "weights_",
+        "means_",
+        "covariances_",
+        "precisions_cholesky_",
+        "precisions_",
+        "n_features_in_",
+        "converged_",
+        "n_iter_",
+        "lower_bound_",
+    ):
+        setattr(view, name, getattr(gaussian_mixture, name))
+    view.column_types_ = np.array(["gaussian"] * n_features)
+    view.n_categories_ = np.zeros(0, dtype=np.intp)
+    blocks = view._blocks()
+    for kind, columns in zip(blocks._fields, blocks):
+        setattr(view, f"{kind}_columns_", columns)
+    view._start_sample_stream()
+    return view
+
+
+def sample_given(encoder, model, n_samples, given, rng):
+    """Encoded rows (n_samples, n_encoded) and labels of ``model`` (a
+    MixedTypeMixture or a GaussianMixture of ``encoder``'s output), drawn
+    given ``given``."""
+    points, interval = encode_given(encoder, given)
+    if isinstance(model, GaussianMixture):
+        model = as_mixed_type(model)
     width = model.n_features_in_
     if points:
         model = model.condition(list(points.values()), list(points))

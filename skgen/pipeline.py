@@ -390,7 +390,7 @@ class GenerativePipeline(Pipeline, GenerativeMixin):
             )
         return _weighted_mean(self.score_samples(X), sample_weight)
 
-    def sample(self, n_samples=1, *, y=None, random_state=None, **kwargs):
+    def sample(self, n_samples=1, *, y=None, random_state=None, given=None, **kwargs):
         """Draw rows from the final model and map them back to the input space.
 
         Every step must have an ``inverse_transform`` (checked, with an error
@@ -407,6 +407,15 @@ class GenerativePipeline(Pipeline, GenerativeMixin):
         random_state : int, RandomState instance or None, default=None
             Passed to the final model: None draws from its own stream, which
             every call advances; an int makes the call reproducible.
+        given : dict, default=None
+            ``{column: value}``: rows drawn given these values of the input
+            columns, exactly (no rejection loop), as
+            :meth:`TableSynthesizer.sample <skgen.tabular.TableSynthesizer.sample>`
+            draws them. Only for a pipeline of a
+            :class:`~skgen.preprocessing.TabularEncoder` and a
+            :class:`~skgen.mixture.GaussianMixture` or
+            :class:`~skgen.mixture.MixedTypeMixture`: the given values are
+            encoded, the mixture conditioned on them.
         **kwargs : dict
             Further keyword arguments of the final model's ``sample``.
 
@@ -434,11 +443,35 @@ class GenerativePipeline(Pipeline, GenerativeMixin):
                     "its sample takes no y."
                 )
             kwargs["y"] = y
+        if given:
+            return self._sample_given(n_samples, random_state, given)
         drawn = final.sample(n_samples, random_state=random_state, **kwargs)
         X, latent = drawn if isinstance(drawn, tuple) else (drawn, None)
         for _, _, step in reversed(steps):
             X = step.inverse_transform(X)
         return X, latent
+
+    def _sample_given(self, n_samples, random_state, given):
+        """:meth:`sample` given column values: an encoder, then a mixture."""
+        from skgen._tabular_given import restore_given, sample_given
+        from skgen.mixture import GaussianMixture, MixedTypeMixture
+        from skgen.preprocessing import TabularEncoder
+
+        encoder, model = self.steps[0][1], self.steps[-1][1]
+        if not (
+            len(self.steps) == 2
+            and isinstance(encoder, TabularEncoder)
+            and isinstance(model, (GaussianMixture, MixedTypeMixture))
+        ):
+            raise ValueError(
+                "given needs a pipeline of a TabularEncoder and a GaussianMixture "
+                "or MixedTypeMixture; got steps "
+                f"{[type(step).__name__ for _, step in self.steps]}."
+            )
+        rng = model._sample_stream(n_samples, random_state)
+        Z, labels = sample_given(encoder, model, n_samples, given, rng)
+        X = encoder.inverse_transform(Z)
+        return restore_given(X, encoder, given), labels
 
     def _n_parameters(self):
         """Free parameters of the final model (the steps' are not counted)."""

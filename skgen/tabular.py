@@ -296,7 +296,7 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
         if not given:
             Z, labels = self.model_.sample(n_samples, random_state=rng)
             return self.encoder_.inverse_transform(Z), labels
-        Z, labels = sample_given(self, n_samples, given, rng)
+        Z, labels = sample_given(self.encoder_, self.model_, n_samples, given, rng)
         X = self.encoder_.inverse_transform(Z)
         return restore_given(X, self.encoder_, given), labels
 

@@ -300,12 +300,16 @@ def test_synth_given_values(tmp_path, iris_csv, capsys):
     assert (synthetic["species"] == "setosa").all()
     assert (synthetic["sepal length (cm)"] == 5.0).all()
     assert "rows drawn given species=setosa, sepal length (cm)=5.0" in out.getvalue()
+    assert main([*argv, *given, "--model", "gmm"], out=io.StringIO()) == 0
+    synthetic = pd.read_csv(output)
+    assert (synthetic["species"] == "setosa").all()
+    assert (synthetic["sepal length (cm)"] == 5.0).all()
     for bad, message in [
         (["--given", "species"], "expected COL=VALUE"),
         (["--given", "colour=red"], "expected COL=VALUE"),
         (["--given", "sepal length (cm)=long"], "is numeric"),
         (["--given", "species=rose"], "--given:"),
-        (["--model", "gmm", "--given", "species=setosa"], "--model table"),
+        (["--model", "vae", "--given", "species=setosa"], "--model table or"),
     ]:
         with pytest.raises(SystemExit) as exit_info:
             main([*argv, *bad], out=io.StringIO())

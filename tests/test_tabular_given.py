@@ -158,3 +158,76 @@ def test_given_continuous_value_is_kept_exactly(synthesizer):
 def test_bad_given_values_are_named(synthesizer, given, match):
     with pytest.raises(ValueError, match=match):
         synthesizer.sample(5, given=given)
+
+
+@pytest.fixture(scope="module")
+def gmm_pipeline(table):
+    from skgen.mixture import GaussianMixture
+    from skgen.pipeline import make_generative_pipeline
+    from skgen.preprocessing import TabularEncoder
+
+    return make_generative_pipeline(
+        TabularEncoder(), GaussianMixture(4, reg_covar=1e-3, random_state=0)
+    ).fit(table)
+
+
+@pytest.mark.parametrize("given", [{"age": 40}, {"income": 0.0}])
+def test_gmm_pipeline_given_equals_rejection_from_the_pipeline(gmm_pipeline, given):
+    # An integer or a repeated value is an interval of the mixture's scores,
+    # so rejection on the decoded value is the same conditional.
+    rows, _ = gmm_pipeline.sample(400_000, random_state=1)
+    keep = np.ones(len(rows), dtype=bool)
+    for column, value in given.items():
+        keep &= (rows[column] == value).to_numpy()
+    reference = rows[keep]
+    drawn, _ = gmm_pipeline.sample(40_000, random_state=2, given=given)
+    for column, value in given.items():
+        assert (drawn[column] == value).all()
+    assert list(drawn.dtypes) == list(rows.dtypes)
+    for column in ("score", "income", "age"):
+        if column in given:
+            continue
+        scale = reference[column].std()
+        assert drawn[column].mean() == pytest.approx(
+            reference[column].mean(), abs=0.05 * scale
+        )
+    np.testing.assert_allclose(
+        drawn["sex"].value_counts(normalize=True).sort_index(),
+        reference["sex"].value_counts(normalize=True).sort_index(),
+        atol=0.02,
+    )
+
+
+def test_gmm_pipeline_given_category_conditions_on_its_one_hot_vector(
+    gmm_pipeline, table
+):
+    encoder, mixture = gmm_pipeline[0], gmm_pipeline[-1]
+    drawn, _ = gmm_pipeline.sample(40_000, random_state=0, given={"sex": "M"})
+    assert (drawn["sex"] == "M").all()
+    # The conditional mixture of the scores given the one-hot outputs (1 for
+    # M, 0 for F), by GaussianMixture.condition, against the drawn scores.
+    layout = encoder._layout()
+    sex = list(table.columns).index("sex")
+    outputs = [i for i, (j, what, _) in enumerate(layout) if j == sex]
+    categories = list(encoder._columns[sex].categories)
+    one_hot = [float(c == "M") for c in categories]
+    conditional = mixture.condition(one_hot, outputs)
+    expected = conditional.weights_ @ conditional.means_
+    scores = encoder.transform(drawn)[
+        :, [i for i in range(len(layout)) if i not in outputs]
+    ]
+    np.testing.assert_allclose(scores.mean(axis=0), expected, atol=0.03)
+
+
+def test_given_needs_an_encoder_and_a_mixture(table):
+    from sklearn.preprocessing import StandardScaler
+
+    from skgen.mixture import GaussianMixture
+    from skgen.pipeline import make_generative_pipeline
+    from skgen.preprocessing import TabularEncoder
+
+    pipeline = make_generative_pipeline(
+        TabularEncoder(), StandardScaler(), GaussianMixture(2, random_state=0)
+    ).fit(table)
+    with pytest.raises(ValueError, match="TabularEncoder and a GaussianMixture"):
+        pipeline.sample(5, given={"age": 40})

@@ -113,7 +113,7 @@ def synth_parser():
         metavar="COL=VALUE",
         help="generate rows with this value of a column, from the model's "
         "distribution of the others given it (exact, no rejection; --model "
-        "table only; repeatable)",
+        "table or gmm; repeatable)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser

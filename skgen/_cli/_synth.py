@@ -148,10 +148,10 @@ def parse_given(pairs, table, model_name):
     its column holds values (a number for a numeric column)."""
     if not pairs:
         return {}
-    if model_name != "table":
+    if model_name not in ("table", "gmm"):
         raise CommandError(
-            "--given needs --model table: the table synthesizer conditions "
-            "exactly on column values"
+            "--given needs --model table or --model gmm: the mixtures "
+            "condition exactly on column values"
         )
     given = {}
     for pair in pairs:
