@@ -6,8 +6,8 @@ function assigns. A number the continuous part of that function passes once
 is one score; a repeated number (a point mass) or a whole integer is an
 interval of scores. Point values condition the mixture exactly
 (:meth:`MixedTypeMixture.condition <skgen.mixture.MixedTypeMixture.condition>`);
-one interval is then sampled exactly by
-:func:`~skgen.mixture._mixed_conditioning.sample_given_interval`. Neither
+the intervals (up to three) are then sampled exactly by
+:func:`~skgen.mixture._mixed_conditioning.sample_given_box`. Neither
 rejects draws. A GaussianMixture behind a TabularEncoder (``skgen synth
 --model gmm``) is conditioned the same way, as an all-Gaussian
 MixedTypeMixture.
@@ -15,8 +15,9 @@ MixedTypeMixture.
 
 import numpy as np
 
+from skgen.distributions._truncated_gaussian import MAX_DIMENSIONS
 from skgen.mixture import GaussianMixture, MixedTypeMixture
-from skgen.mixture._mixed_conditioning import sample_given_interval
+from skgen.mixture._mixed_conditioning import sample_given_box
 
 
 def _column_position(encoder, column):
@@ -35,8 +36,8 @@ def _column_position(encoder, column):
 
 
 def encode_given(encoder, given):
-    """``(points, interval)``: encoded positions with their fixed values, and
-    ``(position, low, high)`` for a value known to an interval (or None)."""
+    """``(points, intervals)``: encoded positions with their fixed values, and
+    ``(position, low, high)`` for each value known to an interval."""
     layout = encoder._layout()
     position_of = {(j, what): i for i, (j, what, _) in enumerate(layout)}
     points, intervals = {}, []
@@ -80,15 +81,13 @@ def encode_given(encoder, given):
             intervals.append((position, low, high))
         if (j, "missing") in position_of:
             points[position_of[(j, "missing")]] = 0.0
-    if len(intervals) > 1:
+    if len(intervals) > MAX_DIMENSIONS:
         raise ValueError(
-            "At most one of the given numeric values may be an integer or a "
-            "repeated value (a range of the model's scores): the other "
-            "columns' joint distribution given several ranges has no exact "
-            "sampler without rejection. Give one such column, or continuous "
-            "values."
+            f"At most {MAX_DIMENSIONS} of the given numeric values may be integers "
+            "or repeated values (ranges of the model's scores): the exact "
+            f"sampler's work grows as a power of their number; got {len(intervals)}."
         )
-    return points, (intervals[0] if intervals else None)
+    return points, intervals
 
 
 def as_mixed_type(gaussian_mixture):
@@ -127,19 +126,19 @@ def sample_given(encoder, model, n_samples, given, rng):
     """Encoded rows (n_samples, n_encoded) and labels of ``model`` (a
     MixedTypeMixture or a GaussianMixture of ``encoder``'s output), drawn
     given ``given``."""
-    points, interval = encode_given(encoder, given)
+    points, intervals = encode_given(encoder, given)
     if isinstance(model, GaussianMixture):
         model = as_mixed_type(model)
     width = model.n_features_in_
     if points:
         model = model.condition(list(points.values()), list(points))
     remaining = [i for i in range(width) if i not in points]
-    if interval is None:
+    if not intervals:
         rows, labels = model.sample(n_samples, random_state=rng)
     else:
-        position, low, high = interval
-        rows, labels = sample_given_interval(
-            model, n_samples, remaining.index(position), low, high, rng
+        positions, low, high = zip(*intervals)
+        rows, labels = sample_given_box(
+            model, n_samples, [remaining.index(p) for p in positions], low, high, rng
         )
     Z = np.empty((n_samples, width))
     Z[:, remaining] = rows

@@ -281,8 +281,8 @@ class TableSynthesizer(GenerativeMixin, BaseEstimator):
             ``{column: value}``: generate rows with these values, drawn from
             the model's distribution of the other columns given them, exactly
             (no rejection loop). Columns by name or index; a category seen in
-            fit, or a number inside its column's range. At most one of the
-            numbers may be an integer or a repeated value (for the model, a
+            fit, or a number inside its column's range. At most three of the
+            numbers may be integers or repeated values (for the model, a
             range of values); dates cannot be given. See :ref:`tables`.
 
         Returns

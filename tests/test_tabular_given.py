@@ -9,7 +9,7 @@ from scipy.special import logsumexp
 from scipy.stats import multivariate_normal, poisson
 
 from skgen.mixture import MixedTypeMixture
-from skgen.mixture._mixed_conditioning import sample_given_interval
+from skgen.mixture._mixed_conditioning import sample_given_box
 from skgen.tabular import TableSynthesizer
 
 TYPES = ["gaussian", "gaussian", "gaussian", "categorical", "bernoulli", "poisson"]
@@ -84,12 +84,21 @@ def test_condition_rejects_values_the_columns_cannot_hold(mixture):
         mixture.condition([np.nan], [0])
 
 
-def test_interval_sampler_equals_rejection_from_the_model(mixture):
+@pytest.mark.parametrize(
+    "columns, low, high",
+    [
+        ([1], [0.5], [1.5]),
+        ([0, 2], [1.0, -0.5], [2.0, 1.0]),
+        ([2, 0, 1], [0, 0, 1], [2, 3, 2]),
+    ],
+)
+def test_box_sampler_equals_rejection_from_the_model(mixture, columns, low, high):
     rng = np.random.RandomState(0)
-    rows, _ = mixture.sample(400_000, random_state=1)
-    inside = rows[(rows[:, 1] > 0.5) & (rows[:, 1] < 1.5)]
-    drawn, _ = sample_given_interval(mixture, 100_000, 1, 0.5, 1.5, rng)
-    assert np.all((drawn[:, 1] >= 0.5) & (drawn[:, 1] <= 1.5))
+    rows, _ = mixture.sample(1_000_000, random_state=1)
+    keep = np.all((rows[:, columns] > low) & (rows[:, columns] < high), axis=1)
+    inside = rows[keep]
+    drawn, _ = sample_given_box(mixture, 100_000, columns, low, high, rng)
+    assert np.all((drawn[:, columns] >= low) & (drawn[:, columns] <= high))
     np.testing.assert_allclose(drawn.mean(axis=0), inside.mean(axis=0), atol=0.03)
     np.testing.assert_allclose(drawn.std(axis=0), inside.std(axis=0), atol=0.03)
 
@@ -113,7 +122,14 @@ def synthesizer(table):
 
 
 @pytest.mark.parametrize(
-    "given", [{"sex": "F"}, {"age": 40}, {"income": 0.0}, {"sex": "M", "age": 30}]
+    "given",
+    [
+        {"sex": "F"},
+        {"age": 40},
+        {"income": 0.0},
+        {"sex": "M", "age": 30},
+        {"age": 40, "income": 0.0},
+    ],
 )
 def test_given_rows_equal_rejection_from_the_synthesizer(synthesizer, given):
     rows, _ = synthesizer.sample(400_000, random_state=1)
@@ -148,7 +164,6 @@ def test_given_continuous_value_is_kept_exactly(synthesizer):
 @pytest.mark.parametrize(
     "given, match",
     [
-        ({"age": 40, "income": 0.0}, "At most one"),
         ({"height": 1.0}, "lacks"),
         ({"age": 200}, "outside"),
         ({"sex": "X"}, "not seen"),
@@ -231,3 +246,11 @@ def test_given_needs_an_encoder_and_a_mixture(table):
     ).fit(table)
     with pytest.raises(ValueError, match="TabularEncoder and a GaussianMixture"):
         pipeline.sample(5, given={"age": 40})
+
+
+def test_too_many_ranges_are_named(synthesizer, monkeypatch):
+    import skgen._tabular_given
+
+    monkeypatch.setattr(skgen._tabular_given, "MAX_DIMENSIONS", 1)
+    with pytest.raises(ValueError, match="At most 1 of the given numeric values"):
+        synthesizer.sample(5, given={"age": 40, "income": 0.0})

@@ -7,20 +7,24 @@ probability, or the Gaussian block's marginal density) and conditions the
 Gaussian block on its given columns (:mod:`skgen.mixture._conditioning`).
 The result is again a :class:`MixedTypeMixture`, over the other columns.
 
-A given Gaussian column may also be known to lie in an interval only (a
+Given Gaussian columns may also be known to lie in intervals only (a
 table's integer or repeated value is an interval of normal scores):
-:func:`sample_given_interval` draws such rows exactly, without rejection.
+:func:`sample_given_box` draws such rows exactly, without rejection.
 """
 
 import numpy as np
-from scipy.special import log_ndtr, logsumexp
-from scipy.stats import truncnorm
+from scipy.special import logsumexp
 from sklearn.base import clone
 
 from skgen.distributions import _bernoulli, _categorical, _poisson
 from skgen.distributions._gaussian import (
     compute_precision_cholesky,
     precisions_from_cholesky,
+)
+from skgen.distributions._truncated_gaussian import (
+    box_probability,
+    log_interval_mass,
+    sample_box,
 )
 from skgen.mixture._conditioning import (
     conditional_gaussians,
@@ -121,14 +125,27 @@ def condition_mixed(model, values, given):
     return result
 
 
-def sample_given_interval(model, n_samples, column, low, high, rng):
-    """Rows of ``model`` drawn given that its Gaussian ``column`` lies in
-    ``[low, high]``: exactly, without rejection.
+def _full_covariances(covariances, covariance_type, n_components, n_columns):
+    """Covariances in any of the four shapes as (K, r, r) matrices."""
+    if covariance_type == "full":
+        return covariances
+    if covariance_type == "tied":
+        return np.repeat(covariances[np.newaxis], n_components, axis=0)
+    if covariance_type == "spherical":
+        covariances = np.repeat(covariances[:, np.newaxis], n_columns, axis=1)
+    return covariances[:, :, np.newaxis] * np.eye(n_columns)
+
+
+def sample_given_box(model, n_samples, columns, low, high, rng):
+    """Rows of ``model`` drawn given that its Gaussian ``columns`` lie in
+    ``[low, high]`` (one interval each): exactly, without rejection.
 
     A component is drawn with probability proportional to its weight times
-    the interval's probability under its marginal, the column's value from
-    that truncated normal, then the other Gaussian columns from their
-    conditional given that value and every other column from the component.
+    the box's probability under its marginal, the columns' values from that
+    normal restricted to the box
+    (:func:`~skgen.distributions._truncated_gaussian.sample_box`), then the
+    other Gaussian columns from their conditional given those values and
+    every other column from the component.
 
     Returns
     -------
@@ -136,55 +153,51 @@ def sample_given_interval(model, n_samples, column, low, high, rng):
     labels : ndarray of shape (n_samples,)
     """
     blocks = model._blocks()
-    local = int(np.flatnonzero(blocks.gaussian == column)[0])
-    others = np.flatnonzero(np.arange(blocks.gaussian.size) != local)
+    local = np.array([int(np.flatnonzero(blocks.gaussian == c)[0]) for c in columns])
+    others = np.setdiff1d(np.arange(blocks.gaussian.size), local)
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
     conditional = conditional_gaussians(
-        model.means_, model.covariances_, model.covariance_type, [local], others
+        model.means_, model.covariances_, model.covariance_type, local, others
     )
-    mean = conditional.marginal_means[:, 0]
-    variance = conditional_variances(
-        conditional._replace(covariances=conditional.marginal_covariances),
+    means = conditional.marginal_means
+    covariances = _full_covariances(
+        conditional.marginal_covariances,
         model.covariance_type,
         model.n_components,
-        1,
-    )[:, 0]
-    scale = np.sqrt(variance)
-    a, b = (low - mean) / scale, (high - mean) / scale
-    # log P(a < z < b), stable in either tail: by the side away from the mean.
-    upper = np.where(a > 0, -b, a)
-    lower = np.where(a > 0, -a, b)
-    log_mass = log_ndtr(lower) + np.log1p(-np.exp(log_ndtr(upper) - log_ndtr(lower)))
+        local.size,
+    )
+    if local.size == 1:  # in logs: a far tail keeps its digits
+        scale = np.sqrt(covariances[:, 0, 0])
+        log_mass = log_interval_mass(
+            (low[0] - means[:, 0]) / scale, (high[0] - means[:, 0]) / scale
+        )
+    else:
+        with np.errstate(divide="ignore"):
+            log_mass = np.log(
+                [box_probability(m, c, low, high) for m, c in zip(means, covariances)]
+            )
     with np.errstate(divide="ignore"):
         log_weights = np.log(model.weights_) + log_mass
     if not np.isfinite(log_weights).any():
         raise ValueError(
-            "The given value has probability 0 under every component of the model."
+            "The given values have probability 0 under every component of the model."
         )
     weights = np.exp(log_weights - logsumexp(log_weights))
     counts = rng.multinomial(n_samples, weights)
     labels = np.repeat(np.arange(model.n_components), counts)
-    X = np.empty((n_samples, model.n_features_in_))
-    given_scores = truncnorm.rvs(
-        a[labels], b[labels], loc=mean[labels], scale=scale[labels], random_state=rng
+    given_scores = np.concatenate(
+        [
+            sample_box(means[k], covariances[k], low, high, count, rng)
+            for k, count in enumerate(counts)
+            if count
+        ]
     )
-    X[:, column] = given_scores
+    X = np.empty((n_samples, model.n_features_in_))
+    X[:, blocks.gaussian[local]] = given_scores
     if others.size:
-        shifted = conditional_means(
-            given_scores[:, np.newaxis], model.means_, others, conditional
-        )[np.arange(n_samples), labels]
-        covariances = conditional.covariances
-        if model.covariance_type == "full":
-            roots = np.linalg.cholesky(covariances)[labels]
-            noise = rng.standard_normal((n_samples, others.size))
-            X[:, blocks.gaussian[others]] = shifted + np.einsum(
-                "nij,nj->ni", roots, noise
-            )
-        else:
-            spread = conditional_variances(
-                conditional, model.covariance_type, model.n_components, others.size
-            )
-            noise = rng.standard_normal((n_samples, others.size))
-            X[:, blocks.gaussian[others]] = shifted + noise * np.sqrt(spread[labels])
+        X[:, blocks.gaussian[others]] = _sample_others_given(
+            model, conditional, given_scores, labels, others, rng
+        )
     if blocks.categorical.size:
         X[:, blocks.categorical] = _categorical.sample(
             model.categorical_probs_[labels], rng
@@ -194,3 +207,20 @@ def sample_given_interval(model, n_samples, column, low, high, rng):
     if blocks.poisson.size:
         X[:, blocks.poisson] = _poisson.sample(model.poisson_rates_[labels], rng)
     return X, labels
+
+
+def _sample_others_given(model, conditional, given_scores, labels, others, rng):
+    """The other Gaussian columns of each row, from its component's
+    conditional given the row's ``given_scores``."""
+    n_samples = len(labels)
+    shifted = conditional_means(given_scores, model.means_, others, conditional)[
+        np.arange(n_samples), labels
+    ]
+    noise = rng.standard_normal((n_samples, others.size))
+    if model.covariance_type == "full":
+        roots = np.linalg.cholesky(conditional.covariances)[labels]
+        return shifted + np.einsum("nij,nj->ni", roots, noise)
+    spread = conditional_variances(
+        conditional, model.covariance_type, model.n_components, others.size
+    )
+    return shifted + noise * np.sqrt(spread[labels])
