@@ -63,6 +63,20 @@ def _check_constant_within(name, values, bounds, sequence_ids):
         )
 
 
+def _sequence_accuracy(predicted, y, sample_weight, sequence_ids):
+    """Share of sequences whose (constant) predicted label is right."""
+    y = np.asarray(y)
+    bounds = sequence_bounds(len(y), sequence_ids=sequence_ids)
+    _check_constant_within("y", y, bounds, sequence_ids)
+    weights = None
+    if sample_weight is not None:
+        weights = _check_sample_weight(sample_weight, predicted)
+        _check_constant_within("sample_weight", weights, bounds, sequence_ids)
+        weights = weights[bounds[:-1]]
+    firsts = bounds[:-1]
+    return float(np.average(predicted[firsts] == y[firsts], weights=weights))
+
+
 def _within_sequence_cumsum(terms, bounds):
     """Cumulative sums of the rows of ``terms`` restarted at every sequence;
     -inf terms make the rest of their sequence -inf (never NaN)."""
@@ -420,17 +434,7 @@ class GenerativeClassifier(GenerativeClassifierMixin, ClassifierMixin, BaseEstim
         if sequence_ids is None:
             return super().score(X, y, sample_weight=sample_weight)
         predicted = self.predict(X, sequence_ids=sequence_ids)
-        y = np.asarray(y)
-        bounds = sequence_bounds(len(y), sequence_ids=sequence_ids)
-        _check_constant_within("y", y, bounds, sequence_ids)
-        weights = None
-        if sample_weight is not None:
-            weights = _check_sample_weight(sample_weight, predicted)
-            _check_constant_within("sample_weight", weights, bounds, sequence_ids)
-            weights = weights[bounds[:-1]]
-        return float(
-            np.average(predicted[bounds[:-1]] == y[bounds[:-1]], weights=weights)
-        )
+        return _sequence_accuracy(predicted, y, sample_weight, sequence_ids)
 
     def score_samples(self, X, *, sequence_ids=None):
         """Log-density of each row, summed over the classes.
@@ -638,8 +642,13 @@ class SemiSupervisedEMClassifier(
         tags.input_tags.sparse = inner.sparse
         return tags
 
+    __metadata_request__fit = {"sequence_ids": True}
+    __metadata_request__predict = {"sequence_ids": True}
+    __metadata_request__predict_proba = {"sequence_ids": True}
+    __metadata_request__score = {"sequence_ids": True}
+
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, *, sequence_ids=None):
         """Fit on labeled rows, then EM over the unlabeled ones.
 
         Parameters
@@ -649,6 +658,13 @@ class SemiSupervisedEMClassifier(
         y : array-like of shape (n_samples,)
             Classes of the labeled rows, -1 for unlabeled rows (``"-1"`` for
             string labels).
+        sequence_ids : array-like of shape (n_samples,), default=None
+            The sequence of each row (rows of a sequence contiguous), for an
+            ``estimator`` that labels sequences (a :class:`GenerativeClassifier`
+            over HMMs): ``y`` is then the same for every row of a sequence
+            (-1 for every row of an unlabeled one), EM weighs whole unlabeled
+            sequences by their class posteriors, and 'auto' folds labeled
+            sequences.
 
         Returns
         -------
@@ -668,7 +684,8 @@ class SemiSupervisedEMClassifier(
         if not labeled.any():
             raise ValueError("y has no labeled row (every label is -1).")
         check_classification_targets(y[labeled])
-        self.unlabeled_weight_, self.weight_scores_ = self._weight(X, y, labeled)
+        ids = self._check_sequences(X, y, sequence_ids)
+        self.unlabeled_weight_, self.weight_scores_ = self._weight(X, y, labeled, ids)
         if self.verbose and self.unlabeled_weight == "auto":
             print(
                 f"  unlabeled_weight chosen by cross-validation: "
@@ -683,6 +700,7 @@ class SemiSupervisedEMClassifier(
             self.max_iter,
             self.tol,
             self.verbose,
+            ids,
         )
         self.classes_ = self.estimator_.classes_
         self.converged_ = self.monitor_.converged
@@ -695,60 +713,111 @@ class SemiSupervisedEMClassifier(
             self.transduction_[~labeled] = self.classes_[posteriors.argmax(axis=1)]
         return self
 
-    def _weight(self, X, y, labeled):
+    def _check_sequences(self, X, y, sequence_ids):
+        """``sequence_ids`` as an array (None without), checked: one label
+        per sequence, and an estimator that takes them."""
+        if sequence_ids is None:
+            return None
+        if not _takes_sequences(self.estimator):
+            raise ValueError(
+                f"sequence_ids need an estimator whose fit takes them (a "
+                f"GenerativeClassifier); {type(self.estimator).__name__}.fit "
+                "does not."
+            )
+        ids = np.asarray(sequence_ids)
+        bounds = sequence_bounds(X.shape[0], sequence_ids=ids)
+        _check_constant_within("y (a class, or -1 for unlabeled)", y, bounds, ids)
+        return ids
+
+    def _weight(self, X, y, labeled, sequence_ids=None):
         """The unlabeled rows' weight and, for 'auto', the candidates' scores."""
         if self.unlabeled_weight != "auto":
             return float(self.unlabeled_weight), {}
         if labeled.all():
             return 0.0, {}
         return choose_unlabeled_weight(
-            self.estimator, X, y, labeled, self.max_iter, self.tol
+            self.estimator, X, y, labeled, self.max_iter, self.tol, sequence_ids
         )
 
-    def predict(self, X):
+    def predict(self, X, *, sequence_ids=None):
         """Classes predicted by the fitted classifier.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Rows to classify.
+        sequence_ids : array-like of shape (n_samples,), default=None
+            The sequence of each row, passed on to the classifier.
 
         Returns
         -------
         y : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        return self.estimator_.predict(self._check_test_data(X))
+        return self.estimator_.predict(
+            self._check_test_data(X), **_sequence_kwargs(sequence_ids)
+        )
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, *, sequence_ids=None):
         """Posterior class probabilities of the fitted classifier.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Rows to classify.
+        sequence_ids : array-like of shape (n_samples,), default=None
+            The sequence of each row, passed on to the classifier.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        return self.estimator_.predict_proba(self._check_test_data(X))
+        return self.estimator_.predict_proba(
+            self._check_test_data(X), **_sequence_kwargs(sequence_ids)
+        )
 
-    def score_samples(self, X):
+    def score(self, X, y, sample_weight=None, *, sequence_ids=None):
+        """Accuracy; with ``sequence_ids``, the share of sequences right.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test rows.
+        y : array-like of shape (n_samples,)
+            Their true classes (the same for every row of a sequence).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows (with ``sequence_ids``: of the sequences).
+        sequence_ids : array-like of shape (n_samples,), default=None
+            The sequence of each row: each sequence counts once.
+
+        Returns
+        -------
+        score : float
+        """
+        if sequence_ids is None:
+            return super().score(X, y, sample_weight=sample_weight)
+        predicted = self.predict(X, sequence_ids=sequence_ids)
+        return _sequence_accuracy(predicted, y, sample_weight, sequence_ids)
+
+    def score_samples(self, X, *, sequence_ids=None):
         """``log p(x)`` under the fitted generative classifier.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Rows to score.
+        sequence_ids : array-like of shape (n_samples,), default=None
+            The sequence of each row, passed on to the classifier.
 
         Returns
         -------
         log_prob : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        return self.estimator_.score_samples(self._check_test_data(X))
+        return self.estimator_.score_samples(
+            self._check_test_data(X), **_sequence_kwargs(sequence_ids)
+        )
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows from the fitted generative classifier.
@@ -791,14 +860,34 @@ def _stack(*blocks):
 AUTO_WEIGHTS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
-def _em(estimator, X, y, labeled, weight, max_iter, tol, verbose=False):
+def _copied_sequence_ids(sequence_ids, labeled, n_copies):
+    """Sequence ids of the labeled rows then ``n_copies`` copies of the
+    unlabeled ones, each copy of a sequence a sequence of its own."""
+    bounds = sequence_bounds(len(sequence_ids), sequence_ids=sequence_ids)
+    n_sequences = len(bounds) - 1
+    runs = np.repeat(np.arange(n_sequences), np.diff(bounds))
+    return np.concatenate(
+        [runs[labeled]]
+        + [runs[~labeled] + (c + 1) * n_sequences for c in range(n_copies)]
+    )
+
+
+def _em(
+    estimator, X, y, labeled, weight, max_iter, tol, verbose=False, sequence_ids=None
+):
     """EM-lambda from the classifier fitted on the labeled rows.
+
+    With ``sequence_ids``, the classifier labels whole sequences: each copy
+    of an unlabeled sequence is a sequence, weighted by the posterior of its
+    class given the whole sequence.
 
     Returns the fitted classifier, the unlabeled rows' last posteriors (None
     without unlabeled rows or with ``weight`` 0), the monitor and the number
     of fits.
     """
-    fitted = clone(estimator).fit(X[labeled], y[labeled])
+    fitted = clone(estimator).fit(
+        X[labeled], y[labeled], **_sequence_kwargs(sequence_ids, labeled)
+    )
     monitor = ConvergenceMonitor(
         tol,
         max_iter,
@@ -815,7 +904,13 @@ def _em(estimator, X, y, labeled, weight, max_iter, tol, verbose=False):
     # Each unlabeled row once per class, weighted by its posterior.
     X_all = _stack(X[labeled], *(X_unlabeled for _ in range(len(classes))))
     y_all = np.concatenate([y[labeled], np.repeat(classes, X_unlabeled.shape[0])])
-    posteriors = fitted.predict_proba(X_unlabeled)
+    ids_all = (
+        None
+        if sequence_ids is None
+        else _copied_sequence_ids(sequence_ids, labeled, len(classes))
+    )
+    unlabeled_kwargs = _sequence_kwargs(sequence_ids, ~labeled)
+    posteriors = fitted.predict_proba(X_unlabeled, **unlabeled_kwargs)
     n_fits = 1
     for n_iter in range(1, max_iter + 1):
         weights = np.concatenate(
@@ -823,9 +918,14 @@ def _em(estimator, X, y, labeled, weight, max_iter, tol, verbose=False):
         )
         keep = weights > 0
         fitted = _fit_weighted(
-            clone(estimator), X_all[keep], y_all[keep], weights[keep]
+            clone(estimator),
+            X_all[keep],
+            y_all[keep],
+            weights[keep],
+            **_sequence_kwargs(ids_all, keep),
         )
-        previous, posteriors = posteriors, fitted.predict_proba(X_unlabeled)
+        previous = posteriors
+        posteriors = fitted.predict_proba(X_unlabeled, **unlabeled_kwargs)
         change = float(np.max(np.abs(posteriors - previous)))
         n_fits = n_iter + 1
         if verbose:
@@ -835,16 +935,16 @@ def _em(estimator, X, y, labeled, weight, max_iter, tol, verbose=False):
     return fitted, posteriors, monitor, n_fits
 
 
-def choose_unlabeled_weight(estimator, X, y, labeled, max_iter, tol):
+def choose_unlabeled_weight(estimator, X, y, labeled, max_iter, tol, sequence_ids=None):
     """EM-lambda's weight by cross-validated accuracy on the labeled rows.
 
-    Stratified folds of the labeled rows, three times reshuffled; in each,
-    EM runs with the other labeled rows and every unlabeled row (the
-    held-out labeled rows among them, unlabeled), and is scored on the
-    held-out rows. A positive weight is kept only if its accuracy beats 0's
-    by at least one labeled row in ``n_labeled``: smaller gains are within
-    the folds' noise, and a wrong positive weight can cost far more than a
-    wrong 0.
+    Stratified folds of the labeled rows (of the labeled sequences, with
+    ``sequence_ids``), three times reshuffled; in each, EM runs with the
+    other labeled rows and every unlabeled row (the held-out labeled rows
+    among them, unlabeled), and is scored on the held-out rows. A positive
+    weight is kept only if its accuracy beats 0's by at least one labeled row
+    in ``n_labeled``: smaller gains are within the folds' noise, and a wrong
+    positive weight can cost far more than a wrong 0.
 
     Returns
     -------
@@ -853,11 +953,17 @@ def choose_unlabeled_weight(estimator, X, y, labeled, max_iter, tol):
         Mean held-out accuracy per candidate weight, and their mean log-loss
         under ``'log_loss'``.
     """
-    from sklearn.metrics import log_loss
     from sklearn.model_selection import RepeatedStratifiedKFold
 
-    labeled_rows = np.flatnonzero(labeled)
-    _, counts = np.unique(y[labeled_rows], return_counts=True)
+    # Units: rows, or sequences (each named by its first row).
+    if sequence_ids is None:
+        firsts = np.arange(len(y))
+    else:
+        firsts = sequence_bounds(len(y), sequence_ids=sequence_ids)[:-1]
+    unit_of_row = np.repeat(np.arange(len(firsts)), np.diff(np.r_[firsts, len(y)]))
+    labeled_units = np.flatnonzero(labeled[firsts])
+    unit_labels = y[firsts[labeled_units]]
+    _, counts = np.unique(unit_labels, return_counts=True)
     n_splits = min(5, int(counts.min()))
     if n_splits < 3:
         # Two folds of two labels a class score a weight by noise alone.
@@ -867,22 +973,45 @@ def choose_unlabeled_weight(estimator, X, y, labeled, max_iter, tol):
     losses = {w: [] for w in AUTO_WEIGHTS}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for train, test in folds.split(labeled_rows, y[labeled_rows]):
-            fold_labeled = np.zeros(len(y), dtype=bool)
-            fold_labeled[labeled_rows[train]] = True
-            held_out = labeled_rows[test]
+        for train, test in folds.split(labeled_units, unit_labels):
+            fold_labeled = np.isin(unit_of_row, labeled_units[train])
+            held_out = np.isin(unit_of_row, labeled_units[test])
             for weight in AUTO_WEIGHTS:
-                fitted = _em(estimator, X, y, fold_labeled, weight, max_iter, tol)[0]
-                proba = fitted.predict_proba(X[held_out])
-                truth = y[held_out]
-                predicted = fitted.classes_[proba.argmax(axis=1)]
-                accuracy[weight].append(np.mean(predicted == truth))
-                losses[weight].append(
-                    log_loss(truth, np.clip(proba, 1e-15, 1.0), labels=fitted.classes_)
+                fitted = _em(
+                    estimator,
+                    X,
+                    y,
+                    fold_labeled,
+                    weight,
+                    max_iter,
+                    tol,
+                    sequence_ids=sequence_ids,
+                )[0]
+                scores = _held_out_scores(
+                    fitted, X, y, held_out, firsts[labeled_units[test]], sequence_ids
                 )
+                accuracy[weight].append(scores[0])
+                losses[weight].append(scores[1])
     mean_accuracy = {w: float(np.mean(a)) for w, a in accuracy.items()}
     mean_loss = {w: float(np.mean(v)) for w, v in losses.items()}
     best = max(AUTO_WEIGHTS, key=lambda w: (mean_accuracy[w], -mean_loss[w], -w))
-    if mean_accuracy[best] - mean_accuracy[0.0] < 1.0 / len(labeled_rows):
+    if mean_accuracy[best] - mean_accuracy[0.0] < 1.0 / len(labeled_units):
         best = 0.0
     return best, {**mean_accuracy, "log_loss": mean_loss}
+
+
+def _held_out_scores(fitted, X, y, held_out, first_rows, sequence_ids):
+    """Accuracy and log-loss of ``fitted`` on the held-out units (rows, or
+    sequences named by their ``first_rows``)."""
+    from sklearn.metrics import log_loss
+
+    proba = fitted.predict_proba(
+        X[held_out], **_sequence_kwargs(sequence_ids, held_out)
+    )
+    # Back to row positions, then one row per unit.
+    where = np.cumsum(held_out) - 1
+    proba = proba[where[first_rows]]
+    truth = y[first_rows]
+    predicted = fitted.classes_[proba.argmax(axis=1)]
+    loss = log_loss(truth, np.clip(proba, 1e-15, 1.0), labels=fitted.classes_)
+    return float(np.mean(predicted == truth)), loss
