@@ -63,8 +63,19 @@ def compare_parser():
     parser.add_argument(
         "--models",
         nargs="+",
-        default=["nb", "lr"],
-        help="from nb, lr, gmm, qda (default: nb lr)",
+        help="from nb, lr, gmm, qda (default: nb lr); with --sequence-id from "
+        "hmm, lr, gmm (default: hmm lr)",
+    )
+    parser.add_argument(
+        "--sequence-id",
+        metavar="COL",
+        help="the column naming each row's sequence: classify whole sequences "
+        "(one label each) and count training sequences",
+    )
+    parser.add_argument(
+        "--order-by",
+        metavar="COL",
+        help="with --sequence-id, the column that orders the rows of a sequence",
     )
     parser.add_argument(
         "--splits", type=int, default=20, help="random splits (default: 20)"
