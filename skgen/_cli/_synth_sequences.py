@@ -5,7 +5,8 @@ The numeric columns are standardised and modelled by a
 chosen by BIC (or ``--states``). Each synthetic sequence borrows its length,
 and its ``--order-by`` values, from a real sequence drawn at random, so the
 lengths follow the data's distribution and the time stamps keep their type
-and spacing; its sequence id is new (0, 1, ...). Values of integer columns
+and spacing; its sequence id is new (0, 1, ..., or s0, s1, ... for a text
+id column). Values of integer columns
 are rounded, and every value is clipped to its column's observed range.
 """
 
@@ -125,7 +126,10 @@ def _frame(frame, args, values, columns, donors, bounds):
     import pandas as pd
 
     lengths = np.diff(bounds)[donors]
-    out = {args.sequence_id: np.repeat(np.arange(len(donors)), lengths)}
+    new_ids = np.arange(len(donors))
+    if frame[args.sequence_id].dtype.kind not in "biuf":
+        new_ids = np.array([f"s{i}" for i in new_ids], dtype=object)
+    out = {args.sequence_id: np.repeat(new_ids, lengths)}
     if args.order_by is not None:
         # Each sequence takes its donor's order values (time stamps, steps).
         rows = np.concatenate([np.arange(bounds[d], bounds[d + 1]) for d in donors])
