@@ -109,6 +109,18 @@ class GenerativeClassifier(GenerativeClassifierMixin, ClassifierMixin, BaseEstim
     ``log p(x) = log sum_y p(y) p(x | y)``, and generates rows of a chosen
     class (if ``estimator`` can sample).
 
+    With ``sequence_ids`` it classifies whole sequences (one label each):
+    each class's model is fitted to its sequences (an HMM is given their
+    ``sequence_ids``), the priors count sequences, and Bayes' rule runs on
+    the sequence log-likelihoods, the sum of each model's ``score_samples``
+    over the sequence's rows (an HMM's ``log p(x_t | x_<t)``, or independent
+    rows' densities). Predictions stay per row, the same on every row of a
+    sequence, so that scikit-learn's splitters and scorers line up with ``y``
+    (per row, constant within a sequence); ``score`` with ``sequence_ids``
+    counts each sequence once. ``sequence_ids`` are requested by default
+    under metadata routing, so ``cross_validate`` with ``GroupKFold`` splits
+    and scores whole sequences (see :ref:`sequence_classification`).
+
     Parameters
     ----------
     estimator : estimator object
