@@ -17,7 +17,11 @@ from sklearn.neighbors import KernelDensity
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skgen.classification import GenerativeClassifier, SemiSupervisedEMClassifier
+from skgen.classification import (
+    AUTO_WEIGHTS,
+    GenerativeClassifier,
+    SemiSupervisedEMClassifier,
+)
 from skgen.mixture import GaussianMixture
 from skgen.naive_bayes import GaussianNB, MultinomialNB
 
@@ -272,3 +276,235 @@ def test_auto_weight_is_zero_without_three_labels_per_class():
     assert model.unlabeled_weight_ == 0.0 and model.weight_scores_ == {}
     fixed = SemiSupervisedEMClassifier(GaussianNB(), unlabeled_weight=0.5).fit(X, y)
     assert fixed.unlabeled_weight_ == 0.5
+
+
+# -- sequences ------------------------------------------------------------------
+
+
+def _first_rows(ids):
+    return np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+
+
+def _hmm(**params):
+    from skgen.hmm import GaussianHMM
+
+    return GaussianHMM(2, covariance_type="diag", n_iter=30, random_state=0, **params)
+
+
+@pytest.fixture(scope="module")
+def sequences():
+    from skgen.datasets import make_sequence_classification
+
+    # Unequal class sizes: priors count sequences, not rows.
+    X, y, ids = make_sequence_classification(41, random_state=0)
+    X_test, y_test, ids_test = make_sequence_classification(40, random_state=1)
+    return X, y, ids, X_test, y_test, ids_test
+
+
+def test_sequence_classification_is_bayes_rule_over_hmm_likelihoods(sequences):
+    """Per-class HMM log-likelihood of each test sequence (hmmlearn, on the
+    fitted parameters) + log prior; argmax and softmax are predict and
+    predict_proba, for every row of the sequence."""
+    hmmlearn_hmm = pytest.importorskip("hmmlearn.hmm")
+    X, y, ids, X_test, _, ids_test = sequences
+    model = GenerativeClassifier(_hmm()).fit(X, y, sequence_ids=ids)
+    firsts = _first_rows(ids)
+    np.testing.assert_allclose(
+        model.class_prior_, np.bincount(y[firsts]) / len(firsts), rtol=1e-12
+    )
+    # Each class's model is the HMM fitted to that class's sequences alone.
+    alone = _hmm().fit(X[y == 1], sequence_ids=ids[y == 1])
+    np.testing.assert_array_equal(model.estimators_[1].means_, alone.means_)
+    test_firsts = _first_rows(ids_test)
+    stops = np.r_[test_firsts[1:], len(ids_test)]
+    joint = np.empty((len(test_firsts), 2))
+    for c, fitted in enumerate(model.estimators_):
+        reference = hmmlearn_hmm.GaussianHMM(2, covariance_type="diag")
+        reference.startprob_ = fitted.startprob_
+        reference.transmat_ = fitted.transmat_
+        reference.means_ = fitted.means_
+        reference.covars_ = np.diagonal(fitted.covars_, axis1=1, axis2=2)
+        joint[:, c] = [
+            reference.score(X_test[a:b]) + np.log(model.class_prior_[c])
+            for a, b in zip(test_firsts, stops)
+        ]
+    lengths = stops - test_firsts
+    expected_proba = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+    np.testing.assert_allclose(
+        model.predict_joint_log_proba(X_test, sequence_ids=ids_test),
+        np.repeat(joint, lengths, axis=0),
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        model.predict_proba(X_test, sequence_ids=ids_test),
+        np.repeat(expected_proba, lengths, axis=0),
+        rtol=1e-7,
+        atol=1e-12,
+    )
+    np.testing.assert_array_equal(
+        model.predict(X_test, sequence_ids=ids_test),
+        np.repeat(joint.argmax(axis=1), lengths),
+    )
+    # score_samples: log p(x_t | x_<t) with the class summed out; a
+    # sequence's entries sum to log sum_c p(c) p(sequence | c).
+    np.testing.assert_allclose(
+        np.add.reduceat(
+            model.score_samples(X_test, sequence_ids=ids_test), test_firsts
+        ),
+        logsumexp(joint, axis=1),
+        rtol=1e-9,
+    )
+
+
+def test_dynamics_tell_classes_apart_that_rows_cannot(sequences):
+    """The classes differ only in transition dynamics: HMMs per class label
+    sequences well; i.i.d. mixtures per class (the sum of row
+    log-densities) are at chance."""
+    X, y, ids, X_test, y_test, ids_test = sequences
+    hmm = GenerativeClassifier(_hmm()).fit(X, y, sequence_ids=ids)
+    iid = GenerativeClassifier(GaussianMixture(2, random_state=0)).fit(
+        X, y, sequence_ids=ids
+    )
+    assert hmm.score(X_test, y_test, sequence_ids=ids_test) >= 0.9
+    assert iid.score(X_test, y_test, sequence_ids=ids_test) <= 0.7
+    # An i.i.d. density's sequence log-likelihood is its rows' sum.
+    firsts = _first_rows(ids_test)
+    np.testing.assert_allclose(
+        iid.predict_joint_log_proba(X_test, sequence_ids=ids_test)[firsts, 0],
+        np.add.reduceat(iid.estimators_[0].score_samples(X_test), firsts)
+        + np.log(iid.class_prior_[0]),
+        rtol=1e-10,
+    )
+
+
+def test_sequence_score_counts_each_sequence_once(sequences):
+    X, y, ids, X_test, y_test, ids_test = sequences
+    model = GenerativeClassifier(GaussianMixture(2, random_state=0)).fit(
+        X, y, sequence_ids=ids
+    )
+    firsts = _first_rows(ids_test)
+    predicted = model.predict(X_test, sequence_ids=ids_test)
+    right = predicted[firsts] == y_test[firsts]
+    assert model.score(X_test, y_test, sequence_ids=ids_test) == pytest.approx(
+        right.mean()
+    )
+    # Accuracy over rows weighs each sequence by its length.
+    lengths = np.diff(np.r_[firsts, len(ids_test)])
+    assert model.score(X_test, y_test) != pytest.approx(right.mean())
+    weights = np.repeat(np.arange(1.0, len(firsts) + 1), lengths)
+    assert model.score(
+        X_test, y_test, sample_weight=weights, sequence_ids=ids_test
+    ) == pytest.approx(np.average(right, weights=np.arange(1.0, len(firsts) + 1)))
+    assert model.score(X_test, y_test, sequence_ids=ids_test) != pytest.approx(
+        np.mean(predicted == y_test)
+    )
+
+
+def test_cross_validation_splits_and_scores_whole_sequences(sequences):
+    """cross_validate with GroupKFold over sequence ids and metadata routing:
+    each fold's score is the held-out sequences' accuracy of a classifier
+    fitted to the other sequences."""
+    import sklearn
+    from sklearn.model_selection import GroupKFold
+
+    X, y, ids = sequences[:3]
+    model = GenerativeClassifier(_hmm(n_init=1))
+    cv = GroupKFold(3)
+    with sklearn.config_context(enable_metadata_routing=True):
+        scores = cross_validate(
+            model, X, y, cv=cv, params={"groups": ids, "sequence_ids": ids}
+        )["test_score"]
+    expected = []
+    for train, test in cv.split(X, y, groups=ids):
+        fitted = GenerativeClassifier(_hmm()).fit(
+            X[train], y[train], sequence_ids=ids[train]
+        )
+        firsts = _first_rows(ids[test])
+        predicted = fitted.predict(X[test], sequence_ids=ids[test])[firsts]
+        expected.append(np.mean(predicted == y[test][firsts]))
+    np.testing.assert_allclose(scores, expected)
+    assert np.mean(scores) > 0.8
+
+
+def test_sequence_input_errors_are_named(sequences):
+    X, y, ids = sequences[:3]
+    mixed = y.copy()
+    mixed[np.flatnonzero(ids == 3)[-1]] = 1 - mixed[np.flatnonzero(ids == 3)[0]]
+    with pytest.raises(ValueError, match=r"changes inside sequence\(s\) \[3\]"):
+        GenerativeClassifier(GaussianMixture()).fit(X, mixed, sequence_ids=ids)
+    with pytest.raises(ValueError, match="GaussianHMM models sequences"):
+        GenerativeClassifier(_hmm()).fit(X, y)
+    with pytest.raises(ValueError, match="contiguous"):
+        GenerativeClassifier(GaussianMixture()).fit(X, y, sequence_ids=ids % 5)
+    weights = np.linspace(1.0, 2.0, len(y))
+    with pytest.raises(ValueError, match="sample_weight must be the same"):
+        GenerativeClassifier(GaussianMixture()).fit(
+            X, y, sample_weight=weights, sequence_ids=ids
+        )
+    partly = np.where(ids == 0, -1, y)
+    partly[ids == 0][:3] = y[ids == 0][:3]
+    partly[np.flatnonzero(ids == 0)[:3]] = 0
+    with pytest.raises(ValueError, match="-1 for unlabeled"):
+        SemiSupervisedEMClassifier(
+            GenerativeClassifier(GaussianMixture()), unlabeled_weight=1.0
+        ).fit(X, partly, sequence_ids=ids)
+    with pytest.raises(ValueError, match="estimator whose fit takes them"):
+        SemiSupervisedEMClassifier(GaussianNB()).fit(X, y, sequence_ids=ids)
+
+
+def test_semi_supervised_em_weighs_whole_unlabeled_sequences(sequences):
+    """One EM iteration over sequences equals a fit on the labeled sequences
+    plus a copy of each unlabeled sequence per class (a sequence of its own),
+    weighted by unlabeled_weight times the posterior of the class given the
+    whole sequence."""
+    X, y, ids = sequences[:3]
+    partial = np.where(ids % 4 < 2, y, -1)  # both classes labeled
+    labeled = partial != -1
+    classifier = GenerativeClassifier(GaussianMixture(2, random_state=0))
+    first = clone_fit(classifier, X[labeled], partial[labeled], ids[labeled])
+    posteriors = first.predict_proba(X[~labeled], sequence_ids=ids[~labeled])
+    offset = ids.max() + 1
+    X_all = np.concatenate([X[labeled], X[~labeled], X[~labeled]])
+    y_all = np.concatenate([partial[labeled], np.repeat([0, 1], (~labeled).sum())])
+    ids_all = np.concatenate(
+        [ids[labeled], ids[~labeled] + offset, ids[~labeled] + 2 * offset]
+    )
+    w_all = np.concatenate([np.ones(labeled.sum()), 0.5 * posteriors.T.ravel()])
+    expected = clone_fit(classifier, X_all, y_all, ids_all, sample_weight=w_all)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = SemiSupervisedEMClassifier(
+            classifier, unlabeled_weight=0.5, max_iter=1
+        ).fit(X, partial, sequence_ids=ids)
+    for ours, theirs in zip(model.estimator_.estimators_, expected.estimators_):
+        np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-10)
+    # Posteriors, and so the transduction, are per sequence.
+    firsts = _first_rows(ids)
+    lengths = np.diff(np.r_[firsts, len(ids)])
+    np.testing.assert_array_equal(
+        model.transduction_, np.repeat(model.transduction_[firsts], lengths)
+    )
+    assert model.score(X, y, sequence_ids=ids) == pytest.approx(
+        model.estimator_.score(X, y, sequence_ids=ids)
+    )
+
+
+def clone_fit(classifier, X, y, ids, **kwargs):
+    from sklearn.base import clone
+
+    return clone(classifier).fit(X, y, sequence_ids=ids, **kwargs)
+
+
+def test_auto_weight_folds_labeled_sequences(sequences):
+    X, y, ids = (array[sequences[2] < 20] for array in sequences[:3])
+    partial = np.where(ids < 12, y, -1)  # six labeled sequences per class
+    model = SemiSupervisedEMClassifier(
+        GenerativeClassifier(GaussianMixture(1, init_params="random_from_data")),
+        max_iter=2,
+    ).fit(X, partial, sequence_ids=ids)
+    assert set(model.weight_scores_) == {*AUTO_WEIGHTS, "log_loss"}
+    # Held-out accuracies count sequences: 5 folds of the 12 hold out 2 or 3,
+    # so the mean of the 15 folds' accuracies is a multiple of 1 / 90.
+    for weight in AUTO_WEIGHTS:
+        multiple = model.weight_scores_[weight] * 90
+        assert multiple == pytest.approx(round(multiple), abs=1e-9)

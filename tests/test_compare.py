@@ -167,3 +167,89 @@ def test_failed_fits_are_one_warning_and_no_fit_in_the_table():
         0,
         3,
     ]
+
+
+# -- sequences ------------------------------------------------------------------
+
+
+def _sequences(n_sequences=40, seed=0):
+    from skgen.datasets import make_sequence_classification
+
+    return make_sequence_classification(n_sequences, random_state=seed)
+
+
+def test_summary_features_by_hand():
+    from skgen.utils._sequences import summary_features
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(12, 2))
+    X[9:, 1] = 3.0  # a constant stretch: autocorrelation 0
+    bounds = np.array([0, 5, 6, 9, 12])
+    features = summary_features(X, bounds)
+    assert features.shape == (4, 10)
+    for s in range(4):
+        rows = X[bounds[s] : bounds[s + 1]]
+        for j in range(2):
+            x = rows[:, j]
+            d = x - x.mean()
+            lag = (d[1:] * d[:-1]).sum() / (d**2).sum() if (d**2).sum() > 0 else 0.0
+            expected = [x.mean(), x.std(), x.min(), x.max(), lag]
+            np.testing.assert_allclose(features[s, 5 * j : 5 * j + 5], expected)
+
+
+def test_summary_classifier_is_its_estimator_on_the_summaries():
+    from skgen.compare import SequenceSummaryClassifier
+    from skgen.utils._sequences import summary_features
+
+    X, y, ids = _sequences()
+    X_test, _, ids_test = _sequences(20, seed=1)
+    model = SequenceSummaryClassifier(LogisticRegression()).fit(X, y, sequence_ids=ids)
+    bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True])
+    test_bounds = np.flatnonzero(np.r_[True, ids_test[1:] != ids_test[:-1], True])
+    reference = LogisticRegression().fit(summary_features(X, bounds), y[bounds[:-1]])
+    proba = reference.predict_proba(summary_features(X_test, test_bounds))
+    np.testing.assert_allclose(
+        model.predict_proba(X_test, sequence_ids=ids_test),
+        np.repeat(proba, np.diff(test_bounds), axis=0),
+    )
+    assert model.feature_names_out_[:2].tolist() == ["x0 mean", "x0 std"]
+
+
+def test_sequence_curves_score_whole_test_sequences():
+    """At the largest size every training sequence is used, so the error is
+    that of a model fitted on the split's training sequences, counted over
+    its test sequences."""
+    from skgen.classification import GenerativeClassifier
+    from skgen.compare import SequenceSummaryClassifier
+    from skgen.mixture import GaussianMixture
+
+    X, y, ids = _sequences()
+    models = {
+        "summary": SequenceSummaryClassifier(LogisticRegression()),
+        "iid": GenerativeClassifier(GaussianMixture(1)),
+    }
+    curves = compare_learning_curves(
+        models, X, y, sequence_ids=ids, train_sizes=[4, 28], n_splits=3
+    )
+    assert curves.unit == "sequences" and curves.train_sizes.tolist() == [4, 28]
+    assert "| training sequences |" in curves.to_markdown()
+    labels = y[np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])]
+    cv = StratifiedShuffleSplit(n_splits=3, test_size=0.3, random_state=0)
+    for j, (train, test) in enumerate(cv.split(np.zeros(len(labels)), labels)):
+        for name, model in models.items():
+            rows, test_rows = np.isin(ids, train), np.isin(ids, test)
+            scaled = model.fit(X[rows], y[rows], sequence_ids=ids[rows])
+            predicted = scaled.predict(X[test_rows], sequence_ids=ids[test_rows])
+            firsts = np.flatnonzero(np.r_[True, np.diff(ids[test_rows]) != 0])
+            error = np.mean(predicted[firsts] != y[test_rows][firsts])
+            assert curves.errors[name][1, j] == pytest.approx(error)
+            # Errors count test sequences (12 of the 40).
+            assert curves.errors[name][0, j] * 12 == pytest.approx(
+                round(curves.errors[name][0, j] * 12)
+            )
+
+
+def test_sequence_curves_need_sequence_models():
+    X, y, ids = _sequences(10)
+    with pytest.raises(ValueError, match="does not take sequence_ids"):
+        compare_learning_curves([GaussianNB()], X, y, sequence_ids=ids)

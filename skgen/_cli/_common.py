@@ -131,3 +131,35 @@ class Report:
 
     def flush(self):
         self.out.flush()
+
+
+def sort_sequences(frame, sequence_id, order_by=None):
+    """The rows of ``frame`` grouped by sequence, in order within each.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table, with the column ``sequence_id`` (and ``order_by``).
+    sequence_id : str
+        The column naming each row's sequence.
+    order_by : str, default=None
+        A column that orders the rows of a sequence (a time, a step); None
+        keeps the file's order within each sequence.
+
+    Returns
+    -------
+    frame : DataFrame
+        Sorted by sequence (stable), then by ``order_by``; index reset.
+    """
+    for option, column in (("--sequence-id", sequence_id), ("--order-by", order_by)):
+        if column is not None and column not in frame.columns:
+            raise CommandError(
+                f"{option}: unknown column {column!r}; the columns are "
+                + ", ".join(map(str, frame.columns))
+            )
+    if frame[sequence_id].isna().any():
+        raise CommandError(f"the sequence id column {sequence_id!r} has missing values")
+    keys = [sequence_id] if order_by is None else [sequence_id, order_by]
+    if order_by is not None and frame[order_by].isna().any():
+        raise CommandError(f"the --order-by column {order_by!r} has missing values")
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)

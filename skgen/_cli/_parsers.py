@@ -63,8 +63,19 @@ def compare_parser():
     parser.add_argument(
         "--models",
         nargs="+",
-        default=["nb", "lr"],
-        help="from nb, lr, gmm, qda (default: nb lr)",
+        help="from nb, lr, gmm, qda (default: nb lr); with --sequence-id from "
+        "hmm, lr, gmm (default: hmm lr)",
+    )
+    parser.add_argument(
+        "--sequence-id",
+        metavar="COL",
+        help="the column naming each row's sequence: classify whole sequences "
+        "(one label each) and count training sequences",
+    )
+    parser.add_argument(
+        "--order-by",
+        metavar="COL",
+        help="with --sequence-id, the column that orders the rows of a sequence",
     )
     parser.add_argument(
         "--splits", type=int, default=20, help="random splits (default: 20)"
@@ -88,7 +99,10 @@ def synth_parser():
         help="the generative model (default: table, skgen's table synthesizer)",
     )
     parser.add_argument(
-        "-n", type=int, default=1000, help="rows to generate (default: 1000)"
+        "-n",
+        type=int,
+        help="rows to generate (default: 1000); with --sequence-id, sequences "
+        "(default: as many as the file has)",
     )
     parser.add_argument(
         "-o", "--output", default="synthetic.csv", help="output CSV file"
@@ -114,6 +128,24 @@ def synth_parser():
         help="generate rows with this value of a column, from the model's "
         "distribution of the others given it (exact, no rejection; --model "
         "table or gmm; repeatable)",
+    )
+    parser.add_argument(
+        "--sequence-id",
+        metavar="COL",
+        help="the column naming each row's sequence: fit a Gaussian HMM to the "
+        "numeric columns and write synthetic sequences (--model, --holdout and "
+        "--report do not apply)",
+    )
+    parser.add_argument(
+        "--order-by",
+        metavar="COL",
+        help="with --sequence-id, the column that orders the rows of a sequence",
+    )
+    parser.add_argument(
+        "--states",
+        type=int,
+        help="with --sequence-id, the HMM's number of states (default: chosen "
+        "by BIC among 1 to 4)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser

@@ -108,6 +108,14 @@ MODELS = {
 
 def run(args, out):
     """``skgen synth``: write ``-n`` synthetic rows, then report their quality."""
+    if getattr(args, "sequence_id", None) is not None:
+        from skgen._cli import _synth_sequences
+
+        return _synth_sequences.run(args, out)
+    if args.order_by is not None or args.states is not None:
+        raise CommandError("--order-by and --states need --sequence-id")
+    if args.n is None:
+        args.n = 1000
     if args.n < 1:
         raise CommandError("-n must be at least 1")
     if not 0.0 <= args.holdout < 1.0:

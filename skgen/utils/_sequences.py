@@ -113,3 +113,48 @@ def bounds_within(bounds, start, stop):
     ``start`` (the rows must begin and end at sequence boundaries)."""
     inside = bounds[(bounds >= start) & (bounds <= stop)]
     return (inside - start).astype(np.int64)
+
+
+#: Names of the summary features of each column, in order (see
+#: :func:`summary_features`).
+SUMMARY_FEATURES = ("mean", "std", "min", "max", "lag-1 autocorrelation")
+
+
+def summary_features(X, bounds):
+    """Per sequence and column: mean, std, min, max, lag-1 autocorrelation.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The rows of all sequences, stacked.
+    bounds : ndarray of int64, shape (n_sequences + 1,)
+        As returned by :func:`sequence_bounds`.
+
+    Returns
+    -------
+    features : ndarray of shape (n_sequences, 5 * n_features)
+        The five statistics of :data:`SUMMARY_FEATURES` of the first column,
+        then of the second, ... The autocorrelation is
+        ``sum_t d_t d_{t-1} / sum_t d_t^2`` with ``d`` the deviations from the
+        sequence's mean (0 for a constant or one-row sequence).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    firsts = bounds[:-1]
+    lengths = np.diff(bounds)[:, None].astype(np.float64)
+    mean = np.add.reduceat(X, firsts, axis=0) / lengths
+    deviations = X - np.repeat(mean, np.diff(bounds), axis=0)
+    squares = np.add.reduceat(deviations**2, firsts, axis=0)
+    lagged = np.zeros_like(deviations)
+    lagged[1:] = deviations[1:] * deviations[:-1]
+    lagged[firsts] = 0.0  # no pair across two sequences
+    products = np.add.reduceat(lagged, firsts, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        autocorrelation = np.where(squares > 0, products / squares, 0.0)
+    stats = (
+        mean,
+        np.sqrt(squares / lengths),
+        np.minimum.reduceat(X, firsts, axis=0),
+        np.maximum.reduceat(X, firsts, axis=0),
+        autocorrelation,
+    )
+    return np.stack(stats, axis=2).reshape(len(firsts), -1)
