@@ -365,6 +365,12 @@ class CategoricalHMM(BaseHMM):
     def _sample_emissions(self, states, random_state):
         return _categorical.sample(self._emissionprob[states], random_state)
 
+    def _predictive_emissions(self, state_proba):
+        # Symbols are codes, not numbers: their probabilities, not a mean.
+        return {
+            "symbol_proba": np.einsum("...k,kfs->...fs", state_proba, self._emissionprob)
+        }
+
     def _impute_emissions(self, X, posteriors, states, random_state):
         missing = X < 0
         X = X.copy()
