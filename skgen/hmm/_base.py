@@ -958,9 +958,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         n_steps = check_n_steps(n_steps)
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         last = self._last_filtered(X, bounds)
-        state_proba = _kernels.predict_states(
-            last, self.transmat_, n_steps, _sequence_chunks(bounds)
-        )
+        with threads_for(last.shape[0] * n_steps * self.n_components**2):
+            state_proba = _kernels.predict_states(
+                last, self.transmat_, n_steps, _sequence_chunks(bounds)
+            )
         return HMMForecast(state_proba, **self._predictive_emissions(state_proba))
 
     def decode(self, X, lengths=None, algorithm=None, *, sequence_ids=None):

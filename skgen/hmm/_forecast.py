@@ -8,7 +8,7 @@ of such mixtures; the kernels are in :mod:`skgen.hmm._kernels`.
 """
 
 from numbers import Integral
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils import check_scalar
@@ -39,9 +39,9 @@ class HMMForecast(NamedTuple):
     """
 
     state_proba: np.ndarray
-    mean: Optional[np.ndarray] = None
-    covariance: Optional[np.ndarray] = None
-    symbol_proba: Optional[np.ndarray] = None
+    mean: np.ndarray | None = None
+    covariance: np.ndarray | None = None
+    symbol_proba: np.ndarray | None = None
 
 
 def check_n_steps(n_steps):
@@ -64,12 +64,17 @@ def mixture_moments(state_proba, means, covariances):
     -------
     mean : ndarray of shape (..., n_features)
     covariance : ndarray of shape (..., n_features, n_features)
-        ``sum_k p_k (C_k + (m_k - mean)(m_k - mean)^T)``: taken around the
-        mixture's mean, so nothing cancels when the means are large.
+        ``sum_k p_k (C_k + m_k m_k^T) - mean mean^T``, the second moments
+        taken around the states' average mean so that nothing large cancels
+        when the means are far from zero.
     """
-    mean = state_proba @ means
-    spread = means - mean[..., np.newaxis, :]  # (..., K, d)
-    weighted = state_proba[..., np.newaxis] * spread
-    covariance = np.einsum("...k,kde->...de", state_proba, covariances)
-    covariance += np.einsum("...kd,...ke->...de", weighted, spread)
-    return mean, covariance
+    k, d = means.shape
+    weights = state_proba.reshape(-1, k)
+    centre = means.mean(axis=0)
+    spread = means - centre
+    second = covariances + spread[:, :, np.newaxis] * spread[:, np.newaxis, :]
+    offset = weights @ spread  # mean - centre
+    covariance = (weights @ second.reshape(k, d * d)).reshape(-1, d, d)
+    covariance -= offset[:, :, np.newaxis] * offset[:, np.newaxis, :]
+    shape = state_proba.shape[:-1]
+    return (offset + centre).reshape(*shape, d), covariance.reshape(*shape, d, d)

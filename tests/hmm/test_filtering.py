@@ -12,8 +12,7 @@ import pytest
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal, poisson
 
-from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
-from skgen.hmm import _kernels
+from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM, _kernels
 from skgen.hmm._forecast import HMMForecast
 
 STARTPROB = np.array([0.5, 0.3, 0.2])
@@ -103,7 +102,9 @@ def frame_log_prob(model, X):
                 with np.errstate(divide="ignore"):  # a symbol a state never emits
                     out[t, k] = np.log(model.emissionprob_[k, int(x[0])])
             elif isinstance(model, PoissonHMM):
-                out[t, k] = poisson(model.lambdas_[k][observed]).logpmf(x[observed]).sum()
+                out[t, k] = (
+                    poisson(model.lambdas_[k][observed]).logpmf(x[observed]).sum()
+                )
             else:
                 out[t, k] = logsumexp(
                     [
@@ -135,7 +136,9 @@ def brute_filtered(model, X):
     log_frame = frame_log_prob(model, X)
     out = np.zeros_like(log_frame)
     for t in range(len(X)):
-        paths, weight = path_weights(model.startprob_, model.transmat_, log_frame[: t + 1])
+        paths, weight = path_weights(
+            model.startprob_, model.transmat_, log_frame[: t + 1]
+        )
         np.add.at(out[t], paths[:, t], weight)
     return out
 
@@ -322,7 +325,9 @@ def test_forecast_of_several_sequences_and_long_horizon():
     assert result.covariance.shape == (3, 200, 2, 2)
     for s, (a, b) in enumerate([(0, 4), (4, 6), (6, 9)]):
         np.testing.assert_allclose(
-            result.state_proba[s, :3], brute_state_forecast(model, X[a:b], 3), atol=1e-12
+            result.state_proba[s, :3],
+            brute_state_forecast(model, X[a:b], 3),
+            atol=1e-12,
         )
     # Far ahead: the chain's stationary distribution, whatever the past.
     values, vectors = np.linalg.eig(model.transmat_.T)
@@ -338,7 +343,9 @@ def test_forecast_mean_matches_monte_carlo_of_continuations():
     X = rows_for("continuous", n=4, seed=5)
     result = model.forecast(X, n_steps=2)
     rng = np.random.RandomState(0)
-    draws = np.stack([model.sample(2, given=X, random_state=rng)[0] for _ in range(4000)])
+    draws = np.stack(
+        [model.sample(2, given=X, random_state=rng)[0] for _ in range(4000)]
+    )
     for h in range(2):
         sd = np.sqrt(np.diag(result.covariance[0, h]) / len(draws))
         assert np.all(np.abs(draws[:, h].mean(axis=0) - result.mean[0, h]) < 4 * sd)
@@ -385,9 +392,7 @@ def test_sample_given_prefix_draws_the_next_states(name):
     expected = brute_state_forecast(model, X, 3)
     rng = np.random.RandomState(1)
     n = 3000
-    states = np.stack(
-        [model.sample(3, given=X, random_state=rng)[1] for _ in range(n)]
-    )
+    states = np.stack([model.sample(3, given=X, random_state=rng)[1] for _ in range(n)])
     for h in range(3):
         # Each frequency within 4.5 standard errors of its probability.
         sd = np.sqrt(expected[h] * (1 - expected[h]) / n) + 1e-12
