@@ -196,7 +196,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
       ``_reshift_emission_statistics``;
     * ``_emission_m_step(stats, reference)``;
     * ``_sample_emissions(states, random_state)``;
-    * ``_n_emission_parameters()`` -- free parameters per code letter.
+    * ``_n_emission_parameters()`` -- free parameters per code letter;
+    * optionally ``_state_moments()`` -- each state's emission mean and
+      covariance, for :meth:`forecast`'s ``mean`` and ``covariance`` (or
+      ``_predictive_emissions`` for other fields).
     """
 
     _parameter_constraints: dict = {
