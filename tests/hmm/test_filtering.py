@@ -438,3 +438,21 @@ def test_sample_arguments_are_checked():
         model.sample(3, given=np.zeros((2, 4)))
     with pytest.raises(ValueError, match="chunks"):
         model.sample(3, chunks=2, currstate=0)
+
+
+def test_a_family_without_moments_forecasts_its_states():
+    from tests.hmm.test_adding_a_family import BernoulliHMM
+
+    model = _chain(BernoulliHMM(3, init_params=""))
+    model.emissionprob_ = np.array([[0.9, 0.1], [0.2, 0.7], [0.5, 0.5]])
+    model.n_features_in_ = 2
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    result = model.forecast(X, n_steps=2)
+    log_frame = np.log(
+        np.where(X[:, None, :] > 0.5, model.emissionprob_, 1 - model.emissionprob_)
+    ).sum(-1)
+    paths, weight = path_weights(model.startprob_, model.transmat_, log_frame, 2)
+    expected = np.stack([np.bincount(paths[:, 3 + h], weight, 3) for h in range(2)])
+    np.testing.assert_allclose(result.state_proba[0], expected, atol=1e-12)
+    assert result.mean is None and result.covariance is None
+    assert result.symbol_proba is None
