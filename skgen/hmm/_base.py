@@ -11,10 +11,11 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, check_scalar
 
 from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.hmm import _kernels
+from skgen.hmm._forecast import HMMForecast, check_n_steps, mixture_moments
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._mapreduce import (
     initialisation_rows,
@@ -195,7 +196,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
       ``_reshift_emission_statistics``;
     * ``_emission_m_step(stats, reference)``;
     * ``_sample_emissions(states, random_state)``;
-    * ``_n_emission_parameters()`` -- free parameters per code letter.
+    * ``_n_emission_parameters()`` -- free parameters per code letter;
+    * optionally ``_state_moments()`` -- each state's emission mean and
+      covariance, for :meth:`forecast`'s ``mean`` and ``covariance`` (or
+      ``_predictive_emissions`` for other fields).
     """
 
     _parameter_constraints: dict = {
@@ -310,6 +314,20 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         raise NotImplementedError(
             f"{type(self).__name__} does not take missing observations."
         )
+
+    def _state_moments(self):
+        """Mean (K, d) and covariance (K, d, d) of each state's emissions, for
+        :meth:`forecast`; None for a family that has none."""
+        return None
+
+    def _predictive_emissions(self, state_proba):
+        """Fields of :class:`HMMForecast` describing the rows, given the state
+        probabilities (..., K) of each forecast step."""
+        moments = self._state_moments()
+        if moments is None:
+            return {}
+        mean, covariance = mixture_moments(state_proba, *moments)
+        return {"mean": mean, "covariance": covariance}
 
     def _check_block(self, X):
         """Row checks of one block of a dask ``X`` (on a worker)."""
@@ -817,6 +835,138 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         _check_possible(log_lik)
         return posteriors
 
+    @sequence_wise((lambda model: model.n_components, np.float64))
+    def filter_proba(self, X, lengths=None, *, sequence_ids=None):
+        """Filtered probability of each state at each row: the past only.
+
+        Unlike :meth:`predict_proba`, which conditions on the whole sequence
+        (forward-backward: a row's probabilities change when later rows
+        arrive), row ``t`` here is given rows ``1..t`` of its sequence only,
+        as an online system sees it (forward pass only). The last row of a
+        sequence has the same probabilities either way. Missing frames (NaN)
+        are crossed on the transitions, as everywhere.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`).
+
+        Returns
+        -------
+        filtered : ndarray of shape (n_samples, n_components)
+            ``p(z_t = k | x_1, ..., x_t)``; ``filtered.argmax(axis=1)`` is the
+            online decoding. A dask array for dask ``X`` (each sequence
+            inside one row block).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.hmm import GaussianHMM
+        >>> model = GaussianHMM(n_components=2, init_params="")
+        >>> model.startprob_ = np.array([0.5, 0.5])
+        >>> model.transmat_ = np.array([[0.9, 0.1], [0.1, 0.9]])
+        >>> model.means_ = np.array([[0.0], [3.0]])
+        >>> model.covars_ = np.array([[1.0], [1.0]])
+        >>> model.n_features_in_ = 1
+        >>> X = np.array([[0.1], [1.5], [3.2]])
+        >>> model.filter_proba(X).round(3)  # row 1 knows nothing of row 2
+        array([[0.985, 0.015],
+               [0.888, 0.112],
+               [0.025, 0.975]])
+        >>> model.predict_proba(X).round(3)  # hindsight: row 1 is a toss-up
+        array([[0.938, 0.062],
+               [0.482, 0.518],
+               [0.025, 0.975]])
+        """
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        log_lik, filtered = _over_sequence_blocks(self._forward_filter, X, bounds)
+        _check_possible(log_lik)
+        return filtered
+
+    def _forward_filter(self, X, bounds):
+        log_frameprob = self._frame_log_likelihood(X)
+        with threads_for(X.shape[0] * self.n_components**2):
+            # The filtered probabilities overwrite the frame log-probabilities.
+            return _kernels.forward_filter(
+                self.startprob_,
+                self.transmat_,
+                log_frameprob,
+                bounds,
+                _sequence_chunks(bounds),
+                log_frameprob,
+            )
+
+    def _last_filtered(self, X, bounds):
+        """``p(z_T | x_1..T)`` at the last row of every sequence, (n_sequences, K)."""
+        if not isinstance(X, np.ndarray):
+            raise TypeError(
+                "forecast and sample(given=...) take rows in memory (compute a "
+                "dask X first)."
+            )
+        log_lik, filtered = _over_sequence_blocks(self._forward_filter, X, bounds)
+        _check_possible(log_lik)
+        return filtered[bounds[1:] - 1]
+
+    def forecast(self, X, n_steps=1, *, lengths=None, sequence_ids=None):
+        """Predictive distribution of the ``n_steps`` rows after each sequence.
+
+        From the filtered state probabilities at the last row of a sequence,
+        ``p(z_T | x_1..T)`` (see :meth:`filter_proba`), the states ``h`` steps
+        ahead have probabilities ``p(z_T) transmat_ ** h``, and the next rows
+        the emission laws mixed by them. Each step is a marginal: the joint
+        law of several future rows is what :meth:`sample` with ``given``
+        draws from.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows of all sequences, stacked: the past to forecast from.
+        n_steps : int, default=1
+            How many steps ahead.
+        lengths, sequence_ids : array-like, default=None
+            How rows group into sequences (see :meth:`fit`); one forecast per
+            sequence, from its end.
+
+        Returns
+        -------
+        forecast : HMMForecast
+            A named tuple: ``state_proba`` of shape (n_sequences, n_steps,
+            n_components); for Gaussian, GMM and Poisson emissions the
+            predictive ``mean`` (n_sequences, n_steps, n_features) and
+            ``covariance`` (n_sequences, n_steps, n_features, n_features);
+            for :class:`CategoricalHMM` ``symbol_proba`` (n_sequences,
+            n_steps, n_features, n_symbols). Fields a family has no value
+            for are None.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.hmm import GaussianHMM
+        >>> model = GaussianHMM(n_components=2, init_params="")
+        >>> model.startprob_ = np.array([0.5, 0.5])
+        >>> model.transmat_ = np.array([[0.9, 0.1], [0.2, 0.8]])
+        >>> model.means_ = np.array([[0.0], [10.0]])
+        >>> model.covars_ = np.array([[1.0], [1.0]])
+        >>> model.n_features_in_ = 1
+        >>> result = model.forecast(np.array([[0.2], [-0.5]]), n_steps=3)
+        >>> result.state_proba[0].round(3)  # towards (2/3, 1/3)
+        array([[0.9  , 0.1  ],
+               [0.83 , 0.17 ],
+               [0.781, 0.219]])
+        >>> result.mean[0, :, 0].round(2)
+        array([1.  , 1.7 , 2.19])
+        """
+        n_steps = check_n_steps(n_steps)
+        X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
+        last = self._last_filtered(X, bounds)
+        with threads_for(last.shape[0] * n_steps * self.n_components**2):
+            state_proba = _kernels.predict_states(
+                last, self.transmat_, n_steps, _sequence_chunks(bounds)
+            )
+        return HMMForecast(state_proba, **self._predictive_emissions(state_proba))
+
     def decode(self, X, lengths=None, algorithm=None, *, sequence_ids=None):
         """Most likely states, as hmmlearn's ``decode``.
 
@@ -894,8 +1044,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return self.decode(X, lengths, sequence_ids=sequence_ids)[1]
 
-    def sample(self, n_samples=1, *, random_state=None, chunks=None):
-        """Draw one sequence from the model.
+    def sample(
+        self, n_samples=1, *, random_state=None, chunks=None, currstate=None, given=None
+    ):
+        """Draw one sequence from the model, or the rows that continue one.
 
         Parameters
         ----------
@@ -910,7 +1062,18 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             ``chunks`` rows, each block starting from the state the previous
             one ended in and drawing from its own generator seeded from the
             stream above (reproducible for an integer ``random_state``, but
-            other rows than without ``chunks``).
+            other rows than without ``chunks``). Not with ``currstate`` or
+            ``given``.
+        currstate : int, default=None
+            The state of the first row (hmmlearn's ``currstate``); None draws
+            it from ``startprob_``.
+        given : array-like of shape (n_given, n_features), default=None
+            Observed rows of one sequence (NaN where missing, as for
+            :meth:`predict_proba`) that the draw continues: the state of the
+            first new row is drawn from ``p(z_T | given) @ transmat_`` (see
+            :meth:`filter_proba`), so the rows returned follow the law of
+            rows ``T + 1, ..., T + n_samples`` given ``given``. Only the new
+            rows are returned.
 
         Returns
         -------
@@ -918,15 +1081,53 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             The emitted rows.
         states : ndarray or dask array of shape (n_samples,)
             The hidden state path.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen.hmm import GaussianHMM
+        >>> model = GaussianHMM(n_components=2, init_params="")
+        >>> model.startprob_ = np.array([0.5, 0.5])
+        >>> model.transmat_ = np.array([[1.0, 0.0], [0.0, 1.0]])
+        >>> model.means_ = np.array([[0.0], [10.0]])
+        >>> model.covars_ = np.array([[1.0], [1.0]])
+        >>> model.n_features_in_ = 1
+        >>> X, states = model.sample(4, given=[[9.5], [10.3]], random_state=0)
+        >>> states  # the chain cannot leave the state the prefix is in
+        array([1, 1, 1, 1])
         """
         if chunks is not None:
+            if currstate is not None or given is not None:
+                raise ValueError(
+                    "sample(chunks=...) draws a new sequence: it takes neither "
+                    "currstate nor given."
+                )
             one_row = self.sample(1, random_state=0)[0]
             meta = ((one_row.shape[1], one_row.dtype), np.intp)
             return sample_in_blocks(
                 self, n_samples, chunks, random_state, meta=meta, chain=True
             )
         rng = self._sample_stream(n_samples, random_state)
-        return self._sample_after(n_samples, rng, None)[:2]
+        start = self._first_state_proba(currstate, given)
+        return self._sample_chain(n_samples, rng, start)[:2]
+
+    def _first_state_proba(self, currstate, given):
+        """The law of the first sampled state (see :meth:`sample`)."""
+        if currstate is not None and given is not None:
+            raise ValueError("Pass at most one of currstate and given to sample.")
+        if currstate is not None:
+            check_scalar(
+                currstate,
+                "currstate",
+                Integral,
+                min_val=0,
+                max_val=self.n_components - 1,
+            )
+            return np.eye(self.n_components)[int(currstate)]
+        if given is None:
+            return self.startprob_
+        X, bounds = self._validate(given, None, None, reset=False)
+        return self._last_filtered(X, bounds)[0] @ self.transmat_
 
     def _sample_after(self, n_samples, random_state, previous_state):
         """``n_samples`` rows of the chain after ``previous_state`` (None: from
@@ -936,6 +1137,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             if previous_state is None
             else self.transmat_[previous_state]
         )
+        return self._sample_chain(n_samples, random_state, start)
+
+    def _sample_chain(self, n_samples, random_state, start):
+        """``n_samples`` rows of the chain whose first state has law ``start``:
+        ``(rows, states, last state)``."""
         states = _kernels.sample_states(
             np.cumsum(start),
             np.cumsum(self.transmat_, axis=1),

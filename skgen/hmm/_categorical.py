@@ -365,6 +365,12 @@ class CategoricalHMM(BaseHMM):
     def _sample_emissions(self, states, random_state):
         return _categorical.sample(self._emissionprob[states], random_state)
 
+    def _predictive_emissions(self, state_proba):
+        # Symbols are codes, not numbers: their probabilities, not a mean.
+        k, d, n_symbols = self._emissionprob.shape
+        table = state_proba.reshape(-1, k) @ self._emissionprob.reshape(k, -1)
+        return {"symbol_proba": table.reshape(*state_proba.shape[:-1], d, n_symbols)}
+
     def _impute_emissions(self, X, posteriors, states, random_state):
         missing = X < 0
         X = X.copy()

@@ -556,6 +556,9 @@ class GaussianHMM(BaseHMM):
                 )
         return X
 
+    def _state_moments(self):
+        return self.means_, self.covars_
+
     def _impute_emissions(self, X, posteriors, states, random_state):
         return gaussian_fill_missing(
             X,

@@ -16,6 +16,7 @@ from skgen.distributions._gaussian import (
 )
 from skgen.hmm import _kernels
 from skgen.hmm._base import BaseHMM, _check_stochastic, _normalize_rows
+from skgen.hmm._forecast import mixture_moments
 from skgen.hmm._gaussian import (
     gaussian_fill_missing,
     gaussian_log_prob_missing,
@@ -602,6 +603,19 @@ class GMMHMM(BaseHMM):
             rows = components == component
             X[rows] = means[component] + noise[rows] @ factors[component].T
         return X
+
+    def _state_moments(self):
+        # Each state's mixture of its components, by the same rule as a
+        # forecast's mixture of states.
+        k, m, d = self.means_.shape
+        covariances = self._dense_covariances().reshape(k, m, d, d)
+        moments = [
+            mixture_moments(self.weights_[i], self.means_[i], covariances[i])
+            for i in range(k)
+        ]
+        return np.stack([mean for mean, _ in moments]), np.stack(
+            [cov for _, cov in moments]
+        )
 
     def _impute_emissions(self, X, posteriors, states, random_state):
         k, m, d = self.means_.shape

@@ -352,6 +352,85 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     return out
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def forward_filter(startprob, transmat, log_frameprob, bounds, n_chunks, filtered):
+    """Filtered state probabilities ``p(z_t = k | x_1, ..., x_t)`` (forward pass only).
+
+    The scaled forward variables are these probabilities: each step's
+    ``alpha_t`` is normalised to sum to one. ``filtered`` (n_samples, K)
+    receives them; it may be ``log_frameprob`` itself (a sequence's rows are
+    read before they are written).
+
+    Returns
+    -------
+    log_lik : (n_sequences,) log p(x) of each sequence (-inf: some step has
+        zero probability given the past; the sequence's rows are then zero).
+    filtered : the argument.
+    """
+    n_samples, n_components = log_frameprob.shape
+    n_sequences = bounds.shape[0] - 1
+    transmat_padded = _padded_transitions(transmat)[0]
+    n_padded = transmat_padded.shape[0]
+    log_lik = np.empty(n_sequences)
+    for c in prange(n_chunks):
+        first, last = chunk_bounds(c, n_chunks, n_sequences)
+        longest = _longest_sequence(bounds, first, last)
+        frameprob_work = np.empty((longest, n_padded))
+        alpha_work = np.empty((longest, n_padded))
+        shift_work = np.empty(longest)
+        scale_work = np.empty(longest)
+        for s in range(first, last):
+            start, stop = bounds[s], bounds[s + 1]
+            n_steps = stop - start
+            alpha = alpha_work[:n_steps]
+            _scaled_frameprob(
+                log_frameprob[start:stop], frameprob_work[:n_steps], shift_work
+            )
+            if not _forward_scaled(
+                startprob,
+                transmat_padded,
+                frameprob_work[:n_steps],
+                alpha,
+                scale_work[:n_steps],
+            ):
+                log_lik[s] = -np.inf
+                filtered[start:stop] = 0.0
+                continue
+            log_lik[s] = _sequence_log_likelihood(
+                scale_work[:n_steps], shift_work[:n_steps]
+            )
+            for t in range(n_steps):
+                for k in range(n_components):
+                    filtered[start + t, k] = alpha[t, k]
+    return log_lik, filtered
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def predict_states(state_proba, transmat, n_steps, n_chunks):
+    """State probabilities ``n_steps`` steps ahead of each row of ``state_proba``.
+
+    ``out[s, h] = state_proba[s] @ transmat ** (h + 1)``, shape
+    (n_sequences, n_steps, K): from the filtered distribution of a sequence's
+    last row, the distributions of the next ``n_steps`` hidden states.
+    """
+    n_sequences, n_components = state_proba.shape
+    out = np.zeros((n_sequences, n_steps, n_components))
+    for c in prange(n_chunks):
+        first, last = chunk_bounds(c, n_chunks, n_sequences)
+        for s in range(first, last):
+            previous = state_proba[s]
+            for h in range(n_steps):
+                current = out[s, h]
+                for i in range(n_components):
+                    weight = previous[i]
+                    if weight == 0.0:
+                        continue
+                    for j in range(n_components):
+                        current[j] += weight * transmat[i, j]
+                previous = current
+    return out
+
+
 @njit(inline="always")
 def _max_plus8(best, arg, a, x, i):
     """Lane-wise: where ``a + x`` beats ``best``, take it and the index ``i``."""

@@ -227,6 +227,12 @@ class PoissonHMM(BaseHMM):
     def _sample_emissions(self, states, random_state):
         return _poisson.sample(self.lambdas_[states], random_state)
 
+    def _state_moments(self):
+        # Counts are independent given the state: a diagonal covariance.
+        return self.lambdas_, self.lambdas_[:, :, np.newaxis] * np.eye(
+            self.lambdas_.shape[1]
+        )
+
     def _impute_emissions(self, X, posteriors, states, random_state):
         X = np.array(X, dtype=np.float64)
         missing = np.isnan(X)
