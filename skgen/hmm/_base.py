@@ -115,7 +115,7 @@ def _known_states(states, n_samples, n_components):
             row = int(np.argmax(fractional))
             raise ValueError(
                 "states must hold integer states (-1 where unknown), got "
-                f"{labels[row]!r} at row {row}."
+                f"{float(labels[row])} at row {row}."
             )
     elif labels.dtype.kind not in "iu":
         raise ValueError(
@@ -360,7 +360,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         "states": True,
         "sample_weight": True,
     }
-    __metadata_request__score = {"sequence_ids": True, "lengths": True}
+    __metadata_request__score = {
+        "sequence_ids": True,
+        "lengths": True,
+        "sample_weight": True,
+    }
     __metadata_request__predict = {"sequence_ids": True, "lengths": True}
     __metadata_request__predict_proba = {"sequence_ids": True, "lengths": True}
 
