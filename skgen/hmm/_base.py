@@ -96,7 +96,122 @@ def _warn_if_lengths_passed_as_y(y, n_samples, method):
         )
 
 
-def _check_possible(log_lik):
+def _known_states(states, n_samples, n_components):
+    """``fit``'s ``states``: the known state of each row (-1 where unknown).
+
+    Returns an int64 array of shape (n_samples,), or None when no state is
+    known (``states`` None or all -1).
+    """
+    if states is None:
+        return None
+    labels = np.asarray(states)
+    if labels.ndim != 1 or labels.shape[0] != n_samples:
+        raise ValueError(
+            "states must hold the hidden state of each row of X (-1 where "
+            f"unknown): expected shape ({n_samples},), got {labels.shape}."
+        )
+    if labels.dtype.kind == "f":
+        fractional = ~np.isfinite(labels) | (labels != np.round(labels))
+        if fractional.any():
+            row = int(np.argmax(fractional))
+            raise ValueError(
+                "states must hold integer states (-1 where unknown), got "
+                f"{float(labels[row])} at row {row}."
+            )
+    elif labels.dtype.kind not in "iu":
+        raise ValueError(
+            "states must hold integer states (-1 where unknown), got an array "
+            f"of dtype {labels.dtype}."
+        )
+    labels = labels.astype(np.int64)
+    outside = (labels < -1) | (labels >= n_components)
+    if outside.any():
+        row = int(np.argmax(outside))
+        raise ValueError(
+            f"states must be in [0, {n_components - 1}] (n_components="
+            f"{n_components}) or -1 where unknown, got {labels[row]} at row {row}."
+        )
+    return None if np.all(labels == -1) else labels
+
+
+def _row_weights(sample_weight, bounds):
+    """Per-sequence ``sample_weight`` as one weight per row (None: unweighted).
+
+    Takes one weight per sequence, or one per row equal within each sequence
+    (the form cross-validation splits with the rows).
+    """
+    if sample_weight is None:
+        return None
+    n_samples, n_sequences = int(bounds[-1]), len(bounds) - 1
+    weights = np.asarray(sample_weight)
+    if weights.ndim != 1 or weights.shape[0] not in (n_sequences, n_samples):
+        raise ValueError(
+            "sample_weight must have one entry per sequence "
+            f"({n_sequences},) or per row ({n_samples},), got shape "
+            f"{weights.shape}."
+        )
+    if weights.dtype.kind not in "biuf":
+        raise ValueError(f"sample_weight must hold numbers, got dtype {weights.dtype}.")
+    weights = weights.astype(np.float64)
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError(
+            "sample_weight must be finite and non-negative, got "
+            f"{weights[~(np.isfinite(weights) & (weights >= 0))][0]:g}."
+        )
+    sizes = np.diff(bounds)
+    if weights.shape[0] == n_sequences:
+        weights = np.repeat(weights, sizes)
+    else:
+        varies = weights != np.repeat(weights[bounds[:-1]], sizes)
+        if varies.any():
+            row = int(np.argmax(varies))
+            sequence = int(np.searchsorted(bounds, row, side="right") - 1)
+            raise ValueError(
+                "sample_weight weighs whole sequences: per row, it must be "
+                f"equal within each sequence, but sequence {sequence} has "
+                f"{weights[bounds[sequence]]:g} and {weights[row]:g} (row {row})."
+            )
+    if not np.any(weights > 0):
+        raise ValueError("sample_weight is zero for every sequence: nothing to fit.")
+    return weights
+
+
+def _clamp_to_labels(log_frameprob, labels):
+    """In place: a labelled row's other states get log-probability -inf."""
+    known = np.flatnonzero(labels >= 0)
+    kept = log_frameprob[known, labels[known]]
+    log_frameprob[known] = -np.inf
+    log_frameprob[known, labels[known]] = kept
+    return log_frameprob
+
+
+def _check_labels_possible(labels, bounds, startprob, transmat, weights):
+    """Known states that a zero of ``startprob_`` or ``transmat_`` forbids
+    (EM keeps those zeros): a clear error before EM runs."""
+    counted = np.ones(labels.shape[0], bool) if weights is None else weights > 0
+    first = labels[bounds[:-1]]
+    bad = (first >= 0) & (startprob[np.maximum(first, 0)] == 0) & counted[bounds[:-1]]
+    if bad.any():
+        s = int(np.argmax(bad))
+        raise ValueError(
+            f"states puts the first row of sequence {s} (row {bounds[s]}) in state "
+            f"{first[s]}, whose startprob_ is 0: the sequence is impossible."
+        )
+    before, after = labels[:-1], labels[1:]
+    inside = np.ones(before.shape[0], bool)
+    inside[bounds[1:-1] - 1] = False  # no transition between sequences
+    forbidden = transmat[np.maximum(before, 0), np.maximum(after, 0)] == 0
+    bad = inside & (before >= 0) & (after >= 0) & forbidden & counted[1:]
+    if bad.any():
+        t = int(np.argmax(bad))
+        i, j = before[t], after[t]
+        raise ValueError(
+            f"states puts row {t} in state {i} and row {t + 1} in state {j}, but "
+            f"transmat_[{i}, {j}] is 0: the sequence is impossible."
+        )
+
+
+def _check_possible(log_lik, labelled=False):
     """A sequence of zero probability has no posterior: say so."""
     if np.any(np.isnan(log_lik)):
         which = np.flatnonzero(np.isnan(log_lik))[:5].tolist()
@@ -105,9 +220,15 @@ def _check_possible(log_lik):
             "parameters give NaN log-probabilities."
         )
     if np.any(np.isneginf(log_lik)):
+        given = (
+            " given the known states (a labelled row its state cannot emit, "
+            "or labels that no path of nonzero transitions joins)"
+            if labelled
+            else ""
+        )
         raise ValueError(
             f"Sequence(s) {np.flatnonzero(np.isneginf(log_lik))[:5].tolist()} "
-            "have zero probability under the current parameters (a "
+            f"have zero probability under the current parameters{given} (a "
             "forbidden transition or start, or rows no state can emit)."
         )
 
@@ -168,9 +289,10 @@ class _Start(NamedTuple):
     parameters: dict
 
 
-def _block_statistics(X, bounds, model):
-    """The E-step of one block of whole sequences (a map-reduce block function)."""
-    return model._block_statistics(X, bounds)
+def _block_statistics(X, labels, weights, bounds, model):
+    """The E-step of one block of whole sequences (a map-reduce block function);
+    ``labels`` and ``weights`` are the block's rows' (or None)."""
+    return model._block_statistics(X, bounds, labels, weights)
 
 
 class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
@@ -218,10 +340,35 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         "learning_offset": [Interval(Real, 0.0, None, closed="left")],
     }
 
+    # scikit-learn's estimator checks that cannot pass, with the reason; read
+    # by tests/test_common.py (scikit-learn 1.9 has no tag for them).
+    _expected_failed_checks = {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "sample_weight weighs whole sequences, and the check's rows are one "
+            "sequence whose rows it repeats (which adds transitions the "
+            "sequence does not have) and shuffles; a weight w equals w copies "
+            "of the sequence to 1e-10 (tests/hmm/test_labels_and_weights.py)"
+        ),
+        "check_sample_weights_not_overwritten": (
+            "the check's weights vary within its one sequence, which is refused "
+            "(sample_weight weighs whole sequences); tests/hmm check that "
+            "per-sequence weights are not modified"
+        ),
+    }
+
     # Sequences travel with the rows through metadata routing, requested by
     # default so that cross_validate / GridSearchCV pass them on.
-    __metadata_request__fit = {"sequence_ids": True, "lengths": True}
-    __metadata_request__score = {"sequence_ids": True, "lengths": True}
+    __metadata_request__fit = {
+        "sequence_ids": True,
+        "lengths": True,
+        "states": True,
+        "sample_weight": True,
+    }
+    __metadata_request__score = {
+        "sequence_ids": True,
+        "lengths": True,
+        "sample_weight": True,
+    }
     __metadata_request__predict = {"sequence_ids": True, "lengths": True}
     __metadata_request__predict_proba = {"sequence_ids": True, "lengths": True}
 
@@ -466,8 +613,12 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             )
         return log_frameprob
 
-    def _forward_backward(self, X, bounds):
+    def _forward_backward(self, X, bounds, labels=None, sequence_weights=None):
+        """Posteriors and counts; rows with a known state (``labels`` >= 0)
+        clamped to it, counts weighted by ``sequence_weights``."""
         log_frameprob = self._frame_log_likelihood(X)
+        if labels is not None:
+            _clamp_to_labels(log_frameprob, labels)
         with threads_for(X.shape[0] * self.n_components**2):
             # The posteriors overwrite the frame log-probabilities in place.
             return _kernels.forward_backward(
@@ -477,16 +628,33 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 bounds,
                 _sequence_chunks(bounds, self.n_components**2),
                 log_frameprob,
+                sequence_weights,
             )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, lengths=None, sequence_ids=None):
+    def fit(
+        self,
+        X,
+        y=None,
+        lengths=None,
+        sequence_ids=None,
+        *,
+        states=None,
+        sample_weight=None,
+    ):
         """Estimate the parameters with the Baum-Welch algorithm (EM).
 
         Parameters not in ``init_params`` keep the values set on the estimator
         before ``fit``; those not in ``params`` are not updated. Zeros of a
         given ``transmat_`` or ``startprob_`` stay zero (left-right and other
         sparse topologies).
+
+        Rows whose hidden state is known (``states``) are clamped to it: EM runs
+        over the state paths that agree with the labels, and maximises
+        ``log p(X, known states)``. When every row is labelled, the posteriors
+        are the labels, and the first M-step gives the supervised estimate
+        (start and transition counts, each state's emission estimate from its
+        rows) whatever the initialisation; later iterations keep it.
 
         A dask array ``X`` is fitted where its row blocks live: each
         iteration's forward-backward passes and expected counts run on the
@@ -499,13 +667,29 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         X : array-like or dask array of shape (n_samples, n_features)
             The rows of all sequences, stacked.
         y : None
-            Ignored; present for API consistency.
+            Ignored; present for API consistency (known states go in
+            ``states``). hmmlearn's positional ``fit(X, lengths)`` puts the
+            lengths here: a warning says so.
         lengths : array-like of int, default=None
             Lengths of the sequences in ``X`` (as hmmlearn); they sum to
             ``n_samples``.
         sequence_ids : array-like of shape (n_samples,), default=None
             The sequence of each row; rows of one sequence are contiguous.
             Aligned with ``X``, so cross-validation splits it with the rows.
+        states : array-like of int of shape (n_samples,), default=None
+            The hidden state of each row where it is known, -1 where it is
+            not: integers in ``[-1, n_components)``. Aligned with ``X`` and
+            requested through metadata routing by default, as
+            ``sequence_ids``.
+        sample_weight : array-like of shape (n_sequences,) or (n_samples,), \
+                default=None
+            Weight of each sequence, or of each row, equal within each
+            sequence (the form cross-validation splits). Frequency weights:
+            each sequence's expected counts are multiplied by its weight, so
+            an integer weight ``w`` fits as ``w`` copies of the sequence
+            (priors weigh against the weighted counts). A sequence of weight
+            0 is left out (of the initialisation too, for ``X`` in memory);
+            the other weights do not enter the initialisation.
 
         Returns
         -------
@@ -516,10 +700,12 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             _warn_if_lengths_passed_as_y(y, _num_samples(X), "fit")
         self._check_letters()
         X, bounds = self._validate(X, lengths, sequence_ids, reset=True)
+        labels = _known_states(states, X.shape[0], self.n_components)
+        weights = _row_weights(sample_weight, bounds)
         random_state = check_random_state(self.random_state)
         self._note_user_values()
         with single_threaded_blas():
-            best = self._best_start(X, bounds, random_state)
+            best = self._best_start(X, bounds, random_state, labels, weights)
         self._warn_overwritten(stacklevel=3)
         n_parameters = self._n_parameters()
         if X.size < n_parameters:
@@ -539,10 +725,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self.lower_bound_ = best.statistics.log_likelihood
         self.lower_bounds_ = list(best.monitor.history)
         # partial_fit continues from the last iteration's expected counts.
+        n_rows = X.shape[0] if weights is None else float(weights.sum())
         self._running_stats = _RunningStatistics(
-            X.shape[0],
-            scale_sums(best.statistics, 1.0 / X.shape[0]),
-            best.reference,
+            n_rows, scale_sums(best.statistics, 1.0 / n_rows), best.reference
         )
         self.n_steps_ = 1
         if not self.converged_ and self.n_iter > 0:
@@ -563,8 +748,12 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 stacklevel=4,
             )
 
-    def _best_start(self, X, bounds, random_state):
+    def _best_start(self, X, bounds, random_state, labels=None, weights=None):
         """EM from ``n_init`` starts; the one of highest final log-likelihood."""
+        # The initialisation reads the rows of the sequences of positive weight.
+        init_X = X
+        if weights is not None and isinstance(X, np.ndarray) and weights.min() == 0:
+            init_X = X[weights > 0]
         names = self._parameter_names()
         # Values the user set before fit: every start begins from them.
         given = {
@@ -579,9 +768,13 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                     delattr(self, name)
             if self.verbose and self.n_init > 1:
                 print(f"Initialization {init}")
-            self._init_parameters(X, random_state)
+            self._init_parameters(init_X, random_state)
             self._check_parameters()
-            run = self._em(X, bounds)
+            if labels is not None:
+                _check_labels_possible(
+                    labels, bounds, self.startprob_, self.transmat_, weights
+                )
+            run = self._em(X, bounds, labels, weights)
             if (
                 best is None
                 or run.statistics.log_likelihood > best.statistics.log_likelihood
@@ -591,32 +784,49 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 )
         return best
 
-    def _e_step(self, X, bounds):
+    def _e_step(self, X, bounds, labels=None, weights=None):
         """:class:`HMMStatistics` of all sequences, and their emission reference.
 
         One block function over whole sequences, run by ``map_reduce`` in
-        memory (one call) or per row block of a dask array.
+        memory (one call) or per row block of a dask array. ``labels``: the
+        known state of each row (-1: unknown); ``weights``: each row's
+        sequence weight (see :meth:`fit`).
         """
         reference = self._emission_reference()
         stats = map_reduce(
             _block_statistics,
             X,
+            labels,
+            weights,
             args=(self,),
             block_args=lambda start, stop: (bounds_within(bounds, start, stop),),
         )
         return stats, reference
 
-    def _block_statistics(self, X, bounds):
-        log_lik, posteriors, start, transitions = self._forward_backward(X, bounds)
-        _check_possible(log_lik)
+    def _block_statistics(self, X, bounds, labels=None, weights=None):
+        sequence_weights = None
+        if weights is not None:
+            sequence_weights = np.ascontiguousarray(weights[bounds[:-1]])
+        log_lik, posteriors, start, transitions = self._forward_backward(
+            X, bounds, labels, sequence_weights
+        )
+        if weights is None:
+            _check_possible(log_lik, labels is not None)
+            total = float(log_lik.sum())
+        else:
+            # A sequence of weight 0 is absent: its likelihood is not asked.
+            counted = sequence_weights > 0
+            _check_possible(np.where(counted, log_lik, 0.0), labels is not None)
+            total = float(sequence_weights[counted] @ log_lik[counted])
+            posteriors *= weights[:, np.newaxis]
         return HMMStatistics(
-            float(log_lik.sum()),
+            total,
             start.sum(axis=0),
             transitions.sum(axis=0),
             self._emission_statistics(X, posteriors),
         )
 
-    def _em(self, X, bounds):
+    def _em(self, X, bounds, labels=None, weights=None):
         """Baum-Welch from the current parameters; return its :class:`_Start`.
 
         ``n_iter=0`` initialises only (as hmmlearn): one E-step scores the
@@ -626,7 +836,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         tic = time()
         stats = None
         for _ in range(self.n_iter):
-            stats, reference = self._e_step(X, bounds)
+            stats, reference = self._e_step(X, bounds, labels, weights)
             self._m_step(stats, reference)
             previous = monitor.history[-1] if len(monitor.history) else -np.inf
             monitor.report(stats.log_likelihood)
@@ -640,10 +850,19 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             if monitor.converged:
                 break
         if stats is None:
-            stats, reference = self._e_step(X, bounds)
+            stats, reference = self._e_step(X, bounds, labels, weights)
         return _Start(monitor, stats, reference, {})
 
-    def partial_fit(self, X, y=None, lengths=None, sequence_ids=None):
+    def partial_fit(
+        self,
+        X,
+        y=None,
+        lengths=None,
+        sequence_ids=None,
+        *,
+        states=None,
+        sample_weight=None,
+    ):
         """Update the model with one batch of sequences by stepwise online EM.
 
         Each call runs one forward-backward pass over the batch under the
@@ -665,6 +884,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         iteration count as the first update, so the model is updated, not
         restarted. Sequences do not span batches.
 
+        With ``sample_weight``, a batch's size is its weighted number of rows
+        (its counts are averaged per weighted row before blending).
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -673,6 +895,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             Ignored; present for API consistency.
         lengths, sequence_ids : array-like, default=None
             How rows group into sequences (see :meth:`fit`).
+        states : array-like of int of shape (n_samples,), default=None
+            The known state of each row, -1 where unknown (see :meth:`fit`).
+        sample_weight : array-like of shape (n_sequences,) or (n_samples,), \
+                default=None
+            Weight of each sequence of the batch (see :meth:`fit`).
 
         Returns
         -------
@@ -683,10 +910,15 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_letters()
         first_call = not hasattr(self, "n_steps_") and not hasattr(self, "converged_")
         X, bounds = self._validate(X, lengths, sequence_ids, reset=first_call)
+        labels = _known_states(states, X.shape[0], self.n_components)
+        weights = _row_weights(sample_weight, bounds)
         with single_threaded_blas():
             if first_call:
                 self._note_user_values()
-                self._init_parameters(X, check_random_state(self.random_state))
+                init_X = X
+                if weights is not None and isinstance(X, np.ndarray):
+                    init_X = X[weights > 0]
+                self._init_parameters(init_X, check_random_state(self.random_state))
                 self._warn_overwritten(stacklevel=2)
                 self._check_parameters()
                 self._running_stats = None
@@ -694,9 +926,14 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 self.lower_bounds_ = []
                 self._monitor = self._new_monitor()
                 self._start_sample_stream()
+            if labels is not None:
+                _check_labels_possible(
+                    labels, bounds, self.startprob_, self.transmat_, weights
+                )
             step = getattr(self, "n_steps_", 0)
-            stats, reference = self._e_step(X, bounds)
-            running = self._blend_running(stats, reference, X.shape[0], step)
+            stats, reference = self._e_step(X, bounds, labels, weights)
+            n_rows = X.shape[0] if weights is None else float(weights.sum())
+            running = self._blend_running(stats, reference, n_rows, step)
             self._running_stats = running
             self._m_step(
                 scale_sums(running.statistics, running.n_rows), running.reference

@@ -218,11 +218,12 @@ def _backward_scaled(transmat_t, frameprob, scale, alpha, beta_rows, posteriors)
 
 
 @njit(cache=True, nogil=True)
-def _add_transitions(transmat, alpha, weighted, counts):
-    """counts[i, j] += transmat[i, j] * sum_t alpha[t - 1, i] weighted[t, j].
+def _add_transitions(transmat, alpha, weighted, counts, weight):
+    """counts[i, j] += weight * transmat[i, j] * sum_t alpha[t - 1, i] weighted[t, j].
 
     The sum over steps is a (K x T) by (T x K) product, accumulated in
-    registers; transmat multiplies it once at the end.
+    registers; transmat (and the sequence's ``weight``) multiplies it once at
+    the end.
     """
     n_steps, n_padded = alpha.shape
     n_components = counts.shape[0]
@@ -234,7 +235,7 @@ def _add_transitions(transmat, alpha, weighted, counts):
             for lane in range(LANES):
                 j = jb + lane
                 if j < n_components:
-                    counts[i, j] += transmat[i, j] * acc[lane]
+                    counts[i, j] += weight * transmat[i, j] * acc[lane]
 
 
 @njit(cache=True, nogil=True)
@@ -259,13 +260,23 @@ def _sequence_log_likelihood(scale, shift):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, posteriors):
+def forward_backward(
+    startprob,
+    transmat,
+    log_frameprob,
+    bounds,
+    n_chunks,
+    posteriors,
+    sequence_weights=None,
+):
     """Posteriors and expected counts of every sequence.
 
     ``posteriors`` (n_samples, K) receives the posteriors; it may be
     ``log_frameprob`` itself (each sequence's rows are read before they are
     written), which spares allocating, and page-faulting in, a second
-    (n_samples, K) array at every EM iteration.
+    (n_samples, K) array at every EM iteration. ``sequence_weights``
+    (n_sequences,), if given, multiply each sequence's start and transition
+    counts (not its posteriors or log-likelihood).
 
     Returns
     -------
@@ -308,9 +319,10 @@ def forward_backward(startprob, transmat, log_frameprob, bounds, n_chunks, poste
             _backward_scaled(
                 transmat_t, frameprob, scale, alpha, beta_rows, posteriors[start:stop]
             )
+            weight = 1.0 if sequence_weights is None else sequence_weights[s]
             for k in range(n_components):
-                start_counts[c, k] += posteriors[start, k]
-            _add_transitions(transmat, alpha, frameprob, transition_counts[c])
+                start_counts[c, k] += weight * posteriors[start, k]
+            _add_transitions(transmat, alpha, frameprob, transition_counts[c], weight)
     return log_lik, posteriors, start_counts, transition_counts
 
 

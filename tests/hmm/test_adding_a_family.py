@@ -117,7 +117,10 @@ def _regimes(seed=0, lengths=(40, 60, 50)):
     return X.astype(np.float64), list(lengths)
 
 
-@parametrize_with_checks([BernoulliHMM(2, n_iter=20, random_state=0)])
+@parametrize_with_checks(
+    [BernoulliHMM(2, n_iter=20, random_state=0)],
+    expected_failed_checks=lambda estimator: estimator._expected_failed_checks,
+)
 def test_the_new_family_passes_the_estimator_checks(estimator, check):
     check(estimator)
 
@@ -174,3 +177,25 @@ def test_dask_comes_with_the_base():
         proba = got.predict_proba(dX, lengths=lengths).compute()
     np.testing.assert_allclose(got.emissionprob_, ref.emissionprob_, rtol=1e-10)
     np.testing.assert_allclose(proba, ref.predict_proba(X, lengths=lengths), rtol=1e-9)
+
+
+def test_known_states_and_weights_come_with_the_base():
+    """A new family gets labelled fits and sequence weights with no code of its
+    own: fully labelled, the first M-step is the supervised estimate."""
+    X, lengths = _regimes(seed=2)
+    states = np.concatenate([np.arange(n) >= n // 2 for n in lengths]).astype(int)
+    model = BernoulliHMM(2, random_state=0).fit(X, lengths=lengths, states=states)
+    ones = np.array([X[states == k].mean(axis=0) for k in range(2)])
+    np.testing.assert_allclose(model.emissionprob_, ones, rtol=1e-12)
+    np.testing.assert_allclose(model.startprob_, [1.0, 0.0], atol=1e-15)
+    switches = len(lengths)  # one 0 -> 1 switch per sequence
+    stays = np.bincount(states)[0] - switches
+    np.testing.assert_allclose(
+        model.transmat_[0], [stays, switches] / (stays + switches)
+    )
+    weighted = BernoulliHMM(2, random_state=0).fit(
+        X, lengths=lengths, states=states, sample_weight=[1, 0, 1]
+    )
+    kept = np.r_[np.arange(40), np.arange(100, 150)]
+    ones = np.array([X[kept][states[kept] == k].mean(axis=0) for k in range(2)])
+    np.testing.assert_allclose(weighted.emissionprob_, ones, rtol=1e-12)

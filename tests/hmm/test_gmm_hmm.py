@@ -488,7 +488,8 @@ def test_same_constructor_as_hmmlearn():
     [
         make_estimator(GMMHMM, covariance_type=covariance_type)
         for covariance_type in COVARIANCE_TYPES
-    ]
+    ],
+    expected_failed_checks=lambda estimator: estimator._expected_failed_checks,
 )
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
