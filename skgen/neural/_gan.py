@@ -15,7 +15,7 @@ from sklearn.utils import check_random_state
 from skgen.base import GenerativeMixin
 from skgen.neural._base import ConditionalMixin, center_and_scale
 from skgen.neural._kernels import parzen_log_sum_exp
-from skgen.neural._network import DenseNetwork, make_adam
+from skgen.neural._network import Adam, DenseNetwork
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -396,10 +396,10 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
             random_state,
             self.dtype,
         )
-        self._generator_optimizer = make_adam(
+        self._generator_optimizer = Adam(
             self._generator.params, self.learning_rate_init, self.beta_1, self.beta_2
         )
-        self._discriminator_optimizer = make_adam(
+        self._discriminator_optimizer = Adam(
             self.discriminator_.params,
             self.learning_rate_init,
             self.beta_1,
@@ -440,7 +440,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
             loss = float(np.mean(out_fake) - np.mean(out_real))
             grad_out = np.concatenate([-np.ones(n_packed), np.ones(n_packed)])
         grad_out = (grad_out / n_packed).astype(self.dtype)[:, np.newaxis]
-        grads, _ = self.discriminator_.backward(grad_out)
+        grads, _ = self.discriminator_.backward(grad_out, input_grad=False)
         if self.loss == "wgan-gp" and self.gradient_penalty > 0:
             interpolates = eps * real_packed + (1.0 - eps) * fake_packed
             penalty, penalty_grads = self._gradient_penalty(interpolates)
@@ -486,7 +486,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         grad_out = (grad_out / n_packed).astype(self.dtype)[:, np.newaxis]
         _, grad_packed = self.discriminator_.backward(grad_out)
         grad_fake = grad_packed.reshape(fake.shape[0], -1)[:, : fake.shape[1]]
-        grads, _ = self._generator.backward(grad_fake)
+        grads, _ = self._generator.backward(grad_fake, input_grad=False)
         loss += self._generator.add_l2_gradient(grads, self.alpha, n_packed)
         return loss, [g.astype(self.dtype, copy=False) for g in grads]
 
