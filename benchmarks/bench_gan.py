@@ -372,6 +372,7 @@ def _synth_run(path, folder, tree):
          "-n", "1000", "-o", str(Path(folder) / "out.csv"),
          "--report", str(Path(folder) / "report")],
         capture_output=True, text=True, check=True, env=env,
+        cwd=folder,  # python -m puts the working directory first on sys.path
     ).stdout  # fmt: skip
     fit = float(re.search(r"fitted gan in ([0-9.]+) s", out)[1])
     c2st = float(re.search(r"C2ST accuracy: ([0-9.]+)", out)[1])
