@@ -43,6 +43,12 @@ FAST_PARAMS = {
         ]
     },
     "VAE": {"hidden_layer_sizes": (8,), "max_iter": 20, "random_state": 0},
+    "SemiSupervisedVAE": {
+        "n_components": 2,
+        "hidden_layer_sizes": (8,),
+        "max_iter": 20,
+        "random_state": 0,
+    },
     "GAN": {
         "n_components": 2,
         "hidden_layer_sizes": (8,),

@@ -5,7 +5,7 @@ from numbers import Integral
 from time import time
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import logsumexp, ndtri
 from scipy.stats import qmc
 
 from skgen.neural._network import gen_batches_indices
@@ -137,15 +137,18 @@ class VariationalMixin:
 
     def _validate_rows(self, X, reset):
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=reset)
+        self._check_range(X)
+        # Kept in its own precision: standardising comes first (a float32
+        # cast would lose a large offset's digits).
+        return X
+
+    def _check_range(self, X):
         if self.likelihood == "bernoulli" and (X.min() < 0 or X.max() > 1):
             raise ValueError(
                 "likelihood='bernoulli' models data in [0, 1]; X has values in "
                 f"[{X.min():g}, {X.max():g}]. Scale it (e.g. MinMaxScaler) or "
                 "use likelihood='gaussian'."
             )
-        # Kept in its own precision: standardising comes first (a float32
-        # cast would lose a large offset's digits).
-        return X
 
     def _set_standardization(self, X):
         """Feature means and spreads the model works around (Gaussian only):
@@ -240,6 +243,30 @@ class VariationalMixin:
             shifts = row_hash_uniforms(hashed[rows], self.n_components)
             uniform = np.mod(points[np.newaxis] + shifts[:, np.newaxis], 1.0)
             yield rows, ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)).astype(self.dtype)
+
+    def _iwae_given_posterior(self, X, mu, log_var, eps, class_index):
+        """``log (1/k) sum_k p(x | z_k, y) p(z_k) / q(z_k | x, y)`` of each row:
+        the IWAE estimate of ``log p(x | y)`` from the posterior ``(mu,
+        log_var)`` and the draws ``eps`` (n_rows, k, n_components); the
+        decoder is conditioned on class ``class_index`` (one-hot), or on
+        nothing when it is None."""
+        n_rows, k = eps.shape[:2]
+        std = np.exp(0.5 * log_var)
+        z = mu[:, None, :] + std[:, None, :] * eps
+        # log p(z) - log q(z | x); the 2 pi terms cancel.
+        log_prior_ratio = np.sum(
+            -0.5 * z * z + 0.5 * eps * eps + 0.5 * log_var[:, None, :], axis=2
+        )
+        inputs = z.reshape(n_rows * k, self.n_components)
+        if class_index is not None:
+            labels = np.zeros((inputs.shape[0], len(self.classes_)), dtype=self.dtype)
+            labels[:, class_index] = 1.0
+            inputs = np.hstack([inputs, labels])
+        decoded = self.decoder_.forward(inputs)
+        log_lik = self._log_likelihood(np.repeat(X, k, axis=0), decoded)
+        return logsumexp(log_lik.reshape(n_rows, k) + log_prior_ratio, axis=1) - np.log(
+            k
+        )
 
     def _log_jacobian(self):
         """log-density offset from standardised units back to the data's."""

@@ -496,29 +496,13 @@ class VAE(
 
     def _iwae(self, X, eps):
         """IWAE estimate of each row with its draws ``eps`` (n_rows, k, L)."""
-        n_rows, k = eps.shape[:2]
         mu, log_var = self._encode(X)
-        std = np.exp(0.5 * log_var)
-        z = mu[:, None, :] + std[:, None, :] * eps
-        # log p(z) - log q(z | x); the 2 pi terms cancel.
-        log_prior_ratio = np.sum(
-            -0.5 * z * z + 0.5 * eps * eps + 0.5 * log_var[:, None, :], axis=2
-        )
-        flat_z = z.reshape(n_rows * k, self.n_components)
-        repeated = np.repeat(X, k, axis=0)
         if not hasattr(self, "classes_"):
-            decoded = self.decoder_.forward(flat_z)
-            log_lik = self._log_likelihood(repeated, decoded).reshape(n_rows, k)
-            return logsumexp(log_lik + log_prior_ratio, axis=1) - np.log(k)
-        per_class = []
-        for c, prior in enumerate(self.class_prior_):
-            labels = np.zeros((flat_z.shape[0], len(self.classes_)), dtype=self.dtype)
-            labels[:, c] = 1.0
-            decoded = self.decoder_.forward(np.hstack([flat_z, labels]))
-            log_lik = self._log_likelihood(repeated, decoded).reshape(n_rows, k)
-            per_class.append(
-                np.log(prior) + logsumexp(log_lik + log_prior_ratio, axis=1) - np.log(k)
-            )
+            return self._iwae_given_posterior(X, mu, log_var, eps, None)
+        per_class = [
+            np.log(prior) + self._iwae_given_posterior(X, mu, log_var, eps, c)
+            for c, prior in enumerate(self.class_prior_)
+        ]
         return logsumexp(np.stack(per_class), axis=0)
 
     def _n_parameters(self):
