@@ -545,7 +545,8 @@ class SemiSupervisedVAE(
         -------
         y : ndarray of shape (n_samples,)
         """
-        return self.classes_[self.predict_log_proba(X).argmax(axis=1)]
+        log_proba = self.predict_log_proba(X)
+        return self.classes_[log_proba.argmax(axis=1)]
 
     def transform(self, X):
         """Latent codes: the mean of ``q(z | x) = sum_y q(y | x) q(z | x, y)``.
