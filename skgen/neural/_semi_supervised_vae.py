@@ -72,14 +72,18 @@ class SemiSupervisedVAE(
         ``p(x | y, z)``: independent Gaussians of learned mean and a learned
         standard deviation per feature (at least 1e-3, in standardised
         units), or independent Bernoullis for data in [0, 1].
-    alpha : float, default=0.1
-        Weight of the classification loss, as a share of the number of rows:
-        the objective of the whole training set is the sum of the rows'
-        negative ELBOs plus ``alpha * n_samples`` times the mean
-        cross-entropy ``-log q(y | x)`` of the labelled rows, so each
-        labelled row's cross-entropy weighs ``w = alpha * n_samples /
-        n_labelled``. Kingma et al. use ``alpha * N`` with 0.1, the default;
-        larger values lean on the labels, smaller on the generative model.
+    alpha : float, default=1.0
+        Weight of the classification loss, as a share of the number of rows
+        (Kingma et al.'s ``alpha = 0.1 N`` is ``alpha=0.1`` here): the
+        objective of the whole training set is the sum of the rows' negative
+        ELBOs plus ``alpha * n_samples`` times the mean cross-entropy
+        ``-log q(y | x)`` of the labelled rows, so each labelled row's
+        cross-entropy weighs ``w = alpha * n_samples / n_labelled``. The
+        paper's 0.1 gave each of MNIST's 100 labels of 50,000 rows a weight
+        of 50; with the larger labelled shares of small tables it leaves the
+        labels too weak (digits, 5% labelled: 0.80 accuracy against 0.91-0.93
+        for ``alpha`` of 1 to 10), hence the default of 1. Larger values lean
+        on the labels, smaller on the generative model.
     batch_size : int or 'auto', default='auto'
         Rows per minibatch (labelled and unlabeled mixed at random); 'auto'
         is ``min(200, n_samples)``.
@@ -238,7 +242,7 @@ class SemiSupervisedVAE(
         hidden_layer_sizes=(100,),
         activation="relu",
         likelihood="gaussian",
-        alpha=0.1,
+        alpha=1.0,
         batch_size="auto",
         learning_rate_init=1e-3,
         max_iter=200,
@@ -572,6 +576,48 @@ class SemiSupervisedVAE(
         mu = mu.reshape(n_rows, n_classes, self.n_components)
         return np.einsum("nc,ncl->nl", q, mu).astype(raw.dtype)
 
+    def inverse_transform(self, Z, y):
+        """Decoded means of latent points as rows of class ``y``.
+
+        The same ``Z`` decoded with different classes gives rows of the same
+        "style" in each class.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, n_components)
+            Latent points.
+        y : label or array-like of shape (n_samples,)
+            Their classes.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            The decoder's mean (Gaussian) or probabilities (Bernoulli).
+        """
+        check_is_fitted(self)
+        Z = np.asarray(Z, dtype=self.dtype)
+        if Z.ndim != 2 or Z.shape[1] != self.n_components:
+            raise ValueError(
+                f"Z must have shape (n_samples, {self.n_components}), got {Z.shape}."
+            )
+        classes = self._class_indices(y, Z.shape[0])
+        with single_threaded_blas():
+            decoded = self.decoder_.forward(np.hstack([Z, self._one_hot(classes)]))
+        return self._decoded_to_data(decoded)
+
+    def _class_indices(self, y, n_samples):
+        labels = np.asarray(y)
+        if labels.ndim == 0:
+            labels = np.full(n_samples, labels)
+        unknown = ~np.isin(labels, self.classes_)
+        if labels.shape != (n_samples,) or unknown.any():
+            raise ValueError(
+                f"y must be labels of the fitted classes {self.classes_.tolist()}, "
+                f"one or one per row; got {labels[unknown][:5].tolist()} "
+                f"(shape {labels.shape})."
+            )
+        return np.searchsorted(self.classes_, labels)
+
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows: a class, a latent ``z ~ N(0, I)``, a row from
         ``p(x | y, z)``.
@@ -599,17 +645,7 @@ class SemiSupervisedVAE(
                 len(self.classes_), size=n_samples, p=self.class_prior_
             )
         else:
-            labels = np.asarray(y)
-            if labels.ndim == 0:
-                labels = np.full(n_samples, labels)
-            unknown = ~np.isin(labels, self.classes_)
-            if labels.shape != (n_samples,) or unknown.any():
-                raise ValueError(
-                    f"y must be labels of the fitted classes "
-                    f"{self.classes_.tolist()}, one or one per row; got "
-                    f"{labels[unknown][:5].tolist()} (shape {labels.shape})."
-                )
-            classes = np.searchsorted(self.classes_, labels)
+            classes = self._class_indices(y, n_samples)
         Z = rng.standard_normal((n_samples, self.n_components)).astype(self.dtype)
         with single_threaded_blas():
             decoded = self.decoder_.forward(np.hstack([Z, self._one_hot(classes)]))

@@ -156,9 +156,7 @@ def test_samples_of_a_class_come_from_its_decoder():
     sigma = np.exp(model.log_sigma_.astype(np.float64)) * model.scale_
     moments = []
     for c in (0, 1):
-        hot = np.zeros((len(Z), 2), dtype=np.float32)
-        hot[:, c] = 1
-        means = model._decoded_to_data(model.decoder_.forward(np.hstack([Z, hot])))
+        means = model.inverse_transform(Z, y=c)
         moments.append((means.mean(axis=0), np.cov(means.T) + np.diag(sigma**2)))
     for c in (0, 1):
         X_new, y_new = model.sample(40_000, y=c, random_state=0)
@@ -263,6 +261,10 @@ def test_bad_targets_and_inputs_are_named():
     fitted = model.fit(X, y)
     with pytest.raises(ValueError, match="fitted classes"):
         fitted.sample(3, y=7)
+    with pytest.raises(ValueError, match="fitted classes"):
+        fitted.sample(3, y=[0, 1])
+    with pytest.raises(ValueError, match=r"Z must have shape \(n_samples, 16\)"):
+        fitted.inverse_transform(np.zeros((3, 2)), y=0)
     with pytest.raises(ValueError, match="NaN"):
         fitted.predict(with_nan)
     with pytest.raises(ValueError, match="early_stopping needs more rows"):
