@@ -48,12 +48,12 @@ def run():
             X_train, X_test, y_train, y_test = train_test_split(
                 X, y, test_size=0.25, stratify=y, random_state=seed
             )
-            for name, make in (
-                ("PCA", lambda: PCA(size, random_state=seed)),
-                ("VAE", lambda: VAE(size, **VAE_PARAMS, random_state=seed)),
+            for name, encoder in (
+                ("PCA", PCA(size, random_state=seed)),
+                ("VAE", VAE(size, **VAE_PARAMS, random_state=seed)),
             ):
                 start = time.perf_counter()
-                encoder = make().fit(X_train)
+                encoder.fit(X_train)
                 elapsed = time.perf_counter() - start
                 Z_train, Z_test = encoder.transform(X_train), encoder.transform(X_test)
                 scaler = StandardScaler().fit(Z_train)
