@@ -187,7 +187,7 @@ class SemiSupervisedVAE(
     >>> y_partial = np.full(200, -1)
     >>> y_partial[[0, 1, 100, 101]] = [0, 0, 1, 1]
     >>> model = SemiSupervisedVAE(n_components=2, hidden_layer_sizes=(16,),
-    ...                           max_iter=50, random_state=0)
+    ...                           batch_size=20, max_iter=50, random_state=0)
     >>> model = model.fit(X, y_partial)
     >>> float(model.score(X, y)) > 0.9
     True
