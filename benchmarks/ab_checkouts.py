@@ -275,6 +275,7 @@ def main():
         parser.error("--base is required")
     sys.path.insert(0, str(ROOT))
     from benchmarks._common import machine, write_results
+
     names = args.only or (QUICK if args.quick else list(WORKLOADS))
     trees = {"base": args.base, "new": args.new}
     rounds = 2 if args.quick else args.rounds

@@ -32,6 +32,7 @@ _PUBLIC = {
     "MultinomialNB": "skgen.naive_bayes",
     "PoissonHMM": "skgen.hmm",
     "SemiSupervisedEMClassifier": "skgen.classification",
+    "SemiSupervisedVAE": "skgen.neural",
     "TableSynthesizer": "skgen.tabular",
     "TabularEncoder": "skgen.preprocessing",
     "VAE": "skgen.neural",

@@ -43,6 +43,15 @@ FAST_PARAMS = {
         ]
     },
     "VAE": {"hidden_layer_sizes": (8,), "max_iter": 20, "random_state": 0},
+    # A larger step: 20 epochs of the default one do not separate
+    # check_classifiers_train's blobs.
+    "SemiSupervisedVAE": {
+        "n_components": 2,
+        "hidden_layer_sizes": (8,),
+        "learning_rate_init": 0.01,
+        "max_iter": 20,
+        "random_state": 0,
+    },
     "GAN": {
         "n_components": 2,
         "hidden_layer_sizes": (8,),

@@ -1,22 +1,16 @@
 """The variational autoencoder, on the numpy network core."""
 
 from numbers import Integral, Real
-from time import time
 
 import numpy as np
-from scipy.special import logsumexp, ndtri
-from scipy.stats import qmc
+from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from skgen.base import GenerativeMixin
-from skgen.neural._base import ConditionalMixin, center_and_scale
-from skgen.neural._network import DenseNetwork, gen_batches_indices, make_adam
-from skgen.utils import _chunking
-from skgen.utils._chunking import row_blocks
-from skgen.utils._hashing import row_hash_uniforms
-from skgen.utils._monitor import ConvergenceMonitor
+from skgen.neural._base import ConditionalMixin, VariationalMixin
+from skgen.neural._network import DenseNetwork, make_adam
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -26,17 +20,10 @@ from skgen.utils._sklearn_compat import (
 )
 from skgen.utils._threads import single_threaded_blas
 
-_LOG_2PI = np.log(2.0 * np.pi)
-#: Smallest standard deviation of the Gaussian decoder: a feature the decoder
-#: reproduces exactly (a constant column) must not drive log(sigma) to -inf.
-_MIN_LOG_SIGMA = np.log(1e-3)
 
-
-def _softplus(a):
-    return np.logaddexp(0.0, a)
-
-
-class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
+class VAE(
+    ConditionalMixin, VariationalMixin, GenerativeMixin, TransformerMixin, BaseEstimator
+):
     """Variational autoencoder: a latent-variable generative model, in numpy.
 
     An encoder network maps a row to a Gaussian ``q(z | x)`` over
@@ -229,45 +216,8 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         self.verbose = verbose
         self.warm_start = warm_start
 
-    # -- data ------------------------------------------------------------------
-
-    def _validate_rows(self, X, reset):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=reset)
-        if self.likelihood == "bernoulli" and (X.min() < 0 or X.max() > 1):
-            raise ValueError(
-                "likelihood='bernoulli' models data in [0, 1]; X has values in "
-                f"[{X.min():g}, {X.max():g}]. Scale it (e.g. MinMaxScaler) or "
-                "use likelihood='gaussian'."
-            )
-        # Kept in its own precision: standardising comes first (a float32
-        # cast would lose a large offset's digits).
-        return X
-
-    def _set_standardization(self, X):
-        """Feature means and spreads the model works around (Gaussian only):
-        the networks see standardised rows, whatever the data's units."""
-        if self.likelihood == "bernoulli":
-            n_features = X.shape[1]
-            self.center_, self.scale_ = np.zeros(n_features), np.ones(n_features)
-        else:
-            self.center_, self.scale_ = center_and_scale(X)
-
-    def _standardize(self, X):
-        X = np.asarray(X, dtype=np.float64)
-        return ((X - self.center_) / self.scale_).astype(self.dtype, copy=False)
-
     def _initialize(self, n_features, random_state):
-        hidden = np.atleast_1d(self.hidden_layer_sizes)
-        if (
-            hidden.ndim != 1
-            or not np.issubdtype(hidden.dtype, np.integer)
-            or np.any(hidden < 1)
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a positive integer or a sequence of "
-                f"them, got {self.hidden_layer_sizes!r}."
-            )
-        hidden = [int(h) for h in hidden]
+        hidden = self._hidden_sizes()
         n_classes = len(getattr(self, "classes_", ()))
         self.encoder_ = DenseNetwork(
             [n_features, *hidden, 2 * self.n_components],
@@ -283,44 +233,14 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         )
         self.log_sigma_ = np.zeros(n_features, dtype=self.dtype)
         self._optimizer = make_adam(self._params(), self.learning_rate_init)
-        self.loss_curve_ = []
-        self.validation_scores_ = [] if self.early_stopping else None
-        self.best_loss_ = None if self.early_stopping else np.inf
-        self.best_validation_score_ = -np.inf if self.early_stopping else None
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.monitor_ = self._new_monitor()
-
-    def _new_monitor(self):
-        """The epochs' convergence: no improvement of the validation ELBO
-        (early stopping) or of the training loss for n_iter_no_change epochs."""
-        return ConvergenceMonitor(
-            self.tol,
-            self.max_iter,
-            self.verbose,
-            criterion="no_improvement",
-            patience=self.n_iter_no_change,
-            higher_is_better=self.early_stopping,
-            objective=(
-                "the validation ELBO" if self.early_stopping else "the training loss"
-            ),
-        )
+        self._reset_training_record()
 
     def _params(self):
-        extra = [self.log_sigma_] if self.likelihood == "gaussian" else []
-        return self.encoder_.params + self.decoder_.params + extra
+        return self.encoder_.params + self.decoder_.params + self._likelihood_params()
 
     def _encode(self, X):
         out = self.encoder_.forward(X)
         return out[:, : self.n_components], out[:, self.n_components :]
-
-    def _log_likelihood(self, X, decoded):
-        """log p(x | z) of each row from the decoder's output."""
-        if self.likelihood == "bernoulli":
-            return -np.sum(_softplus(decoded) - X * decoded, axis=-1)
-        log_sigma = np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)
-        z = (X - decoded) * np.exp(-log_sigma)
-        return -0.5 * np.sum(z * z + 2.0 * log_sigma + _LOG_2PI, axis=-1)
 
     # -- the loss and its gradient ----------------------------------------------
 
@@ -336,17 +256,9 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         nll = -self._log_likelihood(X, decoded)
         loss = float(np.mean(nll + self.beta * kl))
 
-        if self.likelihood == "bernoulli":
-            grad_decoded = (1.0 / (1.0 + np.exp(-decoded)) - X) / n_rows
-            grad_log_sigma = []
-        else:
-            log_sigma = np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)
-            inv_var = np.exp(-2.0 * log_sigma)
-            residual = X - decoded
-            grad_decoded = -residual * inv_var / n_rows
-            grad = np.sum(1.0 - residual * residual * inv_var, axis=0) / n_rows
-            # No gradient below the floor: log_sigma_ stays put there.
-            grad_log_sigma = [np.where(self.log_sigma_ > _MIN_LOG_SIGMA, grad, 0.0)]
+        grad_decoded, grad_log_sigma = self._likelihood_gradients(
+            X, decoded, 1.0 / n_rows
+        )
         decoder_grads, grad_input = self.decoder_.backward(grad_decoded)
         grad_z = grad_input[:, : self.n_components]
         grad_mu = grad_z + self.beta * mu / n_rows
@@ -404,7 +316,8 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
                 random_state=self._rng,
                 stratify=stratify,
             )
-        self._train(X, labels, X_val, labels_val, self.max_iter)
+        held_out = None if X_val is None else (X_val, labels_val)
+        self._train((X, labels), held_out, self.max_iter)
         return self
 
     def partial_fit(self, X, y=None, classes=None):
@@ -455,85 +368,18 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
             if hasattr(self, "classes_"):
                 raise ValueError("This VAE is conditional: pass y.")
             labels = np.zeros((X.shape[0], 0), dtype=self.dtype)
-        self._train(X, labels, None, None, 1, warn=False)
+        self._train((X, labels), None, 1, warn=False)
         return self
 
     def _is_fitted(self):
         return hasattr(self, "encoder_")
 
-    def _train(self, X, labels, X_val, labels_val, n_epochs, warn=True):
-        # The layers' products are small: BLAS threads cost more than they
-        # give (measured: 4.3 s against 0.39 s for 50 epochs on
-        # breast_cancer while another process ran).
-        self.monitor_ = self._continued_monitor()
-        with single_threaded_blas():
-            self._run_epochs(X, labels, X_val, labels_val, n_epochs, warn)
+    def _batch_step(self, X, labels):
+        noise = self._rng.standard_normal((X.shape[0], self.n_components))
+        return self._loss_and_gradients(X, labels, noise.astype(self.dtype))
 
-    def _continued_monitor(self):
-        """A monitor with the current tol, n_iter_no_change and max_iter (a
-        warm start may have changed them) that continues the previous one:
-        its epochs without improvement, and its best value and history when
-        it watched the same quantity."""
-        monitor, previous = self._new_monitor(), self.monitor_
-        monitor.n_no_improvement = previous.n_no_improvement
-        if previous.higher_is_better == monitor.higher_is_better:
-            monitor.best = previous.best
-            monitor.history = list(previous.history)
-            monitor.iter = previous.iter
-        return monitor
-
-    def _run_epochs(self, X, labels, X_val, labels_val, n_epochs, warn):
-        n_rows = X.shape[0]
-        batch_size = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
-        batch_size = min(batch_size, n_rows)
-        params = self._params()
-        best_params = None
-        tic = time()
-        stopped = False
-        for _ in range(n_epochs):
-            total = 0.0
-            for rows in gen_batches_indices(n_rows, batch_size, self._rng):
-                noise = self._rng.standard_normal((rows.size, self.n_components))
-                loss, grads = self._loss_and_gradients(
-                    X[rows], labels[rows], noise.astype(self.dtype)
-                )
-                self._optimizer.update_params(params, grads)
-                self.t_ += 1
-                total += loss * rows.size
-            self.n_iter_ += 1
-            self.loss_curve_.append(total / n_rows)
-            line = f"Epoch {self.n_iter_}, loss = {self.loss_curve_[-1]:.6f}"
-            value = self.loss_curve_[-1]
-            if X_val is not None:
-                value = float(np.mean(self._elbo(X_val, labels_val)))
-                self.validation_scores_.append(value)
-                line += f", validation ELBO = {value:.6f}"
-                if value > self.monitor_.best:
-                    best_params = [p.copy() for p in params]
-            stopped = self.monitor_.report(value)
-            if X_val is not None:
-                self.best_validation_score_ = self.monitor_.best
-            else:
-                self.best_loss_ = self.monitor_.best
-            if self.verbose:
-                print(f"{line} ({time() - tic:.2f} s)")
-            if not np.isfinite(self.loss_curve_[-1]):
-                raise ValueError(
-                    "The VAE's loss became non-finite: lower learning_rate_init or "
-                    "scale X."
-                )
-            if stopped:
-                if self.verbose:
-                    print(
-                        f"No improvement of more than tol={self.tol} for "
-                        f"n_iter_no_change={self.n_iter_no_change} epochs: stopping."
-                    )
-                break
-        if best_params is not None:
-            for param, best in zip(params, best_params):
-                param[...] = best
-        if warn and not stopped:
-            self.monitor_.warn("The VAE", "max_iter", "Increase max_iter or raise tol.")
+    def _validation_score(self, X, labels):
+        return float(np.mean(self._elbo(X, labels)))
 
     def _elbo(self, X, labels):
         """ELBO of each row with the posterior mean as its latent point and the
@@ -587,10 +433,7 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
     def _decode_mean(self, Z, labels):
         """Decoded means in the data's units (probabilities for Bernoulli)."""
         decoded = self.decoder_.forward(np.hstack([Z, labels]) if labels.size else Z)
-        if self.likelihood == "bernoulli":
-            return 1.0 / (1.0 + np.exp(-decoded))
-        # In float64: the data's own offset keeps its digits.
-        return decoded * self.scale_ + self.center_
+        return self._decoded_to_data(decoded)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows: latent draws from N(0, I) decoded into rows.
@@ -618,14 +461,7 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         rng = self._sample_stream(n_samples, random_state)
         labels = self._labels_for(y, n_samples, rng)
         Z = rng.standard_normal((n_samples, self.n_components)).astype(self.dtype)
-        mean = self._decode_mean(Z, labels)
-        if self.likelihood == "bernoulli":
-            X = (rng.uniform(size=mean.shape) < mean).astype(self.dtype)
-        else:
-            noise = rng.standard_normal(mean.shape)
-            sigma = np.exp(np.maximum(self.log_sigma_, _MIN_LOG_SIGMA)) * self.scale_
-            X = mean + sigma * noise
-        return X, Z
+        return self._draw_rows(self._decode_mean(Z, labels), rng), Z
 
     def score_samples(self, X):
         """Importance-weighted estimate of ``log p(x)`` of each row.
@@ -651,53 +487,22 @@ class VAE(ConditionalMixin, GenerativeMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         raw = self._validate_rows(X, reset=False)
         X = self._standardize(raw)
-        # A row's draws depend on the row alone (not on its order or on the
-        # other rows): scrambled Halton points, shifted modulo 1 by a hash of
-        # the row (a random shift per row keeps every point uniform, so each
-        # row's estimate is unbiased and the rows' errors independent). The
-        # hash reads the row rounded to float32, so float32 and float64 copies
-        # of the same data draw alike.
-        hashed = raw.astype(np.float32)
-        seed = self.random_state if isinstance(self.random_state, Integral) else 0
-        k = self.n_importance
-        points = qmc.Halton(self.n_components, scramble=True, seed=seed).random(k)
-        # Blocks of BLOCK_ROWS (rows x importance draws) decoded at once.
-        rows_per_block = max(1, _chunking.BLOCK_ROWS // k)
         out = np.empty(X.shape[0])
         with single_threaded_blas():
-            for rows in row_blocks(X.shape[0], rows_per_block):
-                shifts = row_hash_uniforms(hashed[rows], self.n_components)
-                uniform = np.mod(points[np.newaxis] + shifts[:, np.newaxis], 1.0)
-                eps = ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)).astype(self.dtype)
+            for rows, eps in self._importance_blocks(raw):
                 out[rows] = self._iwae(X[rows], eps)
         # Back to the data's units: the Jacobian of the standardisation.
-        return out - np.sum(np.log(self.scale_.astype(np.float64)))
+        return out + self._log_jacobian()
 
     def _iwae(self, X, eps):
         """IWAE estimate of each row with its draws ``eps`` (n_rows, k, L)."""
-        n_rows, k = eps.shape[:2]
         mu, log_var = self._encode(X)
-        std = np.exp(0.5 * log_var)
-        z = mu[:, None, :] + std[:, None, :] * eps
-        # log p(z) - log q(z | x); the 2 pi terms cancel.
-        log_prior_ratio = np.sum(
-            -0.5 * z * z + 0.5 * eps * eps + 0.5 * log_var[:, None, :], axis=2
-        )
-        flat_z = z.reshape(n_rows * k, self.n_components)
-        repeated = np.repeat(X, k, axis=0)
         if not hasattr(self, "classes_"):
-            decoded = self.decoder_.forward(flat_z)
-            log_lik = self._log_likelihood(repeated, decoded).reshape(n_rows, k)
-            return logsumexp(log_lik + log_prior_ratio, axis=1) - np.log(k)
-        per_class = []
-        for c, prior in enumerate(self.class_prior_):
-            labels = np.zeros((flat_z.shape[0], len(self.classes_)), dtype=self.dtype)
-            labels[:, c] = 1.0
-            decoded = self.decoder_.forward(np.hstack([flat_z, labels]))
-            log_lik = self._log_likelihood(repeated, decoded).reshape(n_rows, k)
-            per_class.append(
-                np.log(prior) + logsumexp(log_lik + log_prior_ratio, axis=1) - np.log(k)
-            )
+            return self._iwae_given_posterior(X, mu, log_var, eps, None)
+        per_class = [
+            np.log(prior) + self._iwae_given_posterior(X, mu, log_var, eps, c)
+            for c, prior in enumerate(self.class_prior_)
+        ]
         return logsumexp(np.stack(per_class), axis=0)
 
     def _n_parameters(self):
