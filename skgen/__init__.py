@@ -6,7 +6,16 @@ are cached on disk. The public names below are imported when first used, so
 touches.
 """
 
+import os
 from importlib import import_module
+
+# OpenMP threads that wait for work by sleeping, not spinning, unless the user
+# chose: spinning threads of Numba's and scikit-learn's OpenMP runtimes take
+# the cores from each other and from any other process. Measured on 2 cores
+# with other work running: a GaussianHMM fit 8x faster, a full-covariance
+# GaussianMixture fit 2x (see benchmarks/bench_shared_cores.py). It must be
+# set before an OpenMP runtime loads, hence here.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
 

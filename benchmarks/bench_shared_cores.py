@@ -1,0 +1,166 @@
+"""Speed on shared cores: 1 and 2 Numba threads, idle and beside a busy process.
+
+The three paths the issue names -- a full-covariance GaussianMixture fit
+(200,000 x 16, 8 components, 5 EM iterations from a given start), a
+GaussianHMM fit (100 sequences x 1,000 rows, 4 features, 8 states, 5
+iterations) and its Viterbi decoding -- each timed in a fresh process with
+``NUMBA_NUM_THREADS`` 1 or 2, with OpenMP's wait policy at skgen's default
+(``PASSIVE``, threads sleep when out of work) or at OpenMP's own (unset:
+threads spin a while first, ``OMP_WAIT_POLICY=ACTIVE``-like), on an idle
+machine and with a competing single-threaded busy process that the benchmark
+starts. Median of the per-process medians over interleaved rounds.
+
+Targets (issue 19): under load, 2 threads at most 1.1x the time of 1 thread;
+idle, 2 threads at least 1.6x faster than 1.
+
+Usage: python benchmarks/bench_shared_cores.py [--quick]
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import machine, run_python, write_results  # noqa: E402
+
+PATHS = ("mixture full fit", "GaussianHMM fit", "GaussianHMM Viterbi")
+
+CODE = """
+import json, os, time, warnings
+if os.environ.get("BENCH_OMP_DEFAULT"):
+    os.environ.pop("OMP_WAIT_POLICY", None)
+    os.environ["OMP_WAIT_POLICY"] = "ACTIVE"
+import numpy as np
+import skgen
+from skgen.hmm import GaussianHMM
+from skgen.mixture import GaussianMixture
+warnings.simplefilter("ignore")
+rng = np.random.default_rng(0)
+X = rng.standard_normal((200_000, 16))
+start = GaussianMixture(8, covariance_type="full", max_iter=1, random_state=0).fit(X)
+gmm = GaussianMixture(8, covariance_type="full", max_iter=5, tol=0,
+                      weights_init=start.weights_, means_init=start.means_,
+                      precisions_init=start.precisions_)
+Xh = rng.standard_normal((100_000, 4))
+ids = np.repeat(np.arange(100), 1000)
+hmm = GaussianHMM(8, n_iter=5, tol=0, random_state=0).fit(Xh, sequence_ids=ids)
+given = GaussianHMM(8, n_iter=5, tol=0, init_params="", random_state=0)
+given.startprob_, given.transmat_ = hmm.startprob_, hmm.transmat_
+given.means_, given.covars_ = hmm.means_, hmm.covars_
+runs = {
+    "mixture full fit": lambda: gmm.fit(X),
+    "GaussianHMM fit": lambda: given.fit(Xh, sequence_ids=ids),
+    "GaussianHMM Viterbi": lambda: hmm.predict(Xh, sequence_ids=ids),
+}
+out = {}
+for name, run in runs.items():
+    run()
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter(); run(); times.append(time.perf_counter() - t0)
+    out[name] = 1000 * float(np.median(times))
+print(json.dumps(out))
+"""
+
+
+def _busy_process():
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def measure(rounds, repeats):
+    configs = [
+        (policy, threads)
+        for policy in ("PASSIVE (skgen)", "OpenMP default")
+        for threads in (1, 2)
+    ]
+    results = {}
+    for condition in ("idle", "busy"):
+        spinner = _busy_process() if condition == "busy" else None
+        try:
+            time.sleep(0.5)
+            samples = {config: [] for config in configs}
+            for r in range(rounds):
+                order = configs if r % 2 == 0 else configs[::-1]
+                for policy, threads in order:
+                    env = {"NUMBA_NUM_THREADS": str(threads)}
+                    if policy == "OpenMP default":
+                        env["BENCH_OMP_DEFAULT"] = "1"
+                    code = CODE.replace("REPEATS", str(repeats))
+                    samples[policy, threads].append(run_python(code, env))
+        finally:
+            if spinner is not None:
+                spinner.kill()
+                spinner.wait()
+        for config, runs in samples.items():
+            results[(condition, *config)] = {
+                path: statistics.median(run[path] for run in runs) for path in PATHS
+            }
+        print(condition, "done", flush=True)
+    return results
+
+
+def markdown(results, info, rounds, repeats):
+    lines = [
+        "# Shared cores: 1 and 2 Numba threads, idle and beside a busy process",
+        "",
+        f"Median over {rounds} interleaved rounds of each fresh process's median "
+        f"of {repeats} calls, ms. 'busy': a single-threaded busy process "
+        "(`while True: pass`) started by the benchmark ran throughout. "
+        "'OpenMP default': `OMP_WAIT_POLICY=ACTIVE` (the spinning waits skgen "
+        "turned off); 'PASSIVE (skgen)': skgen's default since it sets "
+        "`OMP_WAIT_POLICY=PASSIVE` unless the user set it.",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
+        "",
+    ]
+    for condition in ("idle", "busy"):
+        lines += [
+            f"## {condition}",
+            "",
+            "| path | wait policy | 1 thread ms | 2 threads ms | 2 / 1 | target |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        for path in PATHS:
+            for policy in ("PASSIVE (skgen)", "OpenMP default"):
+                one = results[condition, policy, 1][path]
+                two = results[condition, policy, 2][path]
+                ratio = two / one
+                if condition == "idle":
+                    met = "met" if ratio <= 1 / 1.6 else "MISSED"
+                    target = f"<= 0.625 ({met})"
+                else:
+                    target = f"<= 1.1 ({'met' if ratio <= 1.1 else 'MISSED'})"
+                lines.append(
+                    f"| {path} | {policy} | {one:.1f} | {two:.1f} | {ratio:.2f} "
+                    f"| {target} |"
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 round, 2 calls")
+    args = parser.parse_args()
+    rounds, repeats = (1, 2) if args.quick else (3, 3)
+    results = measure(rounds, repeats)
+    info = machine()
+    name = "shared_cores" + ("_quick" if args.quick else "")
+    write_results(
+        name,
+        markdown(results, info, rounds, repeats),
+        {
+            "machine": info,
+            "rounds": rounds,
+            "repeats": repeats,
+            "ms": {" / ".join(map(str, k)): v for k, v in results.items()},
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
