@@ -65,17 +65,36 @@ def _choose_bandwidth(rows, centres):
     """The bandwidth that maximises the mean log-density of ``rows``: the root
     of the derivative in ``log(bandwidth)``, ``mean E_w[s] / h^2 - d`` (the
     fixed point of EM for a shared variance), by Brent's method; a bound if
-    the derivative keeps one sign there."""
+    the derivative keeps one sign up to it.
+
+    The root is bracketed from Scott's rule, ``n_centres ** (-1 / (d + 4))``
+    in standardised units, by steps of a factor 2 uphill (each derivative
+    costs a pass over all rows and centres): Brent's method then closes a
+    bracket of width log 2 rather than the whole range of bandwidths.
+    """
     low, high = np.log(_BANDWIDTH_BOUNDS)
 
     def slope(log_bandwidth):
         return float(np.mean(_parzen_terms(rows, centres, np.exp(log_bandwidth))[1]))
 
-    if slope(low) <= 0:
-        return float(np.exp(low))
-    if slope(high) >= 0:
-        return float(np.exp(high))
-    return float(np.exp(brentq(slope, low, high, xtol=1e-3)))
+    n_centres, n_features = centres.shape
+    start = float(np.clip(-np.log(n_centres) / (n_features + 4), low, high))
+    start_slope = slope(start)
+    if start_slope == 0:
+        return float(np.exp(start))
+    step = np.log(2.0) if start_slope > 0 else -np.log(2.0)
+    end = start
+    while True:
+        start, end = end, float(np.clip(end + step, low, high))
+        end_slope = slope(end)
+        if (end_slope > 0) != (start_slope > 0) or end_slope == 0:
+            break
+        if end in (low, high):
+            return float(np.exp(end))
+        start_slope = end_slope
+    if end_slope == 0:
+        return float(np.exp(end))
+    return float(np.exp(brentq(slope, min(start, end), max(start, end), xtol=1e-3)))
 
 
 class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
