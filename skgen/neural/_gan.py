@@ -186,8 +186,9 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         epochs: ``min(200, ceil(5000 * discriminator_steps / n_batches))``
         with ``n_batches`` minibatches per epoch. That is 200 epochs on
         tables of up to 5,000 training rows (at the default batch size), and
-        fewer on larger ones, whose epochs hold more updates: the cost of a
-        fit then stops growing with the rows.
+        fewer on larger ones, whose epochs hold more updates: training then
+        costs about the same however many rows there are (see the user
+        guide's "Fit time on a real table").
         A two-player game has no loss that settles, so there is no stopping
         criterion; a :class:`~sklearn.exceptions.ConvergenceWarning` says when
         training failed: the discriminator told real from generated rows
