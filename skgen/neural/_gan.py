@@ -139,8 +139,9 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the generator (and of the discriminator, unless
         ``discriminator_layer_sizes`` is given). 128 units cover every mode
-        of the ring and the grid of Gaussians and cost a quarter of the
-        products of 256 (see the user guide).
+        of the ring and the grid of Gaussians, with a quarter of the
+        multiplications of 256 in the layer between them (see the user
+        guide).
     discriminator_layer_sizes : tuple of int or None, default=None
         Hidden layers of the discriminator; None mirrors the generator's.
     activation : {'relu', 'leaky_relu', 'tanh', 'logistic', 'identity'}, \
