@@ -65,17 +65,36 @@ def _choose_bandwidth(rows, centres):
     """The bandwidth that maximises the mean log-density of ``rows``: the root
     of the derivative in ``log(bandwidth)``, ``mean E_w[s] / h^2 - d`` (the
     fixed point of EM for a shared variance), by Brent's method; a bound if
-    the derivative keeps one sign there."""
+    the derivative keeps one sign up to it.
+
+    The root is bracketed from Scott's rule, ``n_centres ** (-1 / (d + 4))``
+    in standardised units, by steps of a factor 2 uphill (each derivative
+    costs a pass over all rows and centres): Brent's method then closes a
+    bracket of width log 2 rather than the whole range of bandwidths.
+    """
     low, high = np.log(_BANDWIDTH_BOUNDS)
 
     def slope(log_bandwidth):
         return float(np.mean(_parzen_terms(rows, centres, np.exp(log_bandwidth))[1]))
 
-    if slope(low) <= 0:
-        return float(np.exp(low))
-    if slope(high) >= 0:
-        return float(np.exp(high))
-    return float(np.exp(brentq(slope, low, high, xtol=1e-3)))
+    n_centres, n_features = centres.shape
+    start = float(np.clip(-np.log(n_centres) / (n_features + 4), low, high))
+    start_slope = slope(start)
+    if start_slope == 0:
+        return float(np.exp(start))
+    step = np.log(2.0) if start_slope > 0 else -np.log(2.0)
+    end = start
+    while True:
+        start, end = end, float(np.clip(end + step, low, high))
+        end_slope = slope(end)
+        if (end_slope > 0) != (start_slope > 0) or end_slope == 0:
+            break
+        if end in (low, high):
+            return float(np.exp(end))
+        start_slope = end_slope
+    if end_slope == 0:
+        return float(np.exp(end))
+    return float(np.exp(brentq(slope, min(start, end), max(start, end), xtol=1e-3)))
 
 
 class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
@@ -120,8 +139,9 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the generator (and of the discriminator, unless
         ``discriminator_layer_sizes`` is given). 128 units cover every mode
-        of the ring and the grid of Gaussians and cost a quarter of the
-        products of 256 (see the user guide).
+        of the ring and the grid of Gaussians, with a quarter of the
+        multiplications of 256 in the layer between them (see the user
+        guide).
     discriminator_layer_sizes : tuple of int or None, default=None
         Hidden layers of the discriminator; None mirrors the generator's.
     activation : {'relu', 'leaky_relu', 'tanh', 'logistic', 'identity'}, \
@@ -167,8 +187,9 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         epochs: ``min(200, ceil(5000 * discriminator_steps / n_batches))``
         with ``n_batches`` minibatches per epoch. That is 200 epochs on
         tables of up to 5,000 training rows (at the default batch size), and
-        fewer on larger ones, whose epochs hold more updates: the cost of a
-        fit then stops growing with the rows.
+        fewer on larger ones, whose epochs hold more updates: training then
+        costs about the same however many rows there are (see the user
+        guide's "Fit time on a real table").
         A two-player game has no loss that settles, so there is no stopping
         criterion; a :class:`~sklearn.exceptions.ConvergenceWarning` says when
         training failed: the discriminator told real from generated rows

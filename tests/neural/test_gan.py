@@ -4,12 +4,14 @@ ring of Gaussians, conditional sampling, determinism, bad inputs."""
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neighbors import KernelDensity
 from sklearn.utils import check_random_state
 
 from skgen.neural import GAN
+from skgen.neural._gan import _BANDWIDTH_BOUNDS, _choose_bandwidth, _parzen_terms
 from skgen.neural._network import ACTIVATIONS, DenseNetwork, make_adam
 from tests.neural.test_network import numeric_gradient, some_entries
 
@@ -235,6 +237,25 @@ def test_bandwidth_maximises_the_held_out_likelihood(fitted_on_blobs):
         model.bandwidth_ = best * factor
         assert model.score(held_out) < model.parzen_validation_score_
     model.bandwidth_ = best
+
+
+def test_bracketed_bandwidth_is_the_root_over_the_whole_range():
+    rng = np.random.RandomState(7)
+    centres, rows = rng.standard_normal((300, 3)), rng.standard_normal((50, 3))
+
+    def slope(log_bandwidth):
+        return np.mean(_parzen_terms(rows, centres, np.exp(log_bandwidth))[1])
+
+    # The root found over the whole range, as the bandwidth was chosen before
+    # the bracket from Scott's rule.
+    low, high = np.log(_BANDWIDTH_BOUNDS)
+    reference = np.exp(brentq(slope, low, high, xtol=1e-10))
+    assert _choose_bandwidth(rows, centres) == pytest.approx(reference, rel=2e-3)
+    # Rows on the centres: the likelihood grows as the bandwidth shrinks, up
+    # to the lower bound; rows far from every centre: up to the upper one.
+    lowest, highest = _BANDWIDTH_BOUNDS
+    assert _choose_bandwidth(centres[:20], centres) == pytest.approx(lowest)
+    assert _choose_bandwidth(rows + 100.0, centres) == pytest.approx(highest)
 
 
 def test_parzen_estimate_of_a_gaussian_is_close_to_its_density():
