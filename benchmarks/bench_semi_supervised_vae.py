@@ -34,14 +34,17 @@ from benchmarks.bench_semi_supervised import labelled  # noqa: E402
 
 FRACTIONS = [0.02, 0.05, 0.10]
 
-#: The SSVAE's settings (chosen on seed 0 at 5% labels; see the results page).
+#: The SSVAE's settings, chosen at 5% labels on three other splits (seeds 10
+#: to 12, so not on the held-out quarters reported): a small latent space
+#: (4 against 16: 0.941 against 0.930 there) makes the decoder use the class.
 SSVAE_PARAMS = dict(
-    n_components=16,
+    n_components=4,
     hidden_layer_sizes=(256,),
     likelihood="bernoulli",
     alpha=3.0,
     learning_rate_init=0.003,
-    max_iter=100,
+    max_iter=200,
+    n_iter_no_change=30,
 )
 
 
@@ -155,7 +158,10 @@ def main():
         f"one per class), the rest unlabeled. Held-out accuracy, mean ± sd "
         f"over {len(seeds)} seeds; mean fit time (s) on all training rows, "
         f"run under `nice -n 19` on a shared machine. SemiSupervisedVAE: "
-        f"{settings}" + (" (--quick: max_iter=20)" if args.quick else "") + ".",
+        f"{settings} (chosen at 5% on seeds 10-12, other splits; LabelSpreading's "
+        f"knn defaults and the docs' rbf gamma were also the best there)"
+        + (" (--quick: max_iter=20)" if args.quick else "")
+        + ".",
         "",
         "| method | "
         + " | ".join(f"{f:.0%} labelled" for f in FRACTIONS)
