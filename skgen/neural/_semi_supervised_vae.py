@@ -649,9 +649,8 @@ class SemiSupervisedVAE(
         Z = rng.standard_normal((n_samples, self.n_components)).astype(self.dtype)
         with single_threaded_blas():
             decoded = self.decoder_.forward(np.hstack([Z, self._one_hot(classes)]))
-        return self._draw_rows(self._decoded_to_data(decoded), rng), self.classes_[
-            classes
-        ]
+        X = self._draw_rows(self._decoded_to_data(decoded), rng)
+        return X, self.classes_[classes]
 
     def score_samples(self, X):
         """Importance-weighted estimate of ``log p(x)`` of each row.
