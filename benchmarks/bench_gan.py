@@ -26,14 +26,32 @@ runs, torch on 2 threads. The first fit's compile time (the Numba kernel of
 the Parzen estimate, cached on disk afterwards) is timed apart, in a fresh
 process with an empty cache.
 
-Tables: results/gan_modes.md and results/gan_breast_cancer.md.
+A real table (``--part synth``): randhie as statsmodels ships it (20,190
+rows x 10 columns, benchmarks/_real_tables.py::randhie_raw) written to a CSV
+file; ``python -m skgen synth FILE --model gan`` (the GAN at its defaults,
+20% of the rows held out, so 16,152 rows fitted and 14,537 training the
+networks) runs in fresh processes after one untimed run that writes the
+Numba cache; the table gives the fit time the command prints and its C2ST
+accuracy against the held-out rows. ``--base PATH`` times the same command
+with the skgen source tree at PATH (e.g. ``git archive`` of an older commit)
+in alternate runs: the before and after of a change.
 
-Usage: python benchmarks/bench_gan.py [--quick] [--part modes|breast_cancer]
+Without torch and ctgan installed, the breast_cancer part runs skgen's rows
+and the baseline only, into results/gan_breast_cancer_without_ctgan.md.
+
+Tables: results/gan_modes.md, results/gan_breast_cancer.md and
+results/gan_synth.md.
+
+Usage: python benchmarks/bench_gan.py [--quick] [--part modes|breast_cancer|synth]
+[--base PATH]
 """
 
 import argparse
 import itertools
 import os
+import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +64,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import (  # noqa: E402
+    ROOT,
     breast_cancer_split,
     fit_ctgan_model,
     gaussian_mixture_baseline,
@@ -68,6 +87,8 @@ TUNED_LEARNING_RATE = 3e-3
 # only, not timed).
 LONG_EPOCHS, LONG_BATCH = 1000, 64
 LONG_RUN = f"skgen GAN (defaults), {LONG_EPOCHS} epochs, batch {LONG_BATCH}"
+# GAN(random_state=seed): its own hidden layers, batch and epochs too.
+ALL_DEFAULTS = "skgen GAN (all defaults)"
 
 
 def ring(n, rng):
@@ -116,7 +137,7 @@ def mode_run(data, seed, params):
     }
 
 
-def fitters(seed):
+def fitters(seed, with_ctgan=True):
     """name -> function(X_train) returning a function(n) -> synthetic rows."""
     from skgen.neural import GAN
 
@@ -145,13 +166,21 @@ def fitters(seed):
         )
         return fit_ctgan_model(model, X, seed)
 
-    return {
+    def skgen_gan_defaults(X):
+        model = GAN(random_state=seed).fit(X)
+        return lambda n: model.sample(n, random_state=seed)[0]
+
+    contenders = {
         "skgen GAN (defaults)": skgen_gan(1e-3),
         f"skgen GAN (step {TUNED_LEARNING_RATE:g})": skgen_gan(TUNED_LEARNING_RATE),
         "ctgan CTGAN": ctgan,
         "GaussianMixture": gaussian_mixture_baseline(seed),
+        ALL_DEFAULTS: skgen_gan_defaults,
         LONG_RUN: skgen_gan(1e-3, LONG_EPOCHS, LONG_BATCH),
     }
+    if not with_ctgan:
+        del contenders["ctgan CTGAN"]
+    return contenders
 
 
 _FIRST_FIT = """
@@ -168,11 +197,16 @@ print(json.dumps(times))
 
 
 def machine_info(torch, load_before):
+    peers = {}
+    if torch is not None:
+        peers = {
+            "torch": version("torch"),
+            "ctgan": version("ctgan"),
+            "torch_threads": torch.get_num_threads(),
+        }
     return {
         **machine(),
-        "torch": version("torch"),
-        "ctgan": version("ctgan"),
-        "torch_threads": torch.get_num_threads(),
+        **peers,
         "load_average_1min_before_after": [load_before[0], os.getloadavg()[0]],
     }
 
@@ -245,10 +279,11 @@ def tabular_part(seeds, repeats, suffix, torch):
     from skgen.metrics import c2st_score
 
     load_before = os.getloadavg()
-    c2st = {name: [] for name in fitters(0)}
+    with_ctgan = torch is not None
+    c2st = {name: [] for name in fitters(0, with_ctgan)}
     for seed in seeds:
         X_train, X_test = breast_cancer_split(seed)
-        for name, fit in fitters(seed).items():
+        for name, fit in fitters(seed, with_ctgan).items():
             synthetic = fit(X_train)(len(X_test))
             # Gradient boosting's OpenMP threads fight the other contenders.
             with threadpool_limits(1):
@@ -259,7 +294,7 @@ def tabular_part(seeds, repeats, suffix, torch):
     X_train, _ = breast_cancer_split(0)
     runs = {
         name: (lambda fit=fit: fit(X_train))
-        for name, fit in fitters(0).items()
+        for name, fit in fitters(0, with_ctgan).items()
         if name != LONG_RUN
     }
     times, all_times = interleaved(runs, repeats, settle=0.5)
@@ -269,8 +304,9 @@ def tabular_part(seeds, repeats, suffix, torch):
         first, warm = run_python(_FIRST_FIT, env={"NUMBA_CACHE_DIR": cache})
 
     info = machine_info(torch, load_before)
+    title = "skgen vs ctgan's CTGAN" if with_ctgan else "skgen (ctgan not installed)"
     lines = [
-        "# GAN on breast_cancer: C2ST and fit time, skgen vs ctgan's CTGAN",
+        f"# GAN on breast_cancer: C2ST and fit time, {title}",
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
         "",
@@ -283,9 +319,10 @@ def tabular_part(seeds, repeats, suffix, torch):
         f"held-out rows (0.5 = indistinguishable), seeds {seeds}. Fit time: "
         f"median and fastest of {repeats} interleaved runs (the machine is "
         "shared: torch's two threads suffer most from other processes; see "
-        "the load average above). The last row, beyond the comparison: "
-        f"skgen's defaults given {LONG_EPOCHS} epochs at batch {LONG_BATCH} "
-        "(not timed).",
+        "the load average above). The last two rows, beyond the comparison: "
+        f"'{ALL_DEFAULTS}' is GAN(random_state=seed) (its own hidden layers, "
+        "batch 200 and max_iter='auto'); the last one gives skgen's defaults "
+        f"{LONG_EPOCHS} epochs at batch {LONG_BATCH} (not timed).",
         "",
         "| model | C2ST accuracy (mean) | per seed | abs(C2ST - 0.5) "
         "| fit s (median) | fit s (fastest) |",
@@ -298,19 +335,22 @@ def tabular_part(seeds, repeats, suffix, torch):
             f"| {name} | {np.mean(scores):.3f} | {per_seed} "
             f"| {abs(np.mean(scores) - 0.5):.3f} | {timed} |"
         )
-    ratio = times["ctgan CTGAN"] / times["skgen GAN (defaults)"]
-    ratio_fastest = fastest["ctgan CTGAN"] / fastest["skgen GAN (defaults)"]
+    if with_ctgan:
+        ratio = times["ctgan CTGAN"] / times["skgen GAN (defaults)"]
+        ratio_fastest = fastest["ctgan CTGAN"] / fastest["skgen GAN (defaults)"]
+        lines += [
+            "",
+            f"Fit: skgen GAN (defaults) {ratio:.1f}x faster than CTGAN on the "
+            f"medians, {ratio_fastest:.1f}x on the fastest runs (target: 2x).",
+        ]
     lines += [
-        "",
-        f"Fit: skgen GAN (defaults) {ratio:.1f}x faster than CTGAN on the medians, "
-        f"{ratio_fastest:.1f}x on the fastest runs (target: 2x).",
         "",
         f"First fit in a fresh process with an empty Numba cache: {first:.2f} s "
         f"(compiling the Parzen kernel); the same fit again: {warm:.2f} s.",
         "",
     ]
     write_results(
-        "gan_breast_cancer" + suffix,
+        "gan_breast_cancer" + ("" if with_ctgan else "_without_ctgan") + suffix,
         "\n".join(lines),
         {
             "machine": info,
@@ -322,19 +362,105 @@ def tabular_part(seeds, repeats, suffix, torch):
     )
 
 
+def _synth_run(path, folder, tree):
+    """One ``skgen synth --model gan`` in a fresh process importing skgen
+    from ``tree``: (fit seconds as printed, C2ST accuracy)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "skgen", "synth", str(path), "--model", "gan",
+         "-n", "1000", "-o", str(Path(folder) / "out.csv"),
+         "--report", str(Path(folder) / "report")],
+        capture_output=True, text=True, check=True, env=env,
+        cwd=folder,  # python -m puts the working directory first on sys.path
+    ).stdout  # fmt: skip
+    fit = float(re.search(r"fitted gan in ([0-9.]+) s", out)[1])
+    c2st = float(re.search(r"C2ST accuracy: ([0-9.]+)", out)[1])
+    return fit, c2st
+
+
+def synth_part(repeats, suffix, base):
+    from benchmarks._real_tables import randhie_raw
+    from skgen.neural import GAN
+
+    load_before = os.getloadavg()
+    trees = {"this tree": ROOT}
+    if base is not None:
+        trees["base"] = Path(base).resolve()
+    frame = randhie_raw()
+    n_fitted = len(frame) - round(0.2 * len(frame))
+    gan = GAN()
+    n_training = n_fitted - max(1, round(gan.parzen_validation_fraction * n_fitted))
+    epochs = gan._n_epochs(n_training)
+    runs = {name: [] for name in trees}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "randhie.csv"
+        frame.to_csv(path, index=False)
+        for tree in trees.values():
+            _synth_run(path, folder, tree)  # writes the caches
+        for r in range(repeats):
+            for name in list(trees) if r % 2 == 0 else list(trees)[::-1]:
+                runs[name].append(_synth_run(path, folder, trees[name]))
+                print(name, runs[name][-1], flush=True)
+    info = {**machine(), "load_average_1min_before_after": [
+        load_before[0], os.getloadavg()[0]]}  # fmt: skip
+    lines = [
+        "# GAN on a real table: `skgen synth --model gan` on randhie",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
+        "",
+        f"randhie as statsmodels ships it ({len(frame):,} rows x "
+        f"{frame.shape[1]} columns), `python -m skgen synth FILE --model gan "
+        f"-n 1000`: {n_fitted:,} rows fitted (20% held out), {n_training:,} of "
+        "them training the networks (the rest choose the Parzen bandwidth). "
+        "The GAN at its defaults: for this tree "
+        f"hidden {gan.hidden_layer_sizes}, max_iter={gan.max_iter!r} "
+        f"({epochs} epochs of batch 200). Fit: the seconds the command "
+        "prints (the pipeline's fit, one thread), median of "
+        f"{repeats} fresh processes after one that writes the Numba cache"
+        + (", the trees alternating" if base else "")
+        + ". C2ST: the command's report (gradient boosting on 1,000 synthetic "
+        "and 1,000 held-out rows, 3 folds; 0.5 is ideal). Bound of issue 19: "
+        "20 s.",
+        "",
+        "| skgen | fit s (median) | fit s (all) | C2ST accuracy |",
+        "|---|---:|---|---:|",
+    ]
+    for name, results in runs.items():
+        fits = [f for f, _ in results]
+        label = name if name == "this tree" else f"base ({base})"
+        lines.append(
+            f"| {label} | {statistics.median(fits):.1f} "
+            f"| {', '.join(f'{f:.1f}' for f in fits)} | {results[0][1]:.3f} |"
+        )
+    lines.append("")
+    write_results(
+        "gan_synth" + suffix,
+        "\n".join(lines),
+        {"machine": info, "epochs": epochs, "runs": runs, "base": base},
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one seed, 2 repeats")
     parser.add_argument(
         "--part",
-        choices=["modes", "breast_cancer", "all"],
+        choices=["modes", "breast_cancer", "synth", "all"],
         default="all",
         help="run one part only (each writes its own table)",
     )
+    parser.add_argument(
+        "--base",
+        help="synth part: also time the skgen source tree at this path",
+    )
     args = parser.parse_args()
-    import torch
-
-    torch.set_num_threads(2)
+    try:
+        import torch
+    except ImportError:  # the breast_cancer part then runs without CTGAN
+        torch = None
+    else:
+        torch.set_num_threads(2)
     warnings.simplefilter("ignore")
     seeds = [0] if args.quick else [0, 1, 2, 3, 4]
     repeats = 2 if args.quick else 3
@@ -343,6 +469,8 @@ def main():
         modes_part(seeds, suffix, torch)
     if args.part in ("breast_cancer", "all"):
         tabular_part(seeds, repeats, suffix, torch)
+    if args.part in ("synth", "all"):
+        synth_part(repeats, suffix, args.base)
 
 
 if __name__ == "__main__":

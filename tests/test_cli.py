@@ -388,3 +388,64 @@ def test_synth_writes_sequences_like_the_panel(tmp_path, panel_csv, capsys):
     with pytest.raises(SystemExit):
         main([*argv, "-o", str(output)], out=io.StringIO())
     assert "numeric columns only; non-numeric: kind" in capsys.readouterr().err
+
+
+def test_warmup_compiles_every_family_once():
+    # In the suite's own cache (a fresh one would compile everything again):
+    # the first run compiles what the suite has not yet (announcing nothing,
+    # as the command's purpose), the second loads every kernel from the cache.
+    code = """
+import io, sys, time, warnings
+from numba.core import event
+from skgen._cli import main
+compiled = []
+class Count(event.Listener):
+    def on_start(self, ev):
+        compiled.append(ev.data["dispatcher"].py_func.__module__)
+    def on_end(self, ev):
+        pass
+event.register("numba:compile", Count())
+out = io.StringIO()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    main(["warmup"], out=out)
+print(out.getvalue())
+print("skgen compilations:", sum(m.startswith("skgen.") for m in compiled))
+print("notices:", sum(w.category.__name__ == "CompilationNotice" for w in caught))
+"""
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        for family in ("mixtures", "hidden Markov models", "neural networks"):
+            assert re.search(rf"^{family}: \d+\.\d s$", run.stdout, re.M)
+        assert "Numba's cache: " in run.stdout
+        assert "notices: 0" in run.stdout
+    assert "skgen compilations: 0" in runs[1].stdout
+
+
+def test_a_first_compilation_is_announced_once(tmp_path):
+    code = """
+import warnings
+import numpy as np
+from skgen.mixture import GaussianMixture
+warnings.simplefilter("always")
+X = np.random.default_rng(0).standard_normal((40, 2))
+GaussianMixture(2, covariance_type="spherical", max_iter=2).fit(X)
+GaussianMixture(2, covariance_type="diag", max_iter=2).fit(X)
+"""
+    env = {**__import__("os").environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    cold, warm = (
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    )
+    assert cold.returncode == 0 and warm.returncode == 0, cold.stderr + warm.stderr
+    assert cold.stderr.count("CompilationNotice") == 1, cold.stderr
+    assert "python -m skgen warmup" in cold.stderr
+    # The warning points at the user's call, not at Numba's machinery.
+    assert "<string>:7: CompilationNotice" in cold.stderr
+    assert "CompilationNotice" not in warm.stderr

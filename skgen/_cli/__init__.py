@@ -4,7 +4,8 @@
 family, prints held-out log-likelihoods, sample quality and the
 generative-vs-discriminative comparison, and writes a report folder.
 ``skgen compare`` runs learning curves; ``skgen synth`` writes synthetic rows
-of a CSV file with a quality report.
+of a CSV file with a quality report; ``skgen warmup`` compiles every kernel
+ahead of first use.
 
 One module per command (``_main_job``, ``_compare``, ``_synth``), their
 parsers in ``_parsers`` and what they share in ``_common``. A command is a
@@ -16,9 +17,14 @@ import sys
 
 import numpy as np
 
-from skgen._cli import _compare, _main_job, _synth
+from skgen._cli import _compare, _main_job, _synth, _warmup
 from skgen._cli._common import CommandError
-from skgen._cli._parsers import compare_parser, main_parser, synth_parser
+from skgen._cli._parsers import (
+    compare_parser,
+    main_parser,
+    synth_parser,
+    warmup_parser,
+)
 
 __all__ = ["CommandError", "console", "main"]
 
@@ -26,6 +32,7 @@ __all__ = ["CommandError", "console", "main"]
 _SUB_COMMANDS = {
     "compare": (compare_parser, _compare.run),
     "synth": (synth_parser, _synth.run),
+    "warmup": (warmup_parser, _warmup.run),
 }
 
 

@@ -14,7 +14,8 @@ def main_parser():
             "Fit skgen's generative models on a data set bundled with scikit-learn "
             "and report what they learned; 'skgen compare' and 'skgen synth' for more."
         ),
-        epilog="sub-commands: compare (learning curves), synth (synthetic rows)",
+        epilog="sub-commands: compare (learning curves), synth (synthetic rows), "
+        "warmup (compile every kernel ahead of first use)",
     )
     parser.add_argument(
         "--data",
@@ -149,3 +150,14 @@ def synth_parser():
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser
+
+
+def warmup_parser():
+    """The parser of ``skgen warmup``."""
+    return argparse.ArgumentParser(
+        prog="skgen warmup",
+        description=(
+            "Compile every Numba kernel of skgen ahead of first use (once per "
+            "installation); prints the time per model family and the cache folder."
+        ),
+    )

@@ -87,11 +87,16 @@ def complete_missing_block(
                 chol[a, a] = math.sqrt(s)
             else:
                 chol[a, c] = s / chol[c, c]
-    # work = P_mo d_o, then solved in place: L z = work, L^T y = z.
+    # work = P_mo d_o, then solved in place: L z = work, L^T y = z. With the
+    # missing entries of delta zeroed, P_mo d_o is a contiguous row product
+    # (a gather over the observed entries does not vectorise).
     for a in range(n_missing):
+        delta[missing[a]] = 0.0
+    for a in range(n_missing):
+        row = precision[missing[a]]
         acc = 0.0
-        for q in range(n_observed):
-            acc += precision[missing[a], observed[q]] * delta[observed[q]]
+        for q in range(delta.shape[0]):
+            acc += row[q] * delta[q]
         work[a] = acc
     rhs_dot = 0.0
     for a in range(n_missing):

@@ -177,6 +177,7 @@ def _e_step_sums_missing(
             parts = _missing_kernels.em_pass_full_missing(
                 X64,
                 row_weights,
+                _missing_kernels.missingness_order(X64),
                 means,
                 _full_precisions(precisions_chol, covariance_type, len(weights)),
                 np.ascontiguousarray(precisions_chol),

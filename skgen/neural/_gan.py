@@ -15,7 +15,7 @@ from sklearn.utils import check_random_state
 from skgen.base import GenerativeMixin
 from skgen.neural._base import ConditionalMixin, center_and_scale
 from skgen.neural._kernels import parzen_log_sum_exp
-from skgen.neural._network import DenseNetwork, make_adam
+from skgen.neural._network import Adam, DenseNetwork
 from skgen.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -30,6 +30,10 @@ _LOG_2PI = np.log(2.0 * np.pi)
 #: game's equilibrium) below which it tells real from generated rows almost
 #: surely: the generator then learns nothing more.
 _DISCRIMINATOR_WON = 0.1
+#: Generator updates that ``max_iter='auto'`` trains for, in at most
+#: ``_AUTO_MAX_EPOCHS`` epochs.
+_AUTO_GENERATOR_UPDATES = 5000
+_AUTO_MAX_EPOCHS = 200
 #: Range searched for the Parzen bandwidth, in standardised units.
 _BANDWIDTH_BOUNDS = (1e-4, 10.0)
 
@@ -113,9 +117,11 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
     ----------
     n_components : int, default=16
         Dimension of the noise the generator maps to rows.
-    hidden_layer_sizes : tuple of int, default=(256, 256)
+    hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the generator (and of the discriminator, unless
-        ``discriminator_layer_sizes`` is given).
+        ``discriminator_layer_sizes`` is given). 128 units cover every mode
+        of the ring and the grid of Gaussians and cost a quarter of the
+        products of 256 (see the user guide).
     discriminator_layer_sizes : tuple of int or None, default=None
         Hidden layers of the discriminator; None mirrors the generator's.
     activation : {'relu', 'leaky_relu', 'tanh', 'logistic', 'identity'}, \
@@ -155,8 +161,14 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         0.89 where 0.5 and 0.9 gave 0.99).
     beta_2 : float, default=0.9
         Adam's decay rate of the second moment.
-    max_iter : int, default=200
+    max_iter : int or 'auto', default='auto'
         Number of epochs: passes of the discriminator over the training rows.
+        'auto' trains for about 5,000 generator updates, in at most 200
+        epochs: ``min(200, ceil(5000 * discriminator_steps / n_batches))``
+        with ``n_batches`` minibatches per epoch. That is 200 epochs on
+        tables of up to 5,000 training rows (at the default batch size), and
+        fewer on larger ones, whose epochs hold more updates: the cost of a
+        fit then stops growing with the rows.
         A two-player game has no loss that settles, so there is no stopping
         criterion; a :class:`~sklearn.exceptions.ConvergenceWarning` says when
         training failed: the discriminator told real from generated rows
@@ -277,7 +289,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         "learning_rate_init": [Interval(Real, 0.0, None, closed="neither")],
         "beta_1": [Interval(Real, 0.0, 1.0, closed="left")],
         "beta_2": [Interval(Real, 0.0, 1.0, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "generator_ema": [Interval(Real, 0.0, 1.0, closed="left")],
         "alpha": [Interval(Real, 0.0, None, closed="left")],
         "n_parzen": [Interval(Integral, 1, None, closed="left")],
@@ -292,7 +304,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         self,
         n_components=16,
         *,
-        hidden_layer_sizes=(256, 256),
+        hidden_layer_sizes=(128, 128),
         discriminator_layer_sizes=None,
         activation="relu",
         discriminator_activation="leaky_relu",
@@ -304,7 +316,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         learning_rate_init=1e-3,
         beta_1=0.0,
         beta_2=0.9,
-        max_iter=200,
+        max_iter="auto",
         generator_ema=0.999,
         alpha=0.0,
         n_parzen=10000,
@@ -396,10 +408,10 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
             random_state,
             self.dtype,
         )
-        self._generator_optimizer = make_adam(
+        self._generator_optimizer = Adam(
             self._generator.params, self.learning_rate_init, self.beta_1, self.beta_2
         )
-        self._discriminator_optimizer = make_adam(
+        self._discriminator_optimizer = Adam(
             self.discriminator_.params,
             self.learning_rate_init,
             self.beta_1,
@@ -440,7 +452,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
             loss = float(np.mean(out_fake) - np.mean(out_real))
             grad_out = np.concatenate([-np.ones(n_packed), np.ones(n_packed)])
         grad_out = (grad_out / n_packed).astype(self.dtype)[:, np.newaxis]
-        grads, _ = self.discriminator_.backward(grad_out)
+        grads, _ = self.discriminator_.backward(grad_out, input_grad=False)
         if self.loss == "wgan-gp" and self.gradient_penalty > 0:
             interpolates = eps * real_packed + (1.0 - eps) * fake_packed
             penalty, penalty_grads = self._gradient_penalty(interpolates)
@@ -486,7 +498,7 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         grad_out = (grad_out / n_packed).astype(self.dtype)[:, np.newaxis]
         _, grad_packed = self.discriminator_.backward(grad_out)
         grad_fake = grad_packed.reshape(fake.shape[0], -1)[:, : fake.shape[1]]
-        grads, _ = self._generator.backward(grad_fake)
+        grads, _ = self._generator.backward(grad_fake, input_grad=False)
         loss += self._generator.add_l2_gradient(grads, self.alpha, n_packed)
         return loss, [g.astype(self.dtype, copy=False) for g in grads]
 
@@ -532,7 +544,9 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         else:
             labels = np.zeros((n_samples, 0), dtype=self.dtype)
         with single_threaded_blas():
-            self._run_epochs(self._standardize(X[train]), labels[train], self.max_iter)
+            self._run_epochs(
+                self._standardize(X[train]), labels[train], self._n_epochs(train.size)
+            )
             self._fit_parzen(X[validation])
         discriminator_loss = self.loss_curve_[-1][0]
         if self.loss == "nonsaturating" and discriminator_loss < _DISCRIMINATOR_WON:
@@ -560,13 +574,28 @@ class GAN(ConditionalMixin, GenerativeMixin, DensityMixin, BaseEstimator):
         n_validation = min(n_validation, n_samples - 1)
         return np.sort(order[:n_validation]), np.sort(order[n_validation:])
 
+    def _batch_size(self, n_rows):
+        """Rows per minibatch: ``batch_size`` (or 'auto', 200) at most
+        ``n_rows``, rounded up to a multiple of ``pac``."""
+        batch_size = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
+        batch_size = min(batch_size, n_rows)
+        return -(-batch_size // self.pac) * self.pac
+
+    def _n_epochs(self, n_rows):
+        """``max_iter``, or for 'auto' the epochs of about
+        ``_AUTO_GENERATOR_UPDATES`` generator updates (at most
+        ``_AUTO_MAX_EPOCHS``)."""
+        if self.max_iter != "auto":
+            return self.max_iter
+        n_batches = -(-n_rows // self._batch_size(n_rows))
+        updates = _AUTO_GENERATOR_UPDATES * self.discriminator_steps
+        return min(_AUTO_MAX_EPOCHS, -(-updates // n_batches))
+
     def _run_epochs(self, X, labels, n_epochs):
         # The layers' products are small: BLAS runs on one thread (the caller
         # sets it), as for the VAE.
         n_rows = X.shape[0]
-        batch_size = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
-        batch_size = min(batch_size, n_rows)
-        batch_size = -(-batch_size // self.pac) * self.pac
+        batch_size = self._batch_size(n_rows)
         n_packed = batch_size // self.pac
         tic = time()
         for _ in range(n_epochs):

@@ -6,8 +6,10 @@ layers with an activation after every hidden layer; ``forward`` keeps what
 bias and of the input. ``input_gradient`` and ``input_gradient_backward`` are
 the double backward of a gradient penalty (the gradient, with respect to the
 parameters, of a function of the input-gradient). Layers are numpy matrix
-products (BLAS); the optimiser is scikit-learn's Adam
-(``sklearn.neural_network``), which updates the parameter arrays in place.
+products (BLAS); the optimisers are scikit-learn's Adam
+(``sklearn.neural_network``, the VAE's) and :class:`Adam`, the same update in
+the parameters' dtype without allocating (the GAN's); both update the
+parameter arrays in place.
 """
 
 import numpy as np
@@ -34,7 +36,14 @@ def _leaky_relu(a):
 
 
 def _leaky_relu_grad(a, h, grad):
-    return grad * np.where(a > 0, a.dtype.type(1.0), a.dtype.type(LEAKY_SLOPE))
+    # The slope as (a > 0) * (1 - slope) + slope, value for value what
+    # where(a > 0, 1, slope) gives, in a tenth of the time (numpy's where
+    # with scalar branches is slow).
+    slope = a.dtype.type(LEAKY_SLOPE)
+    factor = (a > 0).astype(a.dtype)
+    factor *= a.dtype.type(1.0) - slope
+    factor += slope
+    return grad * factor
 
 
 def _tanh_grad(a, h, grad):
@@ -114,15 +123,23 @@ class DenseNetwork:
             self._post.append(h)
         return h
 
-    def backward(self, grad_output):
+    def backward(self, grad_output, input_grad=True):
         """Gradients of the parameters and of the input from dL/d(output).
+
+        Parameters
+        ----------
+        grad_output : ndarray of shape (n_rows, n_outputs)
+            dL/d(output) of the last ``forward``.
+        input_grad : bool, default=True
+            Compute dL/d(input); False skips the first layer's product with
+            its weights when only the parameters' gradients are needed.
 
         Returns
         -------
         grads : list of ndarray
             One per entry of ``params``, same shapes.
-        grad_input : ndarray
-            dL/d(input) of the last ``forward``.
+        grad_input : ndarray or None
+            dL/d(input) of the last ``forward`` (None if not ``input_grad``).
         """
         n_layers = len(self.params) // 2
         grads = [None] * len(self.params)
@@ -132,8 +149,9 @@ class DenseNetwork:
             grad = ACTIVATIONS[name][1](self._pre[layer], self._post[layer], grad)
             grads[2 * layer] = self._inputs[layer].T @ grad
             grads[2 * layer + 1] = grad.sum(axis=0)
-            grad = grad @ self.params[2 * layer].T
-        return grads, grad
+            if layer > 0 or input_grad:
+                grad = grad @ self.params[2 * layer].T
+        return grads, (grad if input_grad else None)
 
     def input_gradient(self, X):
         """Gradient of the sum of the outputs with respect to the input, by row.
@@ -239,11 +257,76 @@ class DenseNetwork:
         """Add the gradient of ``0.5 * alpha * sum(W ** 2) / n_rows`` (weights
         only, as scikit-learn's MLP); return that penalty."""
         penalty = 0.0
+        if alpha == 0:
+            return penalty
         for i in range(0, len(self.params), 2):
             W = self.params[i]
             grads[i] += (alpha / n_rows) * W
             penalty += 0.5 * alpha * float(np.sum(W * W)) / n_rows
         return penalty
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2015) over ``params``, updated in place.
+
+    The update of scikit-learn's ``AdamOptimizer``, computed in the
+    parameters' dtype (scikit-learn's step size is a float64 scalar, which
+    makes float32 updates float64 arrays) and without allocating: the moments
+    and one scratch array per parameter are kept between updates.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to update (in place).
+    learning_rate_init : float
+        The step size.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of the first and second moments.
+    epsilon : float, default=1e-8
+        Added to the root of the second moment.
+
+    Attributes
+    ----------
+    t : int
+        Number of updates.
+    ms, vs : list of ndarray
+        First and second moments, one per parameter.
+    """
+
+    def __init__(
+        self, params, learning_rate_init, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+        self._scratch = [np.empty_like(p) for p in params]
+
+    def update_params(self, params, grads):
+        """One step: ``param -= step * m / (sqrt(v) + epsilon)`` with the
+        bias-corrected step ``learning_rate_init * sqrt(1 - beta_2 ** t) /
+        (1 - beta_1 ** t)``."""
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        step = float(
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        for param, grad, m, v, scratch in zip(
+            params, grads, self.ms, self.vs, self._scratch
+        ):
+            m *= b1
+            np.multiply(grad, 1 - b1, out=scratch)
+            m += scratch
+            v *= b2
+            np.multiply(grad, grad, out=scratch)
+            scratch *= 1 - b2
+            v += scratch
+            np.sqrt(v, out=scratch)
+            scratch += self.epsilon
+            np.divide(m, scratch, out=scratch)
+            scratch *= step
+            param -= scratch
 
 
 def make_adam(params, learning_rate_init, beta_1=0.9, beta_2=0.999):

@@ -9,6 +9,11 @@ import math
 
 from numba import njit
 
+from skgen.utils._compilation import announce_compilation
+
+# Every kernel module imports this one: a first compilation is announced.
+announce_compilation()
+
 #: Rows below which a chunk is not worth a task of its own.
 MIN_CHUNK_ROWS = 512
 #: Most chunks per pass: enough to balance threads, few enough to keep the

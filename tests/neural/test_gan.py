@@ -338,6 +338,23 @@ def test_pac_larger_than_the_data_and_rare_generator_updates():
     assert np.all(np.isfinite(model.score_samples(X)))
 
 
+def test_auto_epochs_run_about_5000_generator_updates_and_at_most_200_epochs():
+    X = np.random.RandomState(5).standard_normal((200, 2))
+    # 180 training rows in batches of 6: 30 updates an epoch, so
+    # ceil(5000 / 30) = 167 epochs.
+    model = GAN(hidden_layer_sizes=(4,), batch_size=6, n_parzen=50, random_state=0)
+    model.fit(X)
+    assert model.n_iter_ == 167 and model.t_ == 167 * 30
+    assert len(model.loss_curve_) == 167
+    # Two discriminator updates per generator update: twice the updates,
+    # ceil(10000 / 60) = 167 epochs of 60 (and 334 epochs of 30 capped at 200).
+    model.set_params(discriminator_steps=2)
+    assert model._n_epochs(360) == 167 and model._n_epochs(180) == 200
+    # A table of one batch: 200 epochs (5000 would be 25 times the default).
+    assert GAN()._n_epochs(180) == 200
+    assert GAN(max_iter=7)._n_epochs(10**6) == 7
+
+
 def test_verbose_prints_one_line_per_epoch(capsys):
     X, _ = blobs(50)
     GAN(

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from skgen.neural._network import ACTIVATIONS, DenseNetwork
+from skgen.neural._network import ACTIVATIONS, LEAKY_SLOPE, Adam, DenseNetwork
+from skgen.utils._sklearn_compat import AdamOptimizer
 
 
 def numeric_gradient(f, array, entries, step=1e-6):
@@ -73,3 +74,58 @@ def test_float32_network_stays_float32():
     grads, grad_input = net.backward(np.ones_like(out))
     assert out.dtype == np.float32 and grad_input.dtype == np.float32
     assert all(g.dtype == np.float32 for g in grads)
+
+
+def test_backward_without_input_gradient_gives_the_same_parameter_gradients():
+    rng = np.random.RandomState(3)
+    net = DenseNetwork([4, 6, 2], "leaky_relu", rng, np.float64)
+    out = net.forward(rng.standard_normal((7, 4)))
+    weight = rng.standard_normal(out.shape)
+    grads, grad_input = net.backward(weight)
+    grads_only, nothing = net.backward(weight, input_grad=False)
+    assert grad_input is not None and nothing is None
+    for full, only in zip(grads, grads_only):
+        np.testing.assert_array_equal(full, only)
+
+
+def test_leaky_relu_gradient_is_one_above_zero_and_the_slope_below():
+    rng = np.random.RandomState(4)
+    for dtype in (np.float32, np.float64):
+        a = rng.standard_normal((5, 6)).astype(dtype)
+        a[0, :2] = 0.0  # the kink takes the slope, as a <= 0
+        grad = rng.standard_normal((5, 6)).astype(dtype)
+        got = ACTIVATIONS["leaky_relu"][1](a, None, grad)
+        expected = grad * np.where(a > 0, dtype(1.0), dtype(LEAKY_SLOPE))
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("beta_1", [0.0, 0.9])
+def test_in_place_adam_follows_scikit_learn_adam(beta_1):
+    rng = np.random.RandomState(5)
+    shapes = [(3, 4), (4,)]
+    ours = [rng.standard_normal(s) for s in shapes]
+    theirs = [p.copy() for p in ours]
+    adam = Adam(ours, 1e-2, beta_1=beta_1, beta_2=0.9)
+    reference = AdamOptimizer(theirs, 1e-2, beta_1=beta_1, beta_2=0.9)
+    for _ in range(5):
+        grads = [rng.standard_normal(s) for s in shapes]
+        adam.update_params(ours, grads)
+        reference.update_params(theirs, grads)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert adam.t == reference.t == 5
+
+
+def test_in_place_adam_stays_float32():
+    rng = np.random.RandomState(6)
+    params = [rng.standard_normal((3, 2)).astype(np.float32)]
+    reference = [p.astype(np.float64) for p in params]
+    adam = Adam(params, 1e-3)
+    sk_adam = AdamOptimizer(reference, 1e-3)
+    for _ in range(3):
+        grad = rng.standard_normal((3, 2)).astype(np.float32)
+        adam.update_params(params, [grad])
+        sk_adam.update_params(reference, [grad.astype(np.float64)])
+    assert params[0].dtype == np.float32 and adam.ms[0].dtype == np.float32
+    np.testing.assert_allclose(params[0], reference[0], rtol=1e-6, atol=1e-7)
