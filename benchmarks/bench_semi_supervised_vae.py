@@ -128,6 +128,22 @@ ABLATIONS = {
         "max_iter": 100,
     },
     "likelihood='gaussian' (standardised pixels)": {"likelihood": "gaussian"},
+    "the estimator's defaults (but hidden_layer_sizes)": {
+        "n_components": 16,
+        "likelihood": "gaussian",
+        "alpha": 1.0,
+        "learning_rate_init": 0.001,
+        "max_iter": 200,
+        "n_iter_no_change": 10,
+    },
+    "the same with alpha=0.1": {
+        "n_components": 16,
+        "likelihood": "gaussian",
+        "alpha": 0.1,
+        "learning_rate_init": 0.001,
+        "max_iter": 200,
+        "n_iter_no_change": 10,
+    },
 }
 
 

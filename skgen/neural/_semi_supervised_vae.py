@@ -81,9 +81,10 @@ class SemiSupervisedVAE(
         cross-entropy weighs ``w = alpha * n_samples / n_labelled``. The
         paper's 0.1 gave each of MNIST's 100 labels of 50,000 rows a weight
         of 50; with the larger labelled shares of small tables it leaves the
-        labels too weak (digits, 5% labelled: 0.80 accuracy against 0.91-0.93
-        for ``alpha`` of 1 to 10), hence the default of 1. Larger values lean
-        on the labels, smaller on the generative model.
+        labels too weak (digits, 5% labelled, other parameters at their
+        defaults: 0.841 held-out accuracy against 0.930 with 1), hence the
+        default of 1. Larger values lean on the labels, smaller on the
+        generative model.
     batch_size : int or 'auto', default='auto'
         Rows per minibatch (labelled and unlabeled mixed at random); 'auto'
         is ``min(200, n_samples)``.
