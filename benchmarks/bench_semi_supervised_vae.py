@@ -16,7 +16,11 @@ and standard deviation over seeds) and fit time of:
 
 The target: at 5% labels, the SSVAE at least as accurate as LabelSpreading.
 
-Usage: nice -n 19 python benchmarks/bench_semi_supervised_vae.py [--quick]
+With ``--ablation``, the SSVAE alone at 5% labels, its settings changed one
+at a time (the paper's ``alpha=0.1``, 16 latent dimensions, the default step
+and epochs), on the same splits: ``results/semi_supervised_vae_ablation.md``.
+
+Usage: nice -n 19 python benchmarks/bench_semi_supervised_vae.py [--quick | --ablation]
 """
 
 import argparse
@@ -34,14 +38,17 @@ from benchmarks.bench_semi_supervised import labelled  # noqa: E402
 
 FRACTIONS = [0.02, 0.05, 0.10]
 
-#: The SSVAE's settings (chosen on seed 0 at 5% labels; see the results page).
+#: The SSVAE's settings, chosen at 5% labels on three other splits (seeds 10
+#: to 12, so not on the held-out quarters reported); --ablation measures each
+#: one's effect on the reported splits.
 SSVAE_PARAMS = dict(
-    n_components=16,
+    n_components=4,
     hidden_layer_sizes=(256,),
     likelihood="bernoulli",
     alpha=3.0,
     learning_rate_init=0.003,
-    max_iter=100,
+    max_iter=200,
+    n_iter_no_change=30,
 )
 
 
@@ -110,6 +117,81 @@ def run(seeds, quick):
     ]
 
 
+#: Settings changed one at a time by --ablation.
+ABLATIONS = {
+    "as benchmarked": {},
+    "alpha=0.1 (Kingma et al.)": {"alpha": 0.1},
+    "alpha=1.0 (the default)": {"alpha": 1.0},
+    "n_components=16 (the default)": {"n_components": 16},
+    "learning_rate_init=0.001, max_iter=100": {
+        "learning_rate_init": 0.001,
+        "max_iter": 100,
+    },
+    "likelihood='gaussian' (standardised pixels)": {"likelihood": "gaussian"},
+    "the estimator's defaults (but hidden_layer_sizes)": {
+        "n_components": 16,
+        "likelihood": "gaussian",
+        "alpha": 1.0,
+        "learning_rate_init": 0.001,
+        "max_iter": 200,
+        "n_iter_no_change": 10,
+    },
+    "the same with alpha=0.1": {
+        "n_components": 16,
+        "likelihood": "gaussian",
+        "alpha": 0.1,
+        "learning_rate_init": 0.001,
+        "max_iter": 200,
+        "n_iter_no_change": 10,
+    },
+}
+
+
+def ablation(seeds):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from skgen.neural import SemiSupervisedVAE
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    rows = []
+    for label, change in ABLATIONS.items():
+        accuracy = []
+        for seed in seeds:
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=0.25, stratify=y, random_state=seed
+            )
+            partial = labelled(y_train, 0.05, np.random.default_rng(seed))
+            params = {**SSVAE_PARAMS, **change, "random_state": seed}
+            model = SemiSupervisedVAE(**params).fit(X_train, partial)
+            accuracy.append(float(model.score(X_test, y_test)))
+        rows.append({"setting": label, "change": change, "accuracy": accuracy})
+        print(label, np.round(accuracy, 3), flush=True)
+    lines = [
+        "# Semi-supervised VAE on digits: its settings one at a time",
+        "",
+        "5% of the training rows labelled, the splits of "
+        "semi_supervised_vae.md; held-out accuracy, mean ± sd over "
+        f"{len(seeds)} seeds. Changed one at a time from "
+        + ", ".join(f"{k}={v!r}" for k, v in SSVAE_PARAMS.items())
+        + ".",
+        "",
+        "| setting | accuracy |",
+        "|---|---:|",
+    ]
+    for r in rows:
+        acc = r["accuracy"]
+        lines.append(
+            f"| {r['setting']} | {np.mean(acc):.3f} ± {np.std(acc, ddof=1):.3f} |"
+        )
+    write_results(
+        "semi_supervised_vae_ablation",
+        "\n".join(lines) + "\n",
+        {"machine": machine(), "ssvae_params": SSVAE_PARAMS, "rows": rows},
+    )
+
+
 def write_table(rows):
     """``results/semi_supervised_vae_table.rst``, which the user guide
     includes: accuracy mean ± sd per method and labelled share."""
@@ -137,9 +219,15 @@ def main():
     parser.add_argument(
         "--quick", action="store_true", help="1 seed, 20 epochs (not for reporting)"
     )
+    parser.add_argument(
+        "--ablation", action="store_true", help="the SSVAE's settings one at a time"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     seeds = range(1) if args.quick else range(3)
+    if args.ablation:
+        ablation(seeds)
+        return
     info = machine()
     rows = run(seeds, args.quick)
     by = {(r["method"], r["fraction"]): r for r in rows}
@@ -155,7 +243,10 @@ def main():
         f"one per class), the rest unlabeled. Held-out accuracy, mean ± sd "
         f"over {len(seeds)} seeds; mean fit time (s) on all training rows, "
         f"run under `nice -n 19` on a shared machine. SemiSupervisedVAE: "
-        f"{settings}" + (" (--quick: max_iter=20)" if args.quick else "") + ".",
+        f"{settings} (chosen at 5% on seeds 10-12, other splits; LabelSpreading's "
+        f"knn defaults and the docs' rbf gamma were also the best there)"
+        + (" (--quick: max_iter=20)" if args.quick else "")
+        + ".",
         "",
         "| method | "
         + " | ".join(f"{f:.0%} labelled" for f in FRACTIONS)

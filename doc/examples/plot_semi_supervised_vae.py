@@ -29,7 +29,7 @@ from sklearn.semi_supervised import LabelSpreading
 
 from skgen.neural import SemiSupervisedVAE
 
-# 60 epochs keep the example short; the loss is still (slowly) improving.
+# 80 epochs keep the example short; the loss is still (slowly) improving.
 warnings.simplefilter("ignore", ConvergenceWarning)
 
 X, y = load_digits(return_X_y=True)
@@ -50,12 +50,12 @@ print(f"{labelled.sum()} labelled digits of {len(partial)}")
 # The semi-supervised VAE against two baselines
 # ---------------------------------------------
 model = SemiSupervisedVAE(
-    n_components=16,
+    n_components=4,
     hidden_layer_sizes=(256,),
     likelihood="bernoulli",
     alpha=3.0,
     learning_rate_init=0.003,
-    max_iter=60,
+    max_iter=80,
     random_state=0,
 ).fit(X_train, partial)
 spreading = LabelSpreading(kernel="knn", n_neighbors=7).fit(X_train, partial)

@@ -81,9 +81,10 @@ class SemiSupervisedVAE(
         cross-entropy weighs ``w = alpha * n_samples / n_labelled``. The
         paper's 0.1 gave each of MNIST's 100 labels of 50,000 rows a weight
         of 50; with the larger labelled shares of small tables it leaves the
-        labels too weak (digits, 5% labelled: 0.80 accuracy against 0.91-0.93
-        for ``alpha`` of 1 to 10), hence the default of 1. Larger values lean
-        on the labels, smaller on the generative model.
+        labels too weak (digits, 5% labelled, other parameters at their
+        defaults: 0.841 held-out accuracy against 0.930 with 1), hence the
+        default of 1. Larger values lean on the labels, smaller on the
+        generative model.
     batch_size : int or 'auto', default='auto'
         Rows per minibatch (labelled and unlabeled mixed at random); 'auto'
         is ``min(200, n_samples)``.
@@ -649,9 +650,8 @@ class SemiSupervisedVAE(
         Z = rng.standard_normal((n_samples, self.n_components)).astype(self.dtype)
         with single_threaded_blas():
             decoded = self.decoder_.forward(np.hstack([Z, self._one_hot(classes)]))
-        return self._draw_rows(self._decoded_to_data(decoded), rng), self.classes_[
-            classes
-        ]
+        X = self._draw_rows(self._decoded_to_data(decoded), rng)
+        return X, self.classes_[classes]
 
     def score_samples(self, X):
         """Importance-weighted estimate of ``log p(x)`` of each row.
