@@ -1,6 +1,6 @@
 """The semi-supervised variational autoencoder (Kingma et al.'s "M2")."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from scipy.special import log_softmax, logsumexp
@@ -11,9 +11,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from skgen.base import GenerativeClassifierMixin
 from skgen.neural._base import VariationalMixin
 from skgen.neural._network import DenseNetwork, make_adam
+from skgen.neural._vae import VAE
 from skgen.utils._sklearn_compat import (
     Interval,
-    StrOptions,
     _fit_context,
     check_is_fitted,
     validate_data,
@@ -199,32 +199,16 @@ class SemiSupervisedVAE(
 
     _validation_name = "validation score"
 
+    # VAE's, but for alpha (here the classification weight; the L2 penalty is
+    # l2_penalty) and beta and warm_start, which this model does not have.
     _parameter_constraints: dict = {
-        "n_components": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [
-            StrOptions({"relu", "leaky_relu", "tanh", "logistic", "identity"})
-        ],
-        "likelihood": [StrOptions({"gaussian", "bernoulli"})],
+        **{
+            name: constraint
+            for name, constraint in VAE._parameter_constraints.items()
+            if name not in {"alpha", "beta", "warm_start"}
+        },
         "alpha": [Interval(Real, 0.0, None, closed="left")],
-        "batch_size": [
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
-        "learning_rate_init": [Interval(Real, 0.0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0.0, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0.0, 1.0, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "l2_penalty": [Interval(Real, 0.0, None, closed="left")],
-        "n_importance": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [StrOptions({"float32", "float64"})],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     # scikit-learn's estimator checks that cannot pass, with the reason; read
