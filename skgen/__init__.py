@@ -9,13 +9,16 @@ touches.
 import os
 from importlib import import_module
 
-# OpenMP threads that wait for work by sleeping, not spinning, unless the user
-# chose: spinning threads of Numba's and scikit-learn's OpenMP runtimes take
-# the cores from each other and from any other process. Measured on 2 cores
-# with other work running: a GaussianHMM fit 8x faster, a full-covariance
-# GaussianMixture fit 2x (see benchmarks/bench_shared_cores.py). It must be
-# set before an OpenMP runtime loads, hence here.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP threads that wait for work spin only briefly before they sleep, unless
+# the user chose how they wait: threads of Numba's and scikit-learn's OpenMP
+# runtimes spinning at libgomp's default (300,000 turns) took the cores from
+# each other and from any other process. Measured on 2 cores beside a busy
+# process: a GaussianHMM fit 1.9x faster, for about 5% on an idle machine
+# (benchmarks/bench_shared_cores.py, doc/design.rst). It must be set before
+# an OpenMP runtime loads, hence here. (libgomp's setting: Intel's and LLVM's
+# runtimes read KMP_BLOCKTIME, left alone.)
+if not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & set(os.environ):
+    os.environ["GOMP_SPINCOUNT"] = "10000"
 
 __version__ = "0.1.0"
 
