@@ -38,6 +38,22 @@ def center_and_scale(X):
     return center, scale
 
 
+def checked_labels(y, n_samples, classes):
+    """``y`` (one label, or one per row) as an array of ``n_samples`` labels,
+    each one of ``classes``; a ValueError naming what is wrong otherwise."""
+    labels = np.asarray(y)
+    if labels.ndim == 0:
+        labels = np.full(n_samples, labels)
+    unknown = ~np.isin(labels, classes)
+    if labels.shape != (n_samples,) or unknown.any():
+        raise ValueError(
+            f"y must be labels of the fitted classes {classes.tolist()}, "
+            f"one or one per row; got {labels[unknown][:5].tolist()} "
+            f"(shape {labels.shape})."
+        )
+    return labels
+
+
 class ConditionalMixin:
     """Class conditioning of a generative network.
 
@@ -82,17 +98,7 @@ class ConditionalMixin:
         return codes
 
     def _check_labels(self, y, n_samples):
-        labels = np.asarray(y)
-        if labels.ndim == 0:
-            labels = np.full(n_samples, labels)
-        unknown = ~np.isin(labels, self.classes_)
-        if labels.shape != (n_samples,) or unknown.any():
-            raise ValueError(
-                f"y must be labels of the fitted classes {self.classes_.tolist()}, "
-                f"one or one per row; got {labels[unknown][:5].tolist()} "
-                f"(shape {labels.shape})."
-            )
-        return labels
+        return checked_labels(y, n_samples, self.classes_)
 
     def _labels_for(self, y, n_samples, rng=None):
         """One-hot codes of ``y``, or of classes drawn with ``rng`` from

@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 
 from skgen.base import GenerativeClassifierMixin
-from skgen.neural._base import VariationalMixin
+from skgen.neural._base import VariationalMixin, checked_labels
 from skgen.neural._network import DenseNetwork, make_adam
 from skgen.neural._vae import VAE
 from skgen.utils._sklearn_compat import (
@@ -591,16 +591,7 @@ class SemiSupervisedVAE(
         return self._decoded_to_data(decoded)
 
     def _class_indices(self, y, n_samples):
-        labels = np.asarray(y)
-        if labels.ndim == 0:
-            labels = np.full(n_samples, labels)
-        unknown = ~np.isin(labels, self.classes_)
-        if labels.shape != (n_samples,) or unknown.any():
-            raise ValueError(
-                f"y must be labels of the fitted classes {self.classes_.tolist()}, "
-                f"one or one per row; got {labels[unknown][:5].tolist()} "
-                f"(shape {labels.shape})."
-            )
+        labels = checked_labels(y, n_samples, self.classes_)
         return np.searchsorted(self.classes_, labels)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
