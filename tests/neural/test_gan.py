@@ -13,7 +13,10 @@ from sklearn.utils import check_random_state
 from skgen.neural import GAN
 from skgen.neural._gan import _BANDWIDTH_BOUNDS, _choose_bandwidth, _parzen_terms
 from skgen.neural._network import ACTIVATIONS, DenseNetwork, make_adam
-from tests.neural.test_network import numeric_gradient, some_entries
+from tests.neural.test_network import (
+    check_gradients,
+    numeric_gradient,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -63,17 +66,6 @@ def tiny_model(n_features, rng, conditional=False, **params):
 
 
 # -- gradients ---------------------------------------------------------------
-
-
-def check_gradients(loss, params, grads, rng, rtol=1e-5, atol=1e-8):
-    assert len(grads) == len(params)
-    for param, grad in zip(params, grads):
-        assert grad.shape == param.shape
-        entries = some_entries(param, rng)
-        expected = numeric_gradient(loss, param, entries)
-        np.testing.assert_allclose(
-            [grad[i] for i in entries], expected, rtol=rtol, atol=atol
-        )
 
 
 @pytest.mark.parametrize(

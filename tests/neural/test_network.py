@@ -26,6 +26,19 @@ def some_entries(array, rng, n=6):
     return [np.unravel_index(i, array.shape) for i in flat]
 
 
+def check_gradients(loss, params, grads, rng, rtol=1e-5, atol=1e-8):
+    """Each gradient in ``grads`` against central differences of ``loss()``
+    in a few random entries of its parameter."""
+    assert len(grads) == len(params)
+    for param, grad in zip(params, grads):
+        assert grad.shape == param.shape
+        entries = some_entries(param, rng)
+        expected = numeric_gradient(loss, param, entries)
+        np.testing.assert_allclose(
+            [grad[i] for i in entries], expected, rtol=rtol, atol=atol
+        )
+
+
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("output_activation", ["identity", "logistic", "tanh"])
 def test_backward_matches_finite_differences(activation, output_activation):

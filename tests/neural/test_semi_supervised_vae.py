@@ -8,7 +8,7 @@ from scipy.stats import norm
 from sklearn.datasets import make_blobs
 
 from skgen.neural import SemiSupervisedVAE
-from tests.neural.test_network import numeric_gradient, some_entries
+from tests.neural.test_network import check_gradients
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -55,14 +55,7 @@ def test_loss_gradients_match_finite_differences(likelihood, labels):
         return model._loss_and_gradients(X, y_index, noise)[0]
 
     _, grads = model._loss_and_gradients(X, y_index, noise)
-    params = model._params()
-    assert len(grads) == len(params)
-    for param, grad in zip(params, grads):
-        entries = some_entries(param, rng)
-        expected = numeric_gradient(loss, param, entries)
-        np.testing.assert_allclose(
-            [grad[i] for i in entries], expected, rtol=1e-5, atol=1e-8
-        )
+    check_gradients(loss, model._params(), grads, rng)
 
 
 def test_loss_is_the_definition():

@@ -9,7 +9,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 
 from skgen.neural import VAE
-from tests.neural.test_network import numeric_gradient, some_entries
+from tests.neural.test_network import check_gradients
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -49,14 +49,7 @@ def test_loss_gradients_match_finite_differences(likelihood, conditional):
         return model._loss_and_gradients(X, labels, noise)[0]
 
     _, grads = model._loss_and_gradients(X, labels, noise)
-    params = model._params()
-    assert len(grads) == len(params)
-    for param, grad in zip(params, grads):
-        entries = some_entries(param, rng)
-        expected = numeric_gradient(loss, param, entries)
-        np.testing.assert_allclose(
-            [grad[i] for i in entries], expected, rtol=1e-5, atol=1e-8
-        )
+    check_gradients(loss, model._params(), grads, rng)
 
 
 def test_linear_vae_reaches_the_gaussian_likelihood():
