@@ -96,7 +96,7 @@ def em_pass_full_missing(
                 )
                 if position == stop:
                     break
-                n_missing, n_observed = split_entries(x, missing, observed)
+                n_missing, _ = split_entries(x, missing, observed)
                 for j in range(n_features):
                     pattern[j] = np.isnan(x[j])
                 for k in range(n_components):
