@@ -61,18 +61,23 @@ def starting_point(X, n_components, covariance_type):
     )
 
 
-def time_fits(X, n_components, repeats):
+def time_fits(X, n_components, repeats, covariance_types=COVARIANCE_TYPES, max_iter=20):
     from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
     from skgen.mixture import GaussianMixture
 
     rows = []
-    for covariance_type in COVARIANCE_TYPES:
+    for covariance_type in covariance_types:
         params = starting_point(X, n_components, covariance_type)
+        params["max_iter"] = max_iter
         ours, ref = GaussianMixture(**params), SkGaussianMixture(**params)
         ours.fit(X[:1000])  # compile outside the timings
         medians, _ = interleaved(
-            {"scikit-learn": lambda: ref.fit(X), "skgen": lambda: ours.fit(X)}, repeats
+            {
+                "scikit-learn": lambda ref=ref: ref.fit(X),
+                "skgen": lambda ours=ours: ours.fit(X),
+            },
+            repeats,
         )
         agreement = np.max(np.abs(ours.means_ - ref.means_)) / np.max(
             np.abs(ref.means_)
@@ -82,6 +87,7 @@ def time_fits(X, n_components, repeats):
         rows.append(
             {
                 "covariance_type": covariance_type,
+                "n_features": X.shape[1],
                 "sklearn_ms_per_iter": sk_ms,
                 "skgen_ms_per_iter": sg_ms,
                 "speedup": sk_ms / sg_ms,
@@ -158,7 +164,8 @@ with open("/proc/self/clear_refs", "w") as f:
 before = status("VmRSS")
 cls(8, covariance_type="{ct}", max_iter=5, tol=0, init_params="random_from_data",
     random_state=0).fit(X)
-print(json.dumps({{"extra_peak_mb": status("VmHWM") - before, "data_mb": X.nbytes / 2**20}}))
+peak = status("VmHWM") - before
+print(json.dumps({{"extra_peak_mb": peak, "data_mb": X.nbytes / 2**20}}))
 """
 
 
@@ -175,11 +182,66 @@ def peak_memory(n_samples):
 
 
 def full_kernel_flops(n_samples, n_features, n_components, seconds_per_iter):
-    """Flops of one full-covariance pass as the kernel does them (square loops)."""
+    """Flops of one full-covariance pass as the kernel does them: two square
+    d x d matrix products per row and component (half of the first is
+    multiplications by the zeros of the triangular factor)."""
     d, k = n_features, n_components
     per_row_component = 2 * d * d + 2 * d * d + 4 * d  # x@L, scatter, diff and sums
     flops = n_samples * k * per_row_component
     return flops, flops / seconds_per_iter / 1e9
+
+
+def time_full_kernel(X, n_components, repeats=7):
+    """Median seconds of one full-covariance E+M kernel pass, float64 and
+    float32 rows, from the benchmark's starting point."""
+    from skgen.mixture import _gaussian_mixture as gm
+
+    params = starting_point(X, n_components, "full")
+    precisions_chol = np.linalg.cholesky(params["precisions_init"])
+    seconds = {}
+    for dtype in (np.float64, np.float32):
+        rows = X.astype(dtype)
+
+        def one_pass(rows=rows):
+            return gm._e_step_sums(
+                rows,
+                None,
+                params["weights_init"],
+                params["means_init"],
+                precisions_chol,
+                "full",
+            )
+
+        one_pass()
+        medians, _ = interleaved({"pass": one_pass}, repeats)
+        seconds[np.dtype(dtype).name] = medians["pass"]
+    return seconds
+
+
+def time_float32_fit(X, n_components, repeats=3):
+    """The full fit on float32 rows against float64: time and agreement."""
+    from skgen.mixture import GaussianMixture
+
+    params = starting_point(X, n_components, "full")
+    X32 = X.astype(np.float32)
+    fits = {"float64": GaussianMixture(**params), "float32": GaussianMixture(**params)}
+    fits["float64"].fit(X[:1000])
+    fits["float32"].fit(X32[:1000])
+    medians, _ = interleaved(
+        {
+            "float64": lambda: fits["float64"].fit(X),
+            "float32": lambda: fits["float32"].fit(X32),
+        },
+        repeats,
+    )
+    means64, means32 = fits["float64"].means_, fits["float32"].means_
+    return {
+        "float64_ms_per_iter": 1000 * medians["float64"] / params["max_iter"],
+        "float32_ms_per_iter": 1000 * medians["float32"] / params["max_iter"],
+        "max_rel_diff_means": float(
+            np.max(np.abs(means32 - means64)) / np.max(np.abs(means64))
+        ),
+    }
 
 
 def main():
@@ -197,12 +259,36 @@ def main():
     gemm = matmul_gflops()
     full = next(r for r in rows if r["covariance_type"] == "full")
     flops, rate = full_kernel_flops(n, d, k, full["skgen_ms_per_iter"] / 1000)
+    # The full covariance at a wider d: 5 iterations (scikit-learn takes
+    # seconds per iteration there).
+    wide_d = 32 if args.quick else 64
+    X_wide = make_data(n, wide_d, k)
+    full_rows = [full] + time_fits(
+        X_wide, k, max(2, repeats - 2), covariance_types=["full"], max_iter=5
+    )
+    kernel_rates = []
+    for data in (X, X_wide):
+        seconds = time_full_kernel(data, k)
+        for dtype, sec in seconds.items():
+            kernel_flops, kernel_rate = full_kernel_flops(n, data.shape[1], k, sec)
+            kernel_rates.append(
+                {
+                    "n_features": data.shape[1],
+                    "dtype": dtype,
+                    "ms": 1000 * sec,
+                    "gflop": kernel_flops / 1e9,
+                    "gflops": kernel_rate,
+                    "share_of_matmul": kernel_rate / gemm,
+                }
+            )
+    float32_fit = time_float32_fit(X, k)
 
     lines = [
         "# GaussianMixture: skgen vs scikit-learn",
         "",
-        f"n_samples={n:,}, n_features={d}, n_components={k}; 20 EM iterations, tol=0, "
-        f"from the same weights/means/precisions; median of {repeats} interleaved runs.",
+        f"n_samples={n:,}, n_features={d}, n_components={k}; 20 EM iterations, "
+        "tol=0, from the same weights/means/precisions; median of "
+        f"{repeats} interleaved runs.",
         "",
         "Machine: " + ", ".join(f"{key} {value}" for key, value in info.items()),
         "",
@@ -235,7 +321,8 @@ def main():
         )
     lines += [
         "",
-        f"## Peak memory of a fit (MB above the data; data {memory[0]['data_mb']:.0f} MB)",
+        "## Peak memory of a fit (MB above the data; data "
+        f"{memory[0]['data_mb']:.0f} MB)",
         "",
         "| covariance_type | scikit-learn | skgen |",
         "|---|---:|---:|",
@@ -246,12 +333,49 @@ def main():
         )
     lines += [
         "",
+        "## Full covariance: d = 16 and wider",
+        "",
+        f"Target 8x scikit-learn at both; at d = {wide_d}, 5 EM iterations per fit "
+        f"and {max(2, repeats - 2)} interleaved runs.",
+        "",
+        "| n_features | scikit-learn ms/iter | skgen ms/iter | speed-up | target "
+        "| max rel. diff of means |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in full_rows:
+        met = "met" if r["speedup"] >= 8 else "MISSED"
+        lines.append(
+            f"| {r['n_features']} | {r['sklearn_ms_per_iter']:.1f} "
+            f"| {r['skgen_ms_per_iter']:.1f} | {r['speedup']:.2f}x | 8x ({met}) "
+            f"| {r['max_rel_diff_means']:.1e} |"
+        )
+    lines += [
+        "",
+        f"float32 rows (d = {d}): {float32_fit['float32_ms_per_iter']:.1f} ms/iter "
+        "against "
+        f"{float32_fit['float64_ms_per_iter']:.1f} for float64; means agree to "
+        f"{float32_fit['max_rel_diff_means']:.1e} (relative).",
+        "",
         "## How far from the machine's limit",
         "",
-        f"Full-covariance pass: {flops / 1e9:.2f} GFLOP per iteration as the kernel "
-        f"computes it (square loops over the triangular factor; half of it useful), "
-        f"{rate:.1f} GFLOP/s, against {gemm:.1f} GFLOP/s for a 2000x2000 float64 "
-        f"matrix product on all cores: {100 * rate / gemm:.0f}% of it.",
+        "One full-covariance E+M kernel pass (responsibilities and sufficient "
+        "statistics; median of 7), flops as the kernel computes them: two square "
+        "d x d matrix products per row and component (half of the first multiplies "
+        f"the triangular factor's zeros). Machine: {gemm:.1f} GFLOP/s for a "
+        "2000x2000 float64 matrix product on all cores.",
+        "",
+        "| n_features | rows | ms | GFLOP | GFLOP/s | share of the matrix product |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in kernel_rates:
+        lines.append(
+            f"| {r['n_features']} | {r['dtype']} | {r['ms']:.1f} | {r['gflop']:.2f} "
+            f"| {r['gflops']:.1f} | {100 * r['share_of_matmul']:.0f}% |"
+        )
+    lines += [
+        "",
+        f"Whole iteration at d = {d} (kernel, M-step, Cholesky factors): "
+        f"{rate:.1f} GFLOP/s, {100 * rate / gemm:.0f}% of the matrix product.",
         "",
     ]
     data = {
@@ -268,7 +392,10 @@ def main():
         "import_s": imports,
         "peak_memory_mb": memory,
         "matmul_gflops": gemm,
-        "full_kernel_gflops": rate,
+        "full_iteration_gflops": rate,
+        "full_fits": full_rows,
+        "full_kernel": kernel_rates,
+        "float32_fit": float32_fit,
     }
     write_results(
         "gaussian_mixture" + ("_quick" if args.quick else ""), "\n".join(lines), data
