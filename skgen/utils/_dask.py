@@ -14,8 +14,11 @@ Dask stays optional: importing skgen imports no dask; dask is imported inside
 the functions here.
 """
 
+import sys
 import uuid
+from contextlib import contextmanager
 
+import numba
 import numpy as np
 
 from skgen.utils._sequences import bounds_within, sequence_bounds
@@ -193,7 +196,8 @@ def map_row_blocks(func, X, per_block_args, *, n_columns, dtype):
 
 def call_method(block, estimator, method, kwargs=None):
     """``estimator.method(block, **kwargs)``: what a worker runs per block."""
-    return getattr(estimator, method)(block, **(kwargs or {}))
+    with worker_threads():
+        return getattr(estimator, method)(block, **(kwargs or {}))
 
 
 def map_method(estimator, X, method, *, n_columns, dtype, per_block_kwargs=None):
@@ -270,7 +274,43 @@ def sample_blocks(
 
 
 def _sample_block(estimator, n_samples, seed, kwargs):
-    return estimator.sample(n_samples, random_state=seed, **kwargs)
+    with worker_threads():
+        return estimator.sample(n_samples, random_state=seed, **kwargs)
+
+
+@contextmanager
+def worker_threads():
+    """On a ``dask.distributed`` worker, Numba on at most the worker's threads.
+
+    Numba starts as many threads as the machine has cores in every process:
+    two worker processes on two cores would run four kernel threads and each
+    wait for the other's (distributed limits BLAS and OpenMP through their
+    environment variables, which Numba does not read). The limit is
+    thread-local and ends with the block; results do not depend on it.
+    Elsewhere (the local schedulers, no dask) it does nothing.
+    """
+    worker = _current_worker()
+    if worker is None:
+        yield
+        return
+    previous = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(previous, worker.state.nthreads)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
+def _current_worker():
+    """The ``distributed.Worker`` running this task, or None."""
+    if "distributed" not in sys.modules:  # never import it for this
+        return None
+    from distributed import get_worker
+
+    try:
+        return get_worker()
+    except ValueError:
+        return None
 
 
 # -- map-reduce over row blocks ---------------------------------------------------
@@ -306,7 +346,8 @@ def map_reduce(block_function, X, per_row, args, block_args, combine):
 def _apply_block(X, aligned_blocks, extra, every_block):
     """On a worker: the block function of one row block."""
     block_function, args = every_block
-    return block_function(np.ascontiguousarray(X), *aligned_blocks, *extra, *args)
+    with worker_threads():
+        return block_function(np.ascontiguousarray(X), *aligned_blocks, *extra, *args)
 
 
 # -- validation -------------------------------------------------------------------
@@ -451,7 +492,8 @@ def _sum_in_order(values):
 
 
 def _sample_after(estimator, n_samples, seed, previous):
-    return estimator._sample_after(n_samples, np.random.RandomState(seed), previous)
+    with worker_threads():
+        return estimator._sample_after(n_samples, np.random.RandomState(seed), previous)
 
 
 def unique(values):

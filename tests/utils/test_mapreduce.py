@@ -2,6 +2,7 @@
 
 from typing import NamedTuple
 
+import numba
 import numpy as np
 import pytest
 
@@ -86,3 +87,18 @@ def test_block_args_see_each_blocks_rows():
         )
     assert got == [(0, 3, 3), (3, 7, 4)]  # the empty block is skipped
     assert seen == [(0, 3), (3, 7)]
+
+
+def test_kernels_on_a_dask_worker_use_the_workers_threads(dask_client):
+    # The session's cluster has workers of one thread: each block's kernels
+    # run on one Numba thread, not on every core of the machine.
+    import dask.array as da
+
+    def threads_in_block(block):
+        return np.array([numba.get_num_threads()])
+
+    X = da.from_array(np.zeros((10, 2)), chunks=(5, -1))
+    def most(parts):
+        return np.max(parts, axis=0)
+
+    assert map_reduce(threads_in_block, X, combine=most)[0] == 1
