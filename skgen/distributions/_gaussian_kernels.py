@@ -16,7 +16,7 @@ fresh install always compiles afresh).
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds
+from skgen.utils._chunking import chunk_bounds, prange_only
 
 #: Reassociation (vector lanes for sums) and fused multiply-add, but none of
 #: fastmath's no-NaN / no-inf assumptions: ``exp(-inf)`` must stay 0.
@@ -84,7 +84,7 @@ def pair_log_prob_diag(x0, x1, means, half_precisions, offsets, out0, out1):
         out1[k] = offsets[k] - acc1
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     """``offsets[k] + log N(x_i | k)`` of every row, full covariances."""
     n_samples, n_features = X.shape
@@ -99,7 +99,7 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def weighted_log_prob_tied(X, means_chol, precision_chol, offsets, n_chunks):
     """The same for a tied covariance; ``means_chol = means @ precision_chol``."""
     n_samples, n_features = X.shape
@@ -112,7 +112,7 @@ def weighted_log_prob_tied(X, means_chol, precision_chol, offsets, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
+@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
 def weighted_log_prob_diag(X, means, half_precisions, offsets, n_chunks):
     """The same for diagonal covariances; ``half_precisions = 1 / (2 var)``."""
     n_samples = X.shape[0]
@@ -146,7 +146,7 @@ def weighted_moments(X, resp, shift, full, n_chunks):
     return nk, sx, sxx[..., np.newaxis]
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
+@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
 def weighted_moments_diag(X, resp, shift, n_chunks):
     """``weighted_moments`` with squares only: sxx of shape (n_chunks, K, d).
 
@@ -174,7 +174,7 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
     return nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
+@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
 def weighted_moments_full(X, resp, shift, n_chunks):
     """``weighted_moments`` with outer products: sxx of shape (n_chunks, K, d, d)."""
     n_samples, n_features = X.shape

@@ -27,7 +27,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds
+from skgen.utils._chunking import chunk_bounds, prange_only
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -154,7 +154,17 @@ def row_log_prob_diag_missing(x, k, means, variances, log_terms, offsets):
     return value
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
+def half_log_2pi_variances(variances):
+    """``0.5 * (log(2 pi) + log(variances))``, the per-entry normaliser.
+
+    A function of its own: an array expression in a ``prange_only`` kernel
+    keeps Numba from parallelising its loop.
+    """
+    return 0.5 * (LOG_2PI + np.log(variances))
+
+
+@njit(cache=True, nogil=True, parallel=prange_only())
 def log_prob_full_missing(X, means, precisions, offsets, n_chunks):
     """``log w_k + log N(x_o | k)`` per row and component, (n_samples, K)."""
     n_samples, n_features = X.shape
@@ -189,12 +199,12 @@ def log_prob_full_missing(X, means, precisions, offsets, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def log_prob_diag_missing(X, means, variances, offsets, n_chunks):
     """``log w_k + log N(x_o | k)`` per row and component, diagonal variances."""
     n_samples = X.shape[0]
     n_components = means.shape[0]
-    log_terms = 0.5 * (LOG_2PI + np.log(variances))
+    log_terms = half_log_2pi_variances(variances)
     out = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
@@ -217,7 +227,7 @@ def pick(resp, uniform):
     return resp.shape[0] - 1
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def posterior_moments_full_missing(X, weights, means, precisions, n_chunks):
     """Expected moments of rows with NaN entries under per-row weights.
 
@@ -288,7 +298,7 @@ def posterior_moments_full_missing(X, weights, means, precisions, n_chunks):
     return nk, sx, sxx, empty
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def posterior_moments_diag_missing(X, weights, means, variances, n_chunks):
     """:func:`posterior_moments_full_missing` for diagonal variances: a
     missing entry adds its variance to the squares. Returns ``nk``
@@ -316,7 +326,7 @@ def posterior_moments_diag_missing(X, weights, means, variances, n_chunks):
     return nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def fill_full_missing(X, weights, components, means, precisions, normals, n_chunks):
     """Missing entries filled from given Gaussians per row.
 
@@ -377,7 +387,7 @@ def fill_full_missing(X, weights, components, means, precisions, normals, n_chun
     return out
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def fill_diag_missing(X, weights, components, means, variances, normals, n_chunks):
     """:func:`fill_full_missing` for diagonal variances: the missing entries
     are independent of the observed ones given the Gaussian."""

@@ -37,7 +37,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds
+from skgen.utils._chunking import chunk_bounds, prange_only
 
 #: States are processed in blocks of this many (padded with zero states).
 LANES = 8
@@ -125,8 +125,14 @@ def _padded_transitions(transmat):
     n_components = transmat.shape[0]
     n_padded = -(-n_components // LANES) * LANES
     padded = np.zeros((n_padded, n_padded))
-    padded[:n_components, :n_components] = transmat
-    return padded, np.ascontiguousarray(padded.T)
+    padded_t = np.zeros((n_padded, n_padded))
+    # Loops, not slice assignment: Numba compiles a slice assignment's size
+    # check with its error message, about 2.5 s the first time.
+    for i in range(n_components):
+        for j in range(n_components):
+            padded[i, j] = transmat[i, j]
+            padded_t[j, i] = transmat[i, j]
+    return padded, padded_t
 
 
 @njit(cache=True, nogil=True)
@@ -169,7 +175,8 @@ def _forward_scaled(startprob, transmat, frameprob, alpha, scale):
         return False
     scale[0] = total
     # Divide, not multiply by 1 / total: a subnormal total has no finite inverse.
-    alpha[0, :] /= total
+    for k in range(n_padded):  # a loop: a slice's /= compiles a size check
+        alpha[0, k] /= total
     for t in range(1, n_steps):
         previous = alpha[t - 1]
         total = 0.0
@@ -259,7 +266,7 @@ def _sequence_log_likelihood(scale, shift):
     return total + np.log(product)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def forward_backward(
     startprob,
     transmat,
@@ -326,7 +333,7 @@ def forward_backward(
     return log_lik, posteriors, start_counts, transition_counts
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     """log p(x_t | x_<t) of every row (forward pass only).
 
@@ -364,7 +371,7 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def forward_filter(startprob, transmat, log_frameprob, bounds, n_chunks, filtered):
     """Filtered state probabilities ``p(z_t = k | x_1, ..., x_t)`` (forward pass only).
 
@@ -417,7 +424,7 @@ def forward_filter(startprob, transmat, log_frameprob, bounds, n_chunks, filtere
     return log_lik, filtered
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def predict_states(state_proba, transmat, n_steps, n_chunks):
     """State probabilities ``n_steps`` steps ahead of each row of ``state_proba``.
 
@@ -512,7 +519,7 @@ def _viterbi_sequence(
     return best, arg
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     """Most likely state path of every sequence, in log space.
 
@@ -528,7 +535,9 @@ def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     n_sequences = bounds.shape[0] - 1
     n_padded = -(-n_components // LANES) * LANES
     log_transmat_padded = np.full((n_padded, n_padded), -np.inf)
-    log_transmat_padded[:n_components, :n_components] = log_transmat
+    for i in range(n_components):  # not a slice assignment: see above
+        for j in range(n_components):
+            log_transmat_padded[i, j] = log_transmat[i, j]
     log_prob = np.empty(n_sequences)
     states = np.empty(n_samples, dtype=np.int64)
     for c in prange(n_chunks):
@@ -593,7 +602,7 @@ def _draw_index(weights, n, uniform):
     return n - 1
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def sample_posterior_states(
     startprob, transmat, log_frameprob, bounds, uniforms, n_chunks
 ):
@@ -669,7 +678,7 @@ def _exp_relative_to_state_max(block, n_mix, tops):
     exp_nonpositive(block.reshape(-1))
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def mixture_likelihood(component_log_prob, n_mix, n_chunks):
     """Per state, ``sum_m exp(component_log_prob[t, k * n_mix + m] - top)``
     and the ``top`` (n_samples, K each): the log-likelihood is
@@ -696,7 +705,7 @@ def mixture_likelihood(component_log_prob, n_mix, n_chunks):
     return sums, tops
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def mixture_responsibilities(component_log_prob, posteriors, n_mix, n_chunks):
     """In place: component_log_prob[t, k * n_mix + m] becomes
     posteriors[t, k] * p(component m | x_t, state k) (0 where no component

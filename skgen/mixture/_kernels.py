@@ -47,7 +47,7 @@ from skgen.distributions._gaussian_kernels import (
     pair_log_prob_diag,
     row_log_prob_tied,
 )
-from skgen.utils._chunking import chunk_bounds
+from skgen.utils._chunking import chunk_bounds, prange_only
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -127,7 +127,7 @@ def _tile_statistics_full(diff, resp, n_rows, weighted, product, nk, sx, sxx):
                 sxx[k, a, b] += product[a, b]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     """Partial sums for full covariances.
 
@@ -168,7 +168,7 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def em_pass_tied(X, means, means_chol, precision_chol, offsets, shift, n_chunks):
     """Partial sums for a tied covariance.
 
@@ -207,7 +207,7 @@ def em_pass_tied(X, means, means_chol, precision_chol, offsets, shift, n_chunks)
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
+@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
 def em_pass_diag(X, means, half_precisions, offsets, n_chunks):
     """Partial sums for diagonal (and spherical) covariances.
 
@@ -273,7 +273,7 @@ def _weighted_responsibilities(log_prob, resp, weight):
     return weight * log_lik
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_chunks):
     """``em_pass_full`` with every r_ik and log p(x_i) times w_i."""
     n_samples, n_features = X.shape
@@ -304,7 +304,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def em_pass_tied_weighted(
     X, sample_weight, means, means_chol, precision_chol, offsets, shift, n_chunks
 ):
@@ -342,7 +342,7 @@ def em_pass_tied_weighted(
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
+@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
 def em_pass_diag_weighted(X, sample_weight, means, half_precisions, offsets, n_chunks):
     """``em_pass_diag`` with every r_ik and log p(x_i) times w_i."""
     n_samples, n_features = X.shape

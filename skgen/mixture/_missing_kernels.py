@@ -32,14 +32,15 @@ from numba import njit, prange
 from skgen.distributions._gaussian_kernels import REASSOCIATE
 from skgen.distributions._gaussian_missing_kernels import (
     LOG_2PI,
+    half_log_2pi_variances,
     inverse_from_cholesky,
     split_entries,
 )
 from skgen.mixture._kernels import _responsibilities
-from skgen.utils._chunking import chunk_bounds
+from skgen.utils._chunking import chunk_bounds, prange_only
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def em_pass_full_missing(
     X, sample_weight, order, means, precisions, precisions_chol, offsets, n_chunks
 ):
@@ -189,7 +190,7 @@ def missingness_order(X):
     return np.argsort(_missingness_keys(X))
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def _missingness_keys(X):
     n_samples, n_features = X.shape
     keys = np.empty(n_samples, dtype=np.int64)
@@ -215,14 +216,28 @@ def _observed_entries(x, values, observed):
             values[j] = x[j]
 
 
-@njit(cache=True, nogil=True, parallel=True, fastmath=REASSOCIATE)
+# Array expressions of the parallel kernels below, as functions of their own:
+# in a ``prange_only`` kernel an array expression keeps its loop serial.
+
+
+@njit(cache=True, nogil=True)
+def _halved_reciprocals(variances):
+    return 0.5 / variances
+
+
+@njit(cache=True, nogil=True)
+def _centred(means, shift):
+    return means - shift
+
+
+@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
 def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     """Partial sums of one EM pass, diagonal variances, NaN entries left out of
     the likelihood; a missing entry adds its variance to the second moments."""
     n_samples, n_features = X.shape
     n_components = means.shape[0]
-    log_terms = 0.5 * (LOG_2PI + np.log(variances))
-    half_precisions = 0.5 / variances
+    log_terms = half_log_2pi_variances(variances)
+    half_precisions = _halved_reciprocals(variances)
     log_lik = np.zeros(n_chunks)
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
@@ -259,7 +274,7 @@ def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def em_pass_tied_missing(
     X, sample_weight, means, precision, precision_chol, offsets, shift, n_chunks
 ):
@@ -278,7 +293,7 @@ def em_pass_tied_missing(
     """
     n_samples, n_features = X.shape
     n_components = means.shape[0]
-    centred_means = means - shift
+    centred_means = _centred(means, shift)
     projected_means = centred_means @ precision_chol  # U^T nu_k
     precision_means = centred_means @ precision  # P nu_k
     log_lik = np.zeros(n_chunks)

@@ -79,3 +79,24 @@ def row_blocks(n_rows, block_rows=None):
     block_rows = BLOCK_ROWS if block_rows is None else block_rows
     for start in range(0, n_rows, block_rows):
         yield slice(start, min(start + block_rows, n_rows))
+
+
+def prange_only():
+    """Numba's ``parallel`` option for skgen's kernels: ``prange`` loops only.
+
+    skgen's kernels parallelise one explicit loop over chunks. Numba's other
+    automatic transformations (array expressions, allocations and reductions
+    turned into parallel loops of their own) add nothing there, and analysing
+    them was most of a parallel kernel's compile time. A new dict each call:
+    Numba consumes the one it is given.
+    """
+    return {
+        "comprehension": False,
+        "reduction": False,
+        "inplace_binop": False,
+        "setitem": False,
+        "numpy": False,
+        "stencil": False,
+        "fusion": False,
+        "prange": True,
+    }
