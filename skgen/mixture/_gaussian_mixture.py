@@ -289,7 +289,12 @@ def _run_em_pass(
         kernel = _kernels.em_pass_full
         weighted_kernel = _kernels.em_pass_full_weighted
         n_chunks = n_chunks_for(n_samples, n_components * n_features * (n_features + 1))
-        args = (means.astype(dtype), precisions_chol.astype(dtype), offsets, n_chunks)
+        args = (
+            np.ascontiguousarray(means, dtype=dtype),
+            np.ascontiguousarray(precisions_chol, dtype=dtype),  # for BLAS
+            offsets,
+            n_chunks,
+        )
     elif covariance_type == "tied":
         kernel = _kernels.em_pass_tied
         weighted_kernel = _kernels.em_pass_tied_weighted

@@ -43,9 +43,11 @@ import numpy as np
 from numba import njit, prange
 
 from skgen.distributions._gaussian_kernels import (
+    FULL_TILE_ROWS,
     REASSOCIATE,
     pair_log_prob_diag,
     row_log_prob_tied,
+    tile_log_prob_full,
 )
 from skgen.utils._chunking import chunk_bounds, prange_only
 
@@ -72,38 +74,7 @@ def _responsibilities(log_prob, resp):
 # ---------------------------------------------------------------------------
 
 
-#: Rows per tile of the full-covariance passes: each component's tile of
-#: centred rows goes through two matrix products (BLAS). 128 rows keep a tile
-#: in L1/L2 at d <= 64 and were fastest at d = 16 and 64 (200,000 rows, K = 8).
-FULL_TILE_ROWS = 128
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _tile_log_prob_full(
-    X, start, n_rows, means, precisions_chol, offsets, diff, y, out
-):
-    """Fill ``out[t, k] = log w_k + log N(x_t | k)`` for a tile of rows.
-
-    Leaves ``diff[k, t] = x_t - means[k]`` for the statistics. ``y`` is a
-    (tile, d) scratch array.
-    """
-    n_components, n_features = means.shape
-    for k in range(n_components):
-        centred = diff[k, :n_rows]
-        for t in range(n_rows):
-            for j in range(n_features):
-                centred[t, j] = X[start + t, j] - means[k, j]
-        # (x - m_k) @ L_k for the whole tile: one BLAS call instead of a
-        # d x d loop per row, whose rank-1 updates go through memory.
-        np.dot(centred, precisions_chol[k], y[:n_rows])
-        for t in range(n_rows):
-            sq = 0.0
-            for j in range(n_features):
-                sq += y[t, j] * y[t, j]
-            out[t, k] = offsets[k] - 0.5 * sq
-
-
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _tile_statistics_full(diff, resp, n_rows, weighted, product, nk, sx, sxx):
     """Add a tile's r_tk, r_tk (x_t - m_k) and r_tk (x_t - m_k)(...)^T.
 
@@ -157,7 +128,7 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
         resp = np.empty((tile, n_components))
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
-            _tile_log_prob_full(
+            tile_log_prob_full(
                 X, t0, n_rows, means, precisions_chol, offsets, diff, scratch, resp
             )
             for t in range(n_rows):
@@ -291,7 +262,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
         resp = np.empty((tile, n_components))
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
-            _tile_log_prob_full(
+            tile_log_prob_full(
                 X, t0, n_rows, means, precisions_chol, offsets, diff, scratch, resp
             )
             for t in range(n_rows):
