@@ -39,7 +39,7 @@ def _caller_stacklevel():
     standard library's machinery: the user's call that compiles."""
     frame, level = sys._getframe(2), 2
     while frame is not None:
-        module = frame.f_globals.get("__name__", "")
+        module = frame.f_globals.get("__name__") or ""
         if not module.startswith(("skgen.", "numba", "contextlib", "sklearn.")):
             return level
         frame, level = frame.f_back, level + 1
@@ -54,7 +54,10 @@ class _FirstCompilation(event.Listener):
         if self.announced:
             return
         function = getattr(ev.data.get("dispatcher"), "py_func", None)
-        if not getattr(function, "__module__", "").startswith("skgen."):
+        # Any function's compile comes here, including ones without a module
+        # (made by exec): never fail it.
+        module = getattr(function, "__module__", None) or ""
+        if not module.startswith("skgen."):
             return
         self.announced = True
         message = (
