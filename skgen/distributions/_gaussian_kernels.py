@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit, prange
 
 from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._threads import single_threaded_blas
 
 #: Reassociation (vector lanes for sums) and fused multiply-add, but none of
 #: fastmath's no-NaN / no-inf assumptions: ``exp(-inf)`` must stay 0.
@@ -97,6 +98,30 @@ def tile_log_prob_full(X, start, n_rows, means, precisions_chol, offsets, diff, 
             out[t, k] = offsets[k] - 0.5 * sq
 
 
+@njit(cache=True, nogil=True)
+def tile_statistics_full(diff, resp, n_rows, weighted, product, nk, sx, sxx):
+    """Add a tile's r_tk, r_tk (x_t - m_k) and r_tk (x_t - m_k)(...)^T.
+
+    ``nk``, ``sx`` and ``sxx`` are one chunk's slots; ``weighted`` is a
+    (tile, d) and ``product`` a (d, d) scratch array.
+    """
+    n_components, _, n_features = diff.shape
+    for k in range(n_components):
+        centred = diff[k, :n_rows]
+        for t in range(n_rows):
+            r = resp[t, k]
+            nk[k] += r
+            for j in range(n_features):
+                w = r * centred[t, j]
+                weighted[t, j] = w
+                sx[k, j] += w
+        # The tile's scatter is a rank-n_rows update: one matrix product.
+        np.dot(weighted[:n_rows].T, centred, product)
+        for a in range(n_features):
+            for b in range(n_features):
+                sxx[k, a, b] += product[a, b]
+
+
 @njit(cache=True, nogil=True, parallel=prange_only())
 def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     """``offsets[k] + log N(x_i | k)`` of every row, full covariances."""
@@ -158,7 +183,8 @@ def weighted_moments(X, resp, shift, full, n_chunks):
     from vectorising.
     """
     if full:
-        return weighted_moments_full(X, resp, shift, n_chunks)
+        with single_threaded_blas():  # the kernel's chunks are the threads
+            return weighted_moments_full(X, resp, shift, n_chunks)
     nk, sx, sxx = weighted_moments_diag(X, resp, shift, n_chunks)
     return nk, sx, sxx[..., np.newaxis]
 
@@ -191,28 +217,31 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
     return nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
+@njit(cache=True, nogil=True, parallel=prange_only())
 def weighted_moments_full(X, resp, shift, n_chunks):
-    """``weighted_moments`` with outer products: sxx of shape (n_chunks, K, d, d)."""
+    """``weighted_moments`` with outer products: sxx of shape (n_chunks, K, d, d).
+
+    In tiles of rows, the scatter of each as one matrix product (as the
+    mixture's EM pass); run it with BLAS on one thread.
+    """
     n_samples, n_features = X.shape
     n_components = resp.shape[1]
+    tile = FULL_TILE_ROWS
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
     sxx = np.zeros((n_chunks, n_components, n_features, n_features))
-    diff = np.empty((n_chunks, n_features))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
-        for i in range(start, stop):
+        diff = np.empty((n_components, tile, n_features), dtype=X.dtype)
+        scratch = np.empty((tile, n_features), dtype=X.dtype)
+        product = np.empty((n_features, n_features), dtype=X.dtype)
+        for t0 in range(start, stop, tile):
+            n_rows = min(tile, stop - t0)
             for k in range(n_components):
-                r = resp[i, k]
-                if r == 0.0:
-                    continue
-                nk[c, k] += r
-                for a in range(n_features):
-                    diff[c, a] = X[i, a] - shift[k, a]
-                for a in range(n_features):
-                    w = r * diff[c, a]
-                    sx[c, k, a] += w
-                    for b in range(n_features):
-                        sxx[c, k, a, b] += w * diff[c, b]
+                for t in range(n_rows):
+                    for j in range(n_features):
+                        diff[k, t, j] = X[t0 + t, j] - shift[k, j]
+            tile_statistics_full(
+                diff, resp[t0:], n_rows, scratch, product, nk[c], sx[c], sxx[c]
+            )
     return nk, sx, sxx

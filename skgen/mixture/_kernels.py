@@ -48,6 +48,7 @@ from skgen.distributions._gaussian_kernels import (
     pair_log_prob_diag,
     row_log_prob_tied,
     tile_log_prob_full,
+    tile_statistics_full,
 )
 from skgen.utils._chunking import chunk_bounds, prange_only
 
@@ -72,30 +73,6 @@ def _responsibilities(log_prob, resp):
 # One EM pass: responsibilities and sufficient statistics together.
 # Returns per-chunk partials; the caller sums them over axis 0, in order.
 # ---------------------------------------------------------------------------
-
-
-@njit(cache=True, nogil=True)
-def _tile_statistics_full(diff, resp, n_rows, weighted, product, nk, sx, sxx):
-    """Add a tile's r_tk, r_tk (x_t - m_k) and r_tk (x_t - m_k)(...)^T.
-
-    ``nk``, ``sx`` and ``sxx`` are one chunk's slots; ``weighted`` is a
-    (tile, d) and ``product`` a (d, d) scratch array.
-    """
-    n_components, _, n_features = diff.shape
-    for k in range(n_components):
-        centred = diff[k, :n_rows]
-        for t in range(n_rows):
-            r = resp[t, k]
-            nk[k] += r
-            for j in range(n_features):
-                w = r * centred[t, j]
-                weighted[t, j] = w
-                sx[k, j] += w
-        # The tile's scatter is a rank-n_rows update: one matrix product.
-        np.dot(weighted[:n_rows].T, centred, product)
-        for a in range(n_features):
-            for b in range(n_features):
-                sxx[k, a, b] += product[a, b]
 
 
 @njit(cache=True, nogil=True, parallel=prange_only())
@@ -133,7 +110,7 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
             )
             for t in range(n_rows):
                 log_lik[c] += _responsibilities(resp[t], resp[t])
-            _tile_statistics_full(
+            tile_statistics_full(
                 diff, resp, n_rows, scratch, product, nk[c], sx[c], sxx[c]
             )
     return log_lik, nk, sx, sxx
@@ -269,7 +246,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
                 log_lik[c] += _weighted_responsibilities(
                     resp[t], resp[t], sample_weight[t0 + t]
                 )
-            _tile_statistics_full(
+            tile_statistics_full(
                 diff, resp, n_rows, scratch, product, nk[c], sx[c], sxx[c]
             )
     return log_lik, nk, sx, sxx
