@@ -330,11 +330,6 @@ class VariationalMixin:
         with single_threaded_blas():
             self._run_epochs(arrays, held_out, n_epochs, warn)
 
-    def _batches(self, arrays, batch_size):
-        """The row indices of one epoch's minibatches: every row once, in
-        batches of ``batch_size`` drawn at random with ``self._rng``."""
-        return gen_batches_indices(arrays[0].shape[0], batch_size, self._rng)
-
     def _run_epochs(self, arrays, held_out, n_epochs, warn):
         name = type(self).__name__
         n_rows = arrays[0].shape[0]
@@ -346,7 +341,7 @@ class VariationalMixin:
         stopped = False
         for _ in range(n_epochs):
             total = 0.0
-            for rows in self._batches(arrays, batch_size):
+            for rows in gen_batches_indices(n_rows, batch_size, self._rng):
                 loss, grads = self._batch_step(*(a[rows] for a in arrays))
                 self._optimizer.update_params(params, grads)
                 self.t_ += 1
