@@ -166,7 +166,9 @@ def run(seeds, quick):
 #: Settings changed one at a time by --ablation.
 ABLATIONS = {
     "as benchmarked": {},
-    "posterior='classifier' (the classifier network, as Kingma et al.)": {"posterior": "classifier"},
+    "posterior='classifier' (the classifier network, as Kingma et al.)": {
+        "posterior": "classifier"
+    },
     "alpha=0.1 (Kingma et al.)": {"alpha": 0.1},
     "alpha=1.0 (the default)": {"alpha": 1.0},
     "n_components=16 (the default)": {"n_components": 16},
