@@ -14,6 +14,7 @@ from skgen.neural._network import DenseNetwork, make_adam
 from skgen.neural._vae import VAE
 from skgen.utils._sklearn_compat import (
     Interval,
+    StrOptions,
     _fit_context,
     check_is_fitted,
     validate_data,
@@ -110,7 +111,17 @@ class SemiSupervisedVAE(
         scikit-learn's MLP; here ``alpha`` is the paper's classification
         weight).
     n_importance : int, default=50
-        Importance draws per row and class of :meth:`score_samples`.
+        Importance draws per row and class of :meth:`score_samples` and
+        :meth:`predict_joint_log_proba`.
+    posterior : {'classifier', 'generative'}, default='classifier'
+        The class probabilities of :meth:`predict_proba` and
+        :meth:`predict` (and ``transduction_``): 'classifier' is the
+        classifier network ``q(y | x)`` (Kingma et al.'s prediction);
+        'generative' is the model's own posterior by Bayes' rule,
+        ``p(y | x) = p(y) p(x | y) / p(x)``, each ``log p(x | y)`` the
+        importance-weighted estimate of :meth:`predict_joint_log_proba`
+        (``n_importance`` decoder passes per row and class: slower). The
+        classifier is trained either way.
     dtype : {'float32', 'float64'}, default='float32'
         Precision of the networks.
     random_state : int, RandomState instance or None, default=None
@@ -169,7 +180,8 @@ class SemiSupervisedVAE(
     Notes
     -----
     ``score`` is the accuracy (as every scikit-learn classifier); the
-    density is :meth:`score_samples`. :meth:`transform` returns the mean of
+    density is :meth:`score_samples`, the log-sum over the classes of
+    :meth:`predict_joint_log_proba`. :meth:`transform` returns the mean of
     ``q(z | x) = sum_y q(y | x) q(z | x, y)``, the style of the row with its
     class averaged out.
 
@@ -209,6 +221,7 @@ class SemiSupervisedVAE(
         },
         "alpha": [Interval(Real, 0.0, None, closed="left")],
         "l2_penalty": [Interval(Real, 0.0, None, closed="left")],
+        "posterior": [StrOptions({"classifier", "generative"})],
     }
 
     # scikit-learn's estimator checks that cannot pass, with the reason; read
@@ -237,6 +250,7 @@ class SemiSupervisedVAE(
         n_iter_no_change=10,
         l2_penalty=1e-4,
         n_importance=50,
+        posterior="classifier",
         dtype="float32",
         random_state=None,
         verbose=False,
@@ -255,6 +269,7 @@ class SemiSupervisedVAE(
         self.n_iter_no_change = n_iter_no_change
         self.l2_penalty = l2_penalty
         self.n_importance = n_importance
+        self.posterior = posterior
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
@@ -478,8 +493,7 @@ class SemiSupervisedVAE(
         self.transduction_ = y.copy()
         unlabeled = y_index < 0
         if unlabeled.any():
-            with single_threaded_blas():
-                predicted = self._log_q_y(Xs[unlabeled]).argmax(axis=1)
+            predicted = self._log_posterior(X[unlabeled]).argmax(axis=1)
             self.transduction_[unlabeled] = self.classes_[predicted]
         return self
 
@@ -503,12 +517,48 @@ class SemiSupervisedVAE(
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        X = self._standardize(self._checked(X))
+        return self._log_posterior(self._checked(X))
+
+    def _log_posterior(self, raw):
+        """log q(y | x) or log p(y | x) (``posterior``) of validated rows."""
+        if self.posterior == "generative":
+            return log_softmax(self._joint_log_proba(raw), axis=1)
         with single_threaded_blas():
-            return self._log_q_y(X).astype(np.float64)
+            return self._log_q_y(self._standardize(raw)).astype(np.float64)
+
+    def predict_joint_log_proba(self, X):
+        """``log p(x, y) = log p(y) + log p(x | y)`` of every row and class.
+
+        Each ``log p(x | y)`` is the importance-weighted (IWAE) estimate of
+        :meth:`score_samples` with ``n_importance`` draws from
+        ``q(z | x, y)``: a lower bound that tightens as ``n_importance``
+        grows. Normalised over the classes it is the model's posterior
+        ``p(y | x)``, what ``posterior='generative'`` predicts with.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        joint : ndarray of shape (n_samples, n_classes)
+            ``log p(y) + log p(x | y)``, in nats, classes in the order of
+            ``classes_``.
+        """
+        return self._joint_log_proba(self._checked(X))
+
+    def _joint_log_proba(self, raw):
+        X = self._standardize(raw)
+        out = np.empty((X.shape[0], len(self.classes_)))
+        with single_threaded_blas():
+            for rows, eps in self._importance_blocks(raw):
+                out[rows] = self._joint_iwae(X[rows], eps)
+        return out + self._log_jacobian()
 
     def predict_proba(self, X):
-        """Class probabilities of the classifier network, ``q(y | x)``.
+        """Class probabilities: the classifier network's ``q(y | x)``, or
+        the generative posterior ``p(y | x)`` (``posterior='generative'``).
 
         Parameters
         ----------
@@ -523,7 +573,8 @@ class SemiSupervisedVAE(
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
-        """Most probable class under ``q(y | x)``.
+        """Most probable class under ``q(y | x)`` (or ``p(y | x)``,
+        ``posterior='generative'``).
 
         Parameters
         ----------
@@ -647,22 +698,18 @@ class SemiSupervisedVAE(
         log_prob : ndarray of shape (n_samples,)
             The estimate of ``log p(x)``, in nats.
         """
-        raw = self._checked(X)
-        X = self._standardize(raw)
-        out = np.empty(X.shape[0])
-        with single_threaded_blas():
-            for rows, eps in self._importance_blocks(raw):
-                out[rows] = self._iwae(X[rows], eps)
-        return out + self._log_jacobian()
+        return logsumexp(self.predict_joint_log_proba(X), axis=1)
 
-    def _iwae(self, X, eps):
+    def _joint_iwae(self, X, eps):
+        """``log p(y) + log p(x | y)`` (IWAE) of each row (standardised) and
+        class, with the draws ``eps`` (n_rows, k, n_components)."""
         per_class = []
         for c, prior in enumerate(self.class_prior_):
             mu, log_var = self._encode(X, np.full(X.shape[0], c))
             per_class.append(
                 np.log(prior) + self._iwae_given_posterior(X, mu, log_var, eps, c)
             )
-        return logsumexp(np.stack(per_class), axis=0)
+        return np.stack(per_class, axis=1)
 
     def _n_parameters(self):
         return int(sum(p.size for p in self._params()))

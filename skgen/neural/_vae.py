@@ -36,7 +36,10 @@ class VAE(
 
     With ``y`` in :meth:`fit` the decoder is conditioned on the class
     (a conditional VAE, ``p(x | z, y)``), and :meth:`sample` generates rows of
-    a chosen class.
+    a chosen class. ``conditional=False`` ignores ``y``: the VAE then fits
+    as an unsupervised step of a :class:`~sklearn.pipeline.Pipeline` that
+    passes ``y`` to every step (e.g. before a
+    :class:`SemiSupervisedVAE`, whose ``y`` holds -1 for unlabeled rows).
 
     Parameters
     ----------
@@ -84,6 +87,10 @@ class VAE(
         Print one line per epoch (loss, validation score, time).
     warm_start : bool, default=False
         Continue from the previous fit's networks.
+    conditional : bool or 'auto', default='auto'
+        Whether the decoder is conditioned on the class: 'auto' when
+        :meth:`fit` is given ``y``; True requires ``y``; False ignores any
+        ``y`` (an unsupervised VAE, whatever a pipeline passes it).
 
     Attributes
     ----------
@@ -173,6 +180,7 @@ class VAE(
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "conditional": ["boolean", StrOptions({"auto"})],
     }
 
     def __init__(
@@ -196,6 +204,7 @@ class VAE(
         random_state=None,
         verbose=False,
         warm_start=False,
+        conditional="auto",
     ):
         self.n_components = n_components
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -215,6 +224,7 @@ class VAE(
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.conditional = conditional
 
     def _initialize(self, n_features, random_state):
         hidden = self._hidden_sizes()
@@ -282,13 +292,15 @@ class VAE(
         X : array-like of shape (n_samples, n_features)
             Training rows.
         y : array-like of shape (n_samples,), default=None
-            Classes: the decoder is then conditioned on them.
+            Classes: the decoder is then conditioned on them (unless
+            ``conditional=False``, which ignores them).
 
         Returns
         -------
         self : object
             The fitted model.
         """
+        y = self._used_labels(y)
         X = self._validate_rows(X, reset=not (self.warm_start and self._is_fitted()))
         y = self._set_classes(y, X.shape[0], self.warm_start and self._is_fitted())
         random_state = check_random_state(self.random_state)
@@ -328,7 +340,8 @@ class VAE(
         X : array-like of shape (n_samples, n_features)
             One batch of rows (one epoch over them).
         y : array-like of shape (n_samples,), default=None
-            Their classes, for a conditional VAE.
+            Their classes, for a conditional VAE (ignored with
+            ``conditional=False``).
         classes : array-like, default=None
             Every class of a conditional VAE, on the first call; None takes
             the classes of the first ``y``.
@@ -341,6 +354,7 @@ class VAE(
         first_call = not self._is_fitted()
         if first_call:
             self._validate_params()
+        y = self._used_labels(y)
         X = self._validate_rows(X, reset=first_call)
         if first_call:
             if y is not None:
@@ -373,6 +387,17 @@ class VAE(
 
     def _is_fitted(self):
         return hasattr(self, "encoder_")
+
+    def _used_labels(self, y):
+        """``y``, or None when ``conditional=False`` (an error when
+        ``conditional=True`` and ``y`` is None)."""
+        if isinstance(self.conditional, str):  # 'auto'
+            return y
+        if not self.conditional:
+            return None
+        if y is None:
+            raise ValueError("VAE(conditional=True) needs y.")
+        return y
 
     def _batch_step(self, X, labels):
         noise = self._rng.standard_normal((X.shape[0], self.n_components))

@@ -247,3 +247,50 @@ def test_a_warm_start_reads_the_new_stopping_parameters():
     assert model.n_iter_ == 6
     assert (model.monitor_.tol, model.monitor_.patience) == (1e9, 1)
     assert len(model.monitor_.history) == 6
+
+
+def test_conditional_false_ignores_y_so_the_vae_fits_in_a_semi_supervised_pipeline():
+    """A Pipeline passes y to every step: with conditional=False the VAE
+    ignores it (-1 labels included), and the pipeline's fit is the two-step
+    fit of the VAE on X, then of the semi-supervised VAE on its codes."""
+    from sklearn.pipeline import Pipeline
+
+    from skgen.neural import SemiSupervisedVAE
+
+    X = correlated_gaussian(120, seed=8)
+    y = np.where(X[:, 0] > 1.0, 1, 0)
+    y_partial = np.full(120, -1)
+    y_partial[:12] = y[:12]
+    m1 = dict(n_components=2, hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    m2 = dict(n_components=2, hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    pipeline = Pipeline(
+        [("m1", VAE(**m1, conditional=False)), ("m2", SemiSupervisedVAE(**m2))]
+    ).fit(X, y_partial)
+    assert not hasattr(pipeline["m1"], "classes_")
+    vae = VAE(**m1).fit(X)
+    ssvae = SemiSupervisedVAE(**m2).fit(vae.transform(X), y_partial)
+    assert pipeline["m1"].loss_curve_ == vae.loss_curve_
+    assert pipeline["m2"].loss_curve_ == ssvae.loss_curve_
+    np.testing.assert_array_equal(
+        pipeline.predict_proba(X), ssvae.predict_proba(vae.transform(X))
+    )
+    # partial_fit ignores y as well.
+    online = VAE(**m1, conditional=False).partial_fit(X, y_partial)
+    assert not hasattr(online, "classes_")
+
+
+def test_conditional_true_needs_y_and_auto_follows_it():
+    X = correlated_gaussian(60, seed=9)
+    y = np.arange(60) % 2
+    params = dict(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=r"conditional=True\) needs y"):
+        VAE(**params, conditional=True).fit(X)
+    with pytest.raises(ValueError, match=r"conditional=True\) needs y"):
+        VAE(**params, conditional=True).partial_fit(X)
+    forced = VAE(**params, conditional=True).fit(X, y)
+    auto = VAE(**params).fit(X, y)
+    np.testing.assert_array_equal(forced.classes_, [0, 1])
+    assert forced.loss_curve_ == auto.loss_curve_
+    assert not hasattr(VAE(**params).fit(X), "classes_")
+    with pytest.raises(ValueError, match="conditional"):
+        VAE(**params, conditional="yes").fit(X, y)
