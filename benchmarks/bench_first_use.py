@@ -140,8 +140,8 @@ ESTIMATORS = {
 }
 
 
-def wall_time(code, cache):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_CACHE_DIR": cache}
+def wall_time(code, cache, tree=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": cache}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     return time.perf_counter() - start
@@ -150,7 +150,13 @@ def wall_time(code, cache):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="estimator names to run")
+    parser.add_argument(
+        "--tree",
+        help="another skgen checkout: first use under both, alternating (3 rounds)",
+    )
     args = parser.parse_args()
+    if args.tree:
+        return compare_trees(args.only or list(ESTIMATORS), args.tree)
     names = args.only or list(ESTIMATORS)
     rows = []
     for name in names:
@@ -208,6 +214,42 @@ def main():
             "rows": rows,
             "imports_s": imports,
             "python_s": baseline,
+        },
+    )
+
+
+def compare_trees(names, other, rounds=3):
+    """First use of ``names`` under this tree and ``other``, alternating."""
+    times = {(name, tree): [] for name in names for tree in ("this", "other")}
+    for r in range(rounds):
+        for name in names:
+            code = _DATA + ESTIMATORS[name][1]
+            order = [("this", ROOT), ("other", other)]
+            for label, tree in order if r % 2 == 0 else order[::-1]:
+                with tempfile.TemporaryDirectory() as cache:
+                    times[name, label].append(wall_time(code, cache, tree))
+    lines = [
+        "# First use: this checkout against another",
+        "",
+        f"Other checkout: {other}. Fresh process, empty cache, fit and predict; "
+        f"median of {rounds} rounds, the trees alternating.",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()),
+        "",
+        "| estimator | this, s | other, s |",
+        "|---|---:|---:|",
+    ]
+    for name in names:
+        this = statistics.median(times[name, "this"])
+        that = statistics.median(times[name, "other"])
+        lines.append(f"| {name} | {this:.1f} | {that:.1f} |")
+    write_results(
+        "first_use_against_tree",
+        "\n".join(lines),
+        {
+            "machine": machine(),
+            "other": other,
+            "times": {f"{n} / {t}": v for (n, t), v in times.items()},
         },
     )
 
