@@ -33,7 +33,9 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from benchmarks._common import RESULTS, ROOT
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import RESULTS, ROOT  # noqa: E402
 
 FILES = (
     "test_gaussian_hmm.py",
