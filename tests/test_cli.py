@@ -246,12 +246,14 @@ import skgen
 from skgen.hmm import _kernels as hmm_kernels
 from skgen.mixture import _kernels as mixture_kernels
 from skgen.distributions import _gaussian_kernels
-dispatchers = [
-    obj
-    for module in (hmm_kernels, mixture_kernels, _gaussian_kernels)
-    for obj in vars(module).values()
-    if isinstance(obj, CPUDispatcher)
-]
+from skgen.utils._chunking import ParallelKernel
+dispatchers = []
+for module in (hmm_kernels, mixture_kernels, _gaussian_kernels):
+    for obj in vars(module).values():
+        if isinstance(obj, ParallelKernel):
+            dispatchers += [obj.parallel, obj.serial]
+        elif isinstance(obj, CPUDispatcher):
+            dispatchers.append(obj)
 assert len(dispatchers) >= 10, len(dispatchers)
 compiled = [d.py_func.__name__ for d in dispatchers if d.signatures]
 sys.exit(f"compiled at import: {compiled}" if compiled else 0)

@@ -143,7 +143,10 @@ def _code_lines(source, tree):
 
 def _is_kernel(function):
     names = [ast.unparse(d) for d in function.decorator_list]
-    return any("njit" in name or "jit(" in name for name in names)
+    return any(
+        "njit" in name or "jit(" in name or name.startswith("parallel_kernel")
+        for name in names
+    )
 
 
 def _long_functions():

@@ -1,7 +1,9 @@
 """``skgen warmup``: compile every Numba kernel ahead of first use.
 
-Each family is fitted, scored and sampled on a few rows of float64 data, which
-compiles (or loads from the cache) the kernels those calls run; the command
+Each family is fitted, scored and sampled on a few rows of float64 data, once
+with the serial and once with the parallel build of every kernel (see
+:class:`skgen.utils._chunking.ParallelKernel`), which compiles (or loads from
+the cache) the kernels those calls run; the command
 prints the time each family took and where the cache is. Run it once after
 installing (for instance in a Docker image or a CI cache step): later
 processes load the kernels from the cache in a fraction of a second.
@@ -13,6 +15,7 @@ import warnings
 import numpy as np
 
 from skgen.utils._compilation import CompilationNotice, cache_location
+from skgen.utils._threads import forced_build
 
 
 def _rows(n_features=3, missing=False):
@@ -100,7 +103,11 @@ def run(args, out):
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the point is to compile
-            warm()
+            # Both builds of every parallel kernel: small data alone would
+            # compile only the serial ones.
+            for build in ("serial", "parallel"):
+                with forced_build(build):
+                    warm()
         seconds = time.perf_counter() - start
         total += seconds
         print(f"{name}: {seconds:.1f} s", file=out, flush=True)

@@ -7,12 +7,12 @@ caller in chunk order (results independent of the number of threads).
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def categorical_log_likelihood(X, log_table, n_chunks):
     """log p(x_t | component k) = sum_f log_table[f, X[t, f], k]: (n_samples, K).
 
@@ -32,7 +32,7 @@ def categorical_log_likelihood(X, log_table, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def categorical_counts(X, weights, n_symbols, n_chunks):
     """Weighted (feature, symbol, component) counts, per chunk of rows:
     (n_chunks, n_features, n_symbols, K), added by the caller in chunk order."""
@@ -49,7 +49,7 @@ def categorical_counts(X, weights, n_symbols, n_chunks):
     return counts
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def categorical_log_likelihood_missing(X, log_table, n_chunks):
     """:func:`categorical_log_likelihood` with missing entries (negative
     codes) left out: a row with no observed symbol scores 0."""
@@ -68,7 +68,7 @@ def categorical_log_likelihood_missing(X, log_table, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def categorical_counts_missing(X, weights, n_symbols, n_chunks):
     """:func:`categorical_counts` with missing entries (negative codes): their
     weights go to ``missing`` (n_chunks, n_features, K) instead, for the

@@ -17,7 +17,7 @@ fresh install always compiles afresh).
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 from skgen.utils._threads import single_threaded_blas
 
 #: Reassociation (vector lanes for sums) and fused multiply-add, but none of
@@ -122,7 +122,7 @@ def tile_statistics_full(diff, resp, n_rows, weighted, product, nk, sx, sxx):
                 sxx[k, a, b] += product[a, b]
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     """``offsets[k] + log N(x_i | k)`` of every row, full covariances."""
     n_samples, n_features = X.shape
@@ -141,7 +141,7 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def weighted_log_prob_tied(X, means_chol, precision_chol, offsets, n_chunks):
     """The same for a tied covariance; ``means_chol = means @ precision_chol``."""
     n_samples, n_features = X.shape
@@ -154,7 +154,7 @@ def weighted_log_prob_tied(X, means_chol, precision_chol, offsets, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
+@parallel_kernel(fastmath=REASSOCIATE)
 def weighted_log_prob_diag(X, means, half_precisions, offsets, n_chunks):
     """The same for diagonal covariances; ``half_precisions = 1 / (2 var)``."""
     n_samples = X.shape[0]
@@ -189,7 +189,7 @@ def weighted_moments(X, resp, shift, full, n_chunks):
     return nk, sx, sxx[..., np.newaxis]
 
 
-@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
+@parallel_kernel(fastmath=REASSOCIATE)
 def weighted_moments_diag(X, resp, shift, n_chunks):
     """``weighted_moments`` with squares only: sxx of shape (n_chunks, K, d).
 
@@ -217,7 +217,7 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
     return nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def weighted_moments_full(X, resp, shift, n_chunks):
     """``weighted_moments`` with outer products: sxx of shape (n_chunks, K, d, d).
 

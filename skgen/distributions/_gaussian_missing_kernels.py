@@ -27,7 +27,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -164,7 +164,7 @@ def half_log_2pi_variances(variances):
     return 0.5 * (LOG_2PI + np.log(variances))
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def log_prob_full_missing(X, means, precisions, offsets, n_chunks):
     """``log w_k + log N(x_o | k)`` per row and component, (n_samples, K)."""
     n_samples, n_features = X.shape
@@ -199,7 +199,7 @@ def log_prob_full_missing(X, means, precisions, offsets, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def log_prob_diag_missing(X, means, variances, offsets, n_chunks):
     """``log w_k + log N(x_o | k)`` per row and component, diagonal variances."""
     n_samples = X.shape[0]
@@ -227,7 +227,7 @@ def pick(resp, uniform):
     return resp.shape[0] - 1
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def posterior_moments_full_missing(X, weights, means, precisions, n_chunks):
     """Expected moments of rows with NaN entries under per-row weights.
 
@@ -298,7 +298,7 @@ def posterior_moments_full_missing(X, weights, means, precisions, n_chunks):
     return nk, sx, sxx, empty
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def posterior_moments_diag_missing(X, weights, means, variances, n_chunks):
     """:func:`posterior_moments_full_missing` for diagonal variances: a
     missing entry adds its variance to the squares. Returns ``nk``
@@ -326,7 +326,7 @@ def posterior_moments_diag_missing(X, weights, means, variances, n_chunks):
     return nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def fill_full_missing(X, weights, components, means, precisions, normals, n_chunks):
     """Missing entries filled from given Gaussians per row.
 
@@ -387,7 +387,7 @@ def fill_full_missing(X, weights, components, means, precisions, normals, n_chun
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def fill_diag_missing(X, weights, components, means, variances, normals, n_chunks):
     """:func:`fill_full_missing` for diagonal variances: the missing entries
     are independent of the observed ones given the Gaussian."""

@@ -37,7 +37,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 #: States are processed in blocks of this many (padded with zero states).
 LANES = 8
@@ -266,7 +266,7 @@ def _sequence_log_likelihood(scale, shift):
     return total + np.log(product)
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def forward_backward(
     startprob,
     transmat,
@@ -333,7 +333,7 @@ def forward_backward(
     return log_lik, posteriors, start_counts, transition_counts
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     """log p(x_t | x_<t) of every row (forward pass only).
 
@@ -371,7 +371,7 @@ def step_log_likelihood(startprob, transmat, log_frameprob, bounds, n_chunks):
     return out
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def forward_filter(startprob, transmat, log_frameprob, bounds, n_chunks, filtered):
     """Filtered state probabilities ``p(z_t = k | x_1, ..., x_t)`` (forward pass only).
 
@@ -424,7 +424,7 @@ def forward_filter(startprob, transmat, log_frameprob, bounds, n_chunks, filtere
     return log_lik, filtered
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def predict_states(state_proba, transmat, n_steps, n_chunks):
     """State probabilities ``n_steps`` steps ahead of each row of ``state_proba``.
 
@@ -519,7 +519,7 @@ def _viterbi_sequence(
     return best, arg
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
     """Most likely state path of every sequence, in log space.
 
@@ -602,7 +602,7 @@ def _draw_index(weights, n, uniform):
     return n - 1
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def sample_posterior_states(
     startprob, transmat, log_frameprob, bounds, uniforms, n_chunks
 ):
@@ -678,7 +678,7 @@ def _exp_relative_to_state_max(block, n_mix, tops):
     exp_nonpositive(block.reshape(-1))
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def mixture_likelihood(component_log_prob, n_mix, n_chunks):
     """Per state, ``sum_m exp(component_log_prob[t, k * n_mix + m] - top)``
     and the ``top`` (n_samples, K each): the log-likelihood is
@@ -705,7 +705,7 @@ def mixture_likelihood(component_log_prob, n_mix, n_chunks):
     return sums, tops
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def mixture_responsibilities(component_log_prob, posteriors, n_mix, n_chunks):
     """In place: component_log_prob[t, k * n_mix + m] becomes
     posteriors[t, k] * p(component m | x_t, state k) (0 where no component

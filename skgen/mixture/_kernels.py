@@ -50,7 +50,7 @@ from skgen.distributions._gaussian_kernels import (
     tile_log_prob_full,
     tile_statistics_full,
 )
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -75,7 +75,7 @@ def _responsibilities(log_prob, resp):
 # ---------------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     """Partial sums for full covariances.
 
@@ -116,7 +116,7 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def em_pass_tied(X, means, means_chol, precision_chol, offsets, shift, n_chunks):
     """Partial sums for a tied covariance.
 
@@ -155,7 +155,7 @@ def em_pass_tied(X, means, means_chol, precision_chol, offsets, shift, n_chunks)
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
+@parallel_kernel(fastmath=REASSOCIATE)
 def em_pass_diag(X, means, half_precisions, offsets, n_chunks):
     """Partial sums for diagonal (and spherical) covariances.
 
@@ -221,7 +221,7 @@ def _weighted_responsibilities(log_prob, resp, weight):
     return weight * log_lik
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_chunks):
     """``em_pass_full`` with every r_ik and log p(x_i) times w_i."""
     n_samples, n_features = X.shape
@@ -252,7 +252,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def em_pass_tied_weighted(
     X, sample_weight, means, means_chol, precision_chol, offsets, shift, n_chunks
 ):
@@ -290,7 +290,7 @@ def em_pass_tied_weighted(
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
+@parallel_kernel(fastmath=REASSOCIATE)
 def em_pass_diag_weighted(X, sample_weight, means, half_precisions, offsets, n_chunks):
     """``em_pass_diag`` with every r_ik and log p(x_i) times w_i."""
     n_samples, n_features = X.shape

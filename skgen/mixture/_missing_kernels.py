@@ -37,10 +37,10 @@ from skgen.distributions._gaussian_missing_kernels import (
     split_entries,
 )
 from skgen.mixture._kernels import _responsibilities
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def em_pass_full_missing(
     X, sample_weight, order, means, precisions, precisions_chol, offsets, n_chunks
 ):
@@ -190,7 +190,7 @@ def missingness_order(X):
     return np.argsort(_missingness_keys(X))
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def _missingness_keys(X):
     n_samples, n_features = X.shape
     keys = np.empty(n_samples, dtype=np.int64)
@@ -230,7 +230,7 @@ def _centred(means, shift):
     return means - shift
 
 
-@njit(cache=True, nogil=True, parallel=prange_only(), fastmath=REASSOCIATE)
+@parallel_kernel(fastmath=REASSOCIATE)
 def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     """Partial sums of one EM pass, diagonal variances, NaN entries left out of
     the likelihood; a missing entry adds its variance to the second moments."""
@@ -274,7 +274,7 @@ def em_pass_diag_missing(X, sample_weight, means, variances, offsets, n_chunks):
     return log_lik, nk, sx, sxx
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def em_pass_tied_missing(
     X, sample_weight, means, precision, precision_chol, offsets, shift, n_chunks
 ):

@@ -34,7 +34,7 @@ cosine) are summed directly; a query with no training row in range gets
 import numpy as np
 from numba import njit, prange
 
-from skgen.utils._chunking import chunk_bounds, prange_only
+from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 #: Kernel codes, in scikit-learn's order.
 GAUSSIAN, TOPHAT, EPANECHNIKOV, EXPONENTIAL, LINEAR, COSINE = range(6)
@@ -173,7 +173,7 @@ def _log_of(state, kernel):
     return -np.inf
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def log_kernel_sums(X, blocks, weights, n_train, kernel, h, n_chunks):
     """``log sum_j w_j k(|x_i - y_j| / h)`` for every query row ``x_i``.
 

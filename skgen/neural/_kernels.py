@@ -8,12 +8,12 @@ reduction across them), so results do not depend on the number of threads.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
-from skgen.utils._chunking import prange_only
+from skgen.utils._chunking import parallel_kernel
 
 
-@njit(cache=True, nogil=True, parallel=prange_only())
+@parallel_kernel()
 def parzen_log_sum_exp(rows, centres, inverse_two_variance):
     """Per row ``i``: ``log sum_j exp(-c * s_ij)`` with ``s_ij`` the squared
     distance of ``rows[i]`` to ``centres[j]`` and ``c = inverse_two_variance``,

@@ -62,7 +62,7 @@ class _FirstCompilation(event.Listener):
         self.announced = True
         message = (
             "compiling skgen's Numba kernels: once per installation, about "
-            "5-40 s per model family on 2 cores; then loaded from the cache in "
+            "2-7 s per estimator on 2 cores; then loaded from the cache in "
             f"{cache_location()}. 'python -m skgen warmup' compiles them all ahead."
         )
         try:

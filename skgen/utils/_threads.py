@@ -1,5 +1,6 @@
 """How many threads a kernel call gets."""
 
+import threading
 from contextlib import contextmanager
 
 import numba
@@ -10,22 +11,56 @@ import numba
 SMALL_WORK = 4_000_000
 
 
+_local = threading.local()
+
+
 @contextmanager
 def threads_for(work):
-    """Run the kernels in this block on one thread if ``work`` is small.
+    """Run the kernels in this block on the calling thread if ``work`` is small.
 
-    Results are unaffected: kernels split their work into chunks fixed by the
-    data's size, never by the thread count. The setting is thread-local.
+    They run their serial build (see :class:`skgen.utils._chunking.ParallelKernel`),
+    which is never compiled unless a call needs it. Results are unaffected:
+    kernels split their work into chunks fixed by the data's size, never by
+    the thread count. The setting is thread-local.
     """
     if work >= SMALL_WORK:
         yield
         return
-    previous = numba.get_num_threads()
-    numba.set_num_threads(1)
+    previous = getattr(_local, "serial", False)
+    _local.serial = True
     try:
         yield
     finally:
-        numba.set_num_threads(previous)
+        _local.serial = previous
+
+
+def run_serially(n_chunks=None):
+    """Whether a parallel kernel's call should run its serial build.
+
+    Yes for one chunk (nothing to share out), inside a small ``threads_for``
+    block, or when Numba has one thread. The thread count is asked last:
+    asking starts Numba's threading layer, which a small first fit never needs.
+    """
+    forced = getattr(_local, "forced_build", None)
+    if forced is not None:
+        return forced == "serial"
+    if n_chunks is not None and n_chunks <= 1:
+        return True
+    if getattr(_local, "serial", False):
+        return True
+    return numba.get_num_threads() == 1
+
+
+@contextmanager
+def forced_build(build):
+    """Run every parallel kernel's ``"serial"`` or ``"parallel"`` build in
+    this block, whatever the work (``skgen warmup`` compiles both)."""
+    previous = getattr(_local, "forced_build", None)
+    _local.forced_build = build
+    try:
+        yield
+    finally:
+        _local.forced_build = previous
 
 
 _controller = None

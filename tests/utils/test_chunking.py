@@ -1,8 +1,15 @@
 """Fixed partitions of rows: sizes alone decide them, never the threads."""
 
+import pickle
+import subprocess
+import sys
+
+import numba
 import numpy as np
 import pytest
 
+from skgen.mixture._kernels import em_pass_diag, em_pass_full
+from skgen.utils import _threads
 from skgen.utils._chunking import (
     MAX_CHUNKS,
     PARTIALS_BUDGET_BYTES,
@@ -45,3 +52,58 @@ def test_row_blocks_read_the_block_size_at_call_time(monkeypatch):
     np.testing.assert_array_equal(covered, np.arange(10))
     assert len(list(row_blocks(10))) == 4
     assert list(row_blocks(0)) == []
+
+
+# -- a kernel's two builds ----------------------------------------------------
+
+
+def test_each_build_of_a_kernel_compiles_only_when_a_call_needs_it():
+    code = """
+import numpy as np
+from skgen.mixture import GaussianMixture
+from skgen.mixture import _kernels
+# 200 rows: one chunk, so the fit runs (and compiles) the serial build only.
+GaussianMixture(2, random_state=0).fit(np.random.default_rng(0).random((200, 3)))
+kernel = _kernels.em_pass_full
+print(len(kernel.serial.signatures), len(kernel.parallel.signatures))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["1", "0"]
+
+
+def test_the_build_follows_chunks_work_and_threads(monkeypatch):
+    kernel = em_pass_full
+    assert kernel.build_for(1) is kernel.serial
+    with _threads.threads_for(0):  # small work
+        assert kernel.build_for(8) is kernel.serial
+    with _threads.threads_for(_threads.SMALL_WORK):
+        expected = kernel.serial if numba.get_num_threads() == 1 else kernel.parallel
+        assert kernel.build_for(8) is expected
+    for build in ("serial", "parallel"):
+        with _threads.forced_build(build):
+            assert kernel.build_for(1) is getattr(kernel, build)
+    monkeypatch.setattr(numba, "get_num_threads", lambda: 1)
+    assert kernel.build_for(8) is kernel.serial
+
+
+@pytest.mark.parametrize("n_samples", [700, 5000])
+def test_both_builds_give_the_same_bits(n_samples):
+    # The reassociating diagonal kernel too: its vector width must not differ.
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((n_samples, 6))
+    means = rng.standard_normal((3, 6))
+    half_precisions = rng.random((3, 6)) + 0.5
+    offsets = rng.standard_normal(3)
+    n_chunks = n_chunks_for(n_samples)
+    assert n_chunks > 1
+    serial = em_pass_diag.serial(X, means, half_precisions, offsets, n_chunks)
+    parallel = em_pass_diag.parallel(X, means, half_precisions, offsets, n_chunks)
+    for a, b in zip(serial, parallel):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_kernel_pickles_as_itself():
+    assert pickle.loads(pickle.dumps(em_pass_full)) is em_pass_full
+    assert "em_pass_full" in repr(em_pass_full)
