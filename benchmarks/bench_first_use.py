@@ -143,7 +143,9 @@ ESTIMATORS = {
 def wall_time(code, cache, tree=ROOT):
     env = {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": cache}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    # Run outside any checkout: ``python -c`` puts the working folder first
+    # on sys.path, ahead of PYTHONPATH.
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=cache)
     return time.perf_counter() - start
 
 
