@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state, check_scalar
 from skgen.base import GenerativeMixin, _weighted_mean
 from skgen.hmm import _kernels
 from skgen.hmm._forecast import HMMForecast, check_n_steps, mixture_moments
-from skgen.utils._chunking import n_chunks_for
+from skgen.utils._chunking import n_chunks_for, rows_per_block
 from skgen.utils._mapreduce import (
     initialisation_rows,
     map_reduce,
@@ -51,15 +51,15 @@ def _normalize_rows(counts, previous):
     return out, np.flatnonzero(np.atleast_1d(empty))
 
 
-def _over_sequence_blocks(function, X, bounds):
+def _over_sequence_blocks(function, X, bounds, floats_per_row):
     """``function(X_block, block_bounds)`` over groups of whole sequences.
 
     ``function`` returns a per-sequence array (or None) and a per-row array;
-    they come back for all of ``X``, concatenated in order.
+    they come back for all of ``X``, concatenated in order. ``floats_per_row``
+    is how many float64 temporaries ``function`` holds per row (frame
+    log-probabilities, posteriors): the groups keep them bounded.
     """
-    # Groups of BLOCK_ROWS rows: the temporaries ((n_rows, n_components) frame
-    # log-probabilities, posteriors) stay bounded.
-    blocks = list(sequence_blocks(bounds))
+    blocks = list(sequence_blocks(bounds, rows_per_block(floats_per_row)))
     if len(blocks) <= 1:
         return function(X, bounds)
     per_sequence, per_row = [], None
@@ -594,6 +594,11 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
 
     # -- fitting -------------------------------------------------------------
 
+    def _floats_per_row(self):
+        """float64 temporaries a prediction holds per row: frame
+        log-probabilities, their exponentials and the posteriors."""
+        return 3 * self.n_components
+
     def _frame_log_likelihood(self, X):
         """``_emission_log_likelihood(X)``, checked: the kernels would read a
         NaN as an impossible frame."""
@@ -1011,7 +1016,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             ``X`` (each sequence inside one row block).
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        return _over_sequence_blocks(self._step_log_likelihood, X, bounds)[1]
+        return _over_sequence_blocks(
+            self._step_log_likelihood, X, bounds, self._floats_per_row()
+        )[1]
 
     def _step_log_likelihood(self, X, bounds):
         log_frameprob = self._frame_log_likelihood(X)
@@ -1067,7 +1074,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         log_lik, posteriors = _over_sequence_blocks(
-            lambda X, bounds: self._forward_backward(X, bounds)[:2], X, bounds
+            lambda X, bounds: self._forward_backward(X, bounds)[:2],
+            X,
+            bounds,
+            self._floats_per_row(),
         )
         _check_possible(log_lik)
         return posteriors
@@ -1118,7 +1128,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                [0.025, 0.975]])
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        log_lik, filtered = _over_sequence_blocks(self._forward_filter, X, bounds)
+        log_lik, filtered = _over_sequence_blocks(
+            self._forward_filter, X, bounds, self._floats_per_row()
+        )
         _check_possible(log_lik)
         return filtered
 
@@ -1142,7 +1154,9 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 "forecast and sample(given=...) take rows in memory (compute a "
                 "dask X first)."
             )
-        log_lik, filtered = _over_sequence_blocks(self._forward_filter, X, bounds)
+        log_lik, filtered = _over_sequence_blocks(
+            self._forward_filter, X, bounds, self._floats_per_row()
+        )
         _check_possible(log_lik)
         return filtered[bounds[1:] - 1]
 
@@ -1238,10 +1252,14 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     def _decode(self, X, lengths, algorithm, *, sequence_ids=None):
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
-            scores, states = _over_sequence_blocks(self._decode_map, X, bounds)
+            scores, states = _over_sequence_blocks(
+                self._decode_map, X, bounds, self._floats_per_row()
+            )
             _check_possible(scores[:, 0])
             return float(scores[:, 1].sum()), states
-        log_prob, states = _over_sequence_blocks(self._viterbi, X, bounds)
+        log_prob, states = _over_sequence_blocks(
+            self._viterbi, X, bounds, self._floats_per_row()
+        )
         _check_possible(log_prob)
         return float(log_prob.sum()), states.astype(np.intp, copy=False)
 

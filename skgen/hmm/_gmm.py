@@ -381,6 +381,11 @@ class GMMHMM(BaseHMM):
 
     # -- likelihood and statistics ----------------------------------------------
 
+    def _floats_per_row(self):
+        # The states' temporaries and, per component, its log-probability
+        # and responsibility.
+        return self.n_components * (3 + 2 * self.n_mix)
+
     def _component_log_prob(self, X):
         """``log w_km + log N(x_t | m_km, C_km)``, shape (n_samples, K * n_mix)."""
         k, m, d = self.means_.shape

@@ -65,6 +65,20 @@ def n_chunks_for(n_samples, stat_size=1, min_per_chunk=MIN_CHUNK_ROWS):
 #: temporaries of one call (e.g. (rows, n_components) log-probabilities)
 #: whatever the number of rows. Read at call time, so tests can lower it.
 BLOCK_ROWS = 65536
+#: float64 temporaries per row that a block of ``BLOCK_ROWS`` rows may hold
+#: (32 MiB in all); see :func:`rows_per_block`.
+BLOCK_FLOATS_PER_ROW = 64
+
+
+def rows_per_block(floats_per_row):
+    """Rows per block for a prediction with ``floats_per_row`` float64
+    temporaries per row: the block's temporaries stay within
+    ``BLOCK_ROWS * BLOCK_FLOATS_PER_ROW`` floats, so narrow rows go in
+    fewer, longer blocks (each block is a pass of the kernels, which costs
+    its threads a wake-up and a wait for the slowest).
+    """
+    budget = BLOCK_ROWS * BLOCK_FLOATS_PER_ROW
+    return max(1, budget // max(1, int(floats_per_row)))
 
 
 def row_blocks(n_rows, block_rows=None):

@@ -375,8 +375,11 @@ def test_predictions_in_blocks_of_whole_sequences_equal_one_pass(monkeypatch):
         model.decode(X, lengths),
         model.decode(X, lengths, algorithm="map"),
     )
-    # Groups of at most 20 rows: sequences are never cut (30 is a group alone).
+    # Groups of at most 20 rows (3 states: 9 float temporaries per row):
+    # sequences are never cut (30 is a group alone).
     monkeypatch.setattr(_chunking, "BLOCK_ROWS", 20)
+    monkeypatch.setattr(_chunking, "BLOCK_FLOATS_PER_ROW", 9)
+    assert _chunking.rows_per_block(model._floats_per_row()) == 20
     blocked = (
         model.score_samples(X, lengths),
         model.predict_proba(X, lengths),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from skgen.mixture._kernels import em_pass_diag, em_pass_full
-from skgen.utils import _threads
+from skgen.utils import _chunking, _threads
 from skgen.utils._chunking import (
     MAX_CHUNKS,
     PARTIALS_BUDGET_BYTES,
@@ -107,3 +107,12 @@ def test_both_builds_give_the_same_bits(n_samples):
 def test_a_kernel_pickles_as_itself():
     assert pickle.loads(pickle.dumps(em_pass_full)) is em_pass_full
     assert "em_pass_full" in repr(em_pass_full)
+
+
+def test_narrow_rows_go_in_longer_blocks(monkeypatch):
+    monkeypatch.setattr(_chunking, "BLOCK_ROWS", 1000)
+    monkeypatch.setattr(_chunking, "BLOCK_FLOATS_PER_ROW", 64)
+    assert _chunking.rows_per_block(64) == 1000
+    assert _chunking.rows_per_block(24) == 2666  # 8 states: 3 floats each
+    assert _chunking.rows_per_block(640) == 100
+    assert _chunking.rows_per_block(10**9) == 1
