@@ -11,7 +11,19 @@ import numba
 SMALL_WORK = 4_000_000
 
 
+#: This thread's settings for the kernels: ``serial`` (a small
+#: ``threads_for`` block) and ``forced_build``.
 _local = threading.local()
+
+
+@contextmanager
+def _thread_setting(name, value):
+    previous = getattr(_local, name, None)
+    setattr(_local, name, value)
+    try:
+        yield
+    finally:
+        setattr(_local, name, previous)
 
 
 @contextmanager
@@ -26,12 +38,8 @@ def threads_for(work):
     if work >= SMALL_WORK:
         yield
         return
-    previous = getattr(_local, "serial", False)
-    _local.serial = True
-    try:
+    with _thread_setting("serial", True):
         yield
-    finally:
-        _local.serial = previous
 
 
 def run_serially(n_chunks=None):
@@ -46,7 +54,7 @@ def run_serially(n_chunks=None):
         return forced == "serial"
     if n_chunks is not None and n_chunks <= 1:
         return True
-    if getattr(_local, "serial", False):
+    if getattr(_local, "serial", None):
         return True
     return numba.get_num_threads() == 1
 
@@ -55,12 +63,8 @@ def run_serially(n_chunks=None):
 def forced_build(build):
     """Run every parallel kernel's ``"serial"`` or ``"parallel"`` build in
     this block, whatever the work (``skgen warmup`` compiles both)."""
-    previous = getattr(_local, "forced_build", None)
-    _local.forced_build = build
-    try:
+    with _thread_setting("forced_build", build):
         yield
-    finally:
-        _local.forced_build = previous
 
 
 _controller = None
