@@ -51,29 +51,6 @@ def _normalize_rows(counts, previous):
     return out, np.flatnonzero(np.atleast_1d(empty))
 
 
-def _over_sequence_blocks(function, X, bounds, floats_per_row):
-    """``function(X_block, block_bounds)`` over groups of whole sequences.
-
-    ``function`` returns a per-sequence array (or None) and a per-row array;
-    they come back for all of ``X``, concatenated in order. ``floats_per_row``
-    is how many float64 temporaries ``function`` holds per row (frame
-    log-probabilities, posteriors): the groups keep them bounded.
-    """
-    blocks = list(sequence_blocks(bounds, rows_per_block(floats_per_row)))
-    if len(blocks) <= 1:
-        return function(X, bounds)
-    per_sequence, per_row = [], None
-    for rows, block_bounds in blocks:
-        sequence_part, row_part = function(X[rows], block_bounds)
-        if per_row is None:
-            per_row = np.empty((X.shape[0], *row_part.shape[1:]), row_part.dtype)
-        per_row[rows] = row_part
-        per_sequence.append(sequence_part)
-    if per_sequence[0] is None:
-        return None, per_row
-    return np.concatenate(per_sequence), per_row
-
-
 def _sequence_chunks(bounds, stat_size=1):
     """Chunks of whole sequences for the kernels (at least one sequence each)."""
     return n_chunks_for(len(bounds) - 1, stat_size, min_per_chunk=1)
@@ -599,6 +576,27 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         log-probabilities, their exponentials and the posteriors."""
         return 3 * self.n_components
 
+    def _over_sequence_blocks(self, function, X, bounds):
+        """``function(X_block, block_bounds)`` over groups of whole sequences.
+
+        ``function`` returns a per-sequence array (or None) and a per-row array;
+        they come back for all of ``X``, concatenated in order. The groups keep
+        the temporaries (``_floats_per_row`` per row) bounded.
+        """
+        blocks = list(sequence_blocks(bounds, rows_per_block(self._floats_per_row())))
+        if len(blocks) <= 1:
+            return function(X, bounds)
+        per_sequence, per_row = [], None
+        for rows, block_bounds in blocks:
+            sequence_part, row_part = function(X[rows], block_bounds)
+            if per_row is None:
+                per_row = np.empty((X.shape[0], *row_part.shape[1:]), row_part.dtype)
+            per_row[rows] = row_part
+            per_sequence.append(sequence_part)
+        if per_sequence[0] is None:
+            return None, per_row
+        return np.concatenate(per_sequence), per_row
+
     def _frame_log_likelihood(self, X):
         """``_emission_log_likelihood(X)``, checked: the kernels would read a
         NaN as an impossible frame."""
@@ -1016,9 +1014,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             ``X`` (each sequence inside one row block).
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        return _over_sequence_blocks(
-            self._step_log_likelihood, X, bounds, self._floats_per_row()
-        )[1]
+        return self._over_sequence_blocks(self._step_log_likelihood, X, bounds)[1]
 
     def _step_log_likelihood(self, X, bounds):
         log_frameprob = self._frame_log_likelihood(X)
@@ -1073,11 +1069,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             dask ``X`` (each sequence inside one row block).
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        log_lik, posteriors = _over_sequence_blocks(
-            lambda X, bounds: self._forward_backward(X, bounds)[:2],
-            X,
-            bounds,
-            self._floats_per_row(),
+        log_lik, posteriors = self._over_sequence_blocks(
+            lambda X, bounds: self._forward_backward(X, bounds)[:2], X, bounds
         )
         _check_possible(log_lik)
         return posteriors
@@ -1128,9 +1121,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                [0.025, 0.975]])
         """
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
-        log_lik, filtered = _over_sequence_blocks(
-            self._forward_filter, X, bounds, self._floats_per_row()
-        )
+        log_lik, filtered = self._over_sequence_blocks(self._forward_filter, X, bounds)
         _check_possible(log_lik)
         return filtered
 
@@ -1154,9 +1145,7 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
                 "forecast and sample(given=...) take rows in memory (compute a "
                 "dask X first)."
             )
-        log_lik, filtered = _over_sequence_blocks(
-            self._forward_filter, X, bounds, self._floats_per_row()
-        )
+        log_lik, filtered = self._over_sequence_blocks(self._forward_filter, X, bounds)
         _check_possible(log_lik)
         return filtered[bounds[1:] - 1]
 
@@ -1252,14 +1241,10 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     def _decode(self, X, lengths, algorithm, *, sequence_ids=None):
         X, bounds = self._validate(X, lengths, sequence_ids, reset=False)
         if algorithm == "map":
-            scores, states = _over_sequence_blocks(
-                self._decode_map, X, bounds, self._floats_per_row()
-            )
+            scores, states = self._over_sequence_blocks(self._decode_map, X, bounds)
             _check_possible(scores[:, 0])
             return float(scores[:, 1].sum()), states
-        log_prob, states = _over_sequence_blocks(
-            self._viterbi, X, bounds, self._floats_per_row()
-        )
+        log_prob, states = self._over_sequence_blocks(self._viterbi, X, bounds)
         _check_possible(log_prob)
         return float(log_prob.sum()), states.astype(np.intp, copy=False)
 
