@@ -193,7 +193,7 @@ def _check_possible(log_lik, labelled=False):
     if np.any(np.isnan(log_lik)):
         which = np.flatnonzero(np.isnan(log_lik))[:5].tolist()
         raise ValueError(
-            f"The log-likelihood of sequence(s) {which} is NaN: the emission "
+            f"The log-likelihoods of sequence(s) {which} are NaN: the emission "
             "parameters give NaN log-probabilities."
         )
     if np.any(np.isneginf(log_lik)):
@@ -597,15 +597,16 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
             return None, per_row
         return np.concatenate(per_sequence), per_row
 
-    def _frame_log_likelihood(self, X):
+    def _frame_log_likelihood(self, X, check_nan=True):
         """``_emission_log_likelihood(X)``, checked: the kernels would read a
-        NaN as an impossible frame."""
+        NaN as an impossible frame (the Viterbi kernel, which tests its frames
+        itself, passes ``check_nan=False``)."""
         log_frameprob = np.ascontiguousarray(
             self._emission_log_likelihood(X), dtype=np.float64
         )
         # One pass that NaN propagates through (the per-row test took 4.4 ms
         # on 200,000 x 8, a third of a Baum-Welch iteration).
-        if not np.isnan(log_frameprob.sum()):
+        if not check_nan or not np.isnan(log_frameprob.sum()):
             return log_frameprob
         nan_rows = np.isnan(log_frameprob).any(axis=1)
         if nan_rows.any():
@@ -1255,7 +1256,8 @@ class BaseHMM(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
         return np.column_stack([log_lik, top]), posteriors.argmax(axis=1)
 
     def _viterbi(self, X, bounds):
-        log_frameprob = self._frame_log_likelihood(X)
+        # NaN frames come back as NaN log-probabilities, which _decode reports.
+        log_frameprob = self._frame_log_likelihood(X, check_nan=False)
         with (
             np.errstate(divide="ignore"),
             threads_for(X.shape[0] * self.n_components**2),

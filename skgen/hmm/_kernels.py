@@ -472,6 +472,17 @@ def _max_plus8(best, arg, a, x, i):
 
 
 @njit(cache=True, nogil=True)
+def _count_nan(values):
+    """NaN entries of a C-contiguous 2-D array (a vectorised pass, and the
+    sequence's frames are then in cache for the recursion)."""
+    flat = values.reshape(-1)
+    count = 0
+    for i in range(flat.shape[0]):
+        count += flat[i] != flat[i]
+    return count
+
+
+@njit(cache=True, nogil=True)
 def _viterbi_sequence(
     log_startprob, log_transmat, log_frameprob, previous, current, back
 ):
@@ -528,7 +539,9 @@ def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
 
     Returns
     -------
-    log_prob : (n_sequences,) log-probability of each sequence's best path.
+    log_prob : (n_sequences,) log-probability of each sequence's best path;
+        NaN for a sequence with a NaN frame log-probability (the maximum
+        would pass over it).
     states : (n_samples,) int64 best path.
     """
     n_samples, n_components = log_frameprob.shape
@@ -558,7 +571,7 @@ def viterbi(log_startprob, log_transmat, log_frameprob, bounds, n_chunks):
                 current,
                 back,
             )
-            log_prob[s] = best
+            log_prob[s] = best if _count_nan(log_frameprob[start:stop]) == 0 else np.nan
             states[stop - 1] = arg
             for t in range(stop - start - 1, 0, -1):
                 arg = back[t, arg]

@@ -259,3 +259,14 @@ def test_mixture_kernels_against_scipy():
         rtol=1e-13,
         atol=1e-300,
     )
+
+
+def test_viterbi_marks_exactly_the_sequences_with_a_nan_frame():
+    # The maximum passes over a NaN score; the kernel tests the frames itself.
+    lengths = [20, 15, 30]
+    startprob, transmat, log_frameprob = random_hmm(4, sum(lengths), 9, False)
+    log_frameprob[20 + 7, 2] = np.nan
+    best_lp, _ = _kernels.viterbi(
+        log(startprob), log(transmat), log_frameprob, bounds_of(lengths), 3
+    )
+    np.testing.assert_array_equal(np.isnan(best_lp), [False, True, False])
