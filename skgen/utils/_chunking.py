@@ -11,10 +11,11 @@ import inspect
 import math
 import types
 
+import numba
 from numba import njit
 
 from skgen.utils._compilation import announce_compilation
-from skgen.utils._threads import run_serially
+from skgen.utils._threads import kernel_threads, numba_threads, run_serially
 
 # Every kernel module imports this one: a first compilation is announced.
 announce_compilation()
@@ -167,7 +168,13 @@ class ParallelKernel:
 
     def __call__(self, *args):
         n_chunks = None if self._n_chunks_at is None else args[self._n_chunks_at]
-        return self.build_for(n_chunks)(*args)
+        n_threads = kernel_threads(n_chunks)
+        if n_threads == 1:
+            return self.serial(*args)
+        if n_threads < numba.get_num_threads():
+            with numba_threads(n_threads):
+                return self.parallel(*args)
+        return self.parallel(*args)
 
     def __reduce__(self):
         return _kernel_by_name, (self.__module__, self.__qualname__)
