@@ -4,12 +4,14 @@ The three paths the issue names -- a full-covariance GaussianMixture fit
 (200,000 x 16, 8 components, 5 EM iterations from a given start), a
 GaussianHMM fit (100 sequences x 1,000 rows, 4 features, 8 states, 5
 iterations) and its Viterbi decoding -- each timed in a fresh process with
-``NUMBA_NUM_THREADS`` 1 or 2, with OpenMP's wait policy at skgen's default
-(``GOMP_SPINCOUNT=10000``: threads out of work spin briefly, then sleep)
-or at OpenMP's own (unset, as before skgen set it: libgomp's threads spin
-300,000 turns before they sleep), on an idle
-machine and with a competing single-threaded busy process that the benchmark
-starts. Median of the per-process medians over interleaved rounds.
+``NUMBA_NUM_THREADS`` 1 or 2, on an idle machine and with a competing
+single-threaded busy process that the benchmark starts, in three settings:
+skgen's defaults (OpenMP threads out of work spin briefly, then sleep:
+``GOMP_SPINCOUNT=10000``; kernels use only the cores other processes leave
+free), OpenMP's own waits (``GOMP_SPINCOUNT`` unset: libgomp's threads spin
+300,000 turns before they sleep), and skgen's waits with every thread used
+whatever the load (``SKGEN_ADAPT_THREADS=0``). Median of the per-process
+medians over interleaved rounds.
 
 Targets (issue 19): under load, 2 threads at most 1.1x the time of 1 thread;
 idle, 2 threads at least 1.6x faster than 1.
@@ -29,6 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import machine, run_python, write_results  # noqa: E402
 
 PATHS = ("mixture full fit", "GaussianHMM fit", "GaussianHMM Viterbi")
+#: How the threads wait and whether skgen watches the load: skgen's defaults,
+#: OpenMP's own waits, and skgen's waits with every thread used whatever the
+#: load (``SKGEN_ADAPT_THREADS=0``, as before skgen watched it).
+POLICIES = ("skgen", "OpenMP default waits", "all threads always")
 
 CODE = """
 import json, os, time, warnings
@@ -73,11 +79,7 @@ def _busy_process():
 
 
 def measure(rounds, repeats):
-    configs = [
-        (policy, threads)
-        for policy in ("short spin (skgen)", "OpenMP default")
-        for threads in (1, 2)
-    ]
+    configs = [(policy, threads) for policy in POLICIES for threads in (1, 2)]
     results = {}
     for condition in ("idle", "busy"):
         spinner = _busy_process() if condition == "busy" else None
@@ -88,8 +90,10 @@ def measure(rounds, repeats):
                 order = configs if r % 2 == 0 else configs[::-1]
                 for policy, threads in order:
                     env = {"NUMBA_NUM_THREADS": str(threads)}
-                    if policy == "OpenMP default":
+                    if policy == "OpenMP default waits":
                         env["BENCH_OMP_DEFAULT"] = "1"
+                    if policy == "all threads always":
+                        env["SKGEN_ADAPT_THREADS"] = "0"
                     code = CODE.replace("REPEATS", str(repeats))
                     samples[policy, threads].append(run_python(code, env))
         finally:
@@ -111,10 +115,14 @@ def markdown(results, info, rounds, repeats):
         f"Median over {rounds} interleaved rounds of each fresh process's median "
         f"of {repeats} calls, ms. 'busy': a single-threaded busy process "
         "(`while True: pass`) started by the benchmark ran throughout. "
-        "'OpenMP default': `GOMP_SPINCOUNT` unset, libgomp's own waits "
-        "(threads spin 300,000 turns before sleeping), as before skgen set it; "
-        "'short spin (skgen)': skgen's default since it sets "
-        "`GOMP_SPINCOUNT=10000` unless the user set it or `OMP_WAIT_POLICY`.",
+        "'skgen': skgen's defaults: `GOMP_SPINCOUNT=10000` (OpenMP threads "
+        "out of work spin briefly, then sleep) unless the user set it or "
+        "`OMP_WAIT_POLICY`, and kernels use only the cores that other "
+        "processes' runnable threads leave free (read from /proc); "
+        "'OpenMP default waits': `GOMP_SPINCOUNT` unset, libgomp's own waits "
+        "(threads spin 300,000 turns before sleeping); 'all threads always': "
+        "skgen's waits, every Numba thread used whatever the load "
+        "(`SKGEN_ADAPT_THREADS=0`, as skgen did before it watched the load).",
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
         "",
@@ -123,11 +131,11 @@ def markdown(results, info, rounds, repeats):
         lines += [
             f"## {condition}",
             "",
-            "| path | wait policy | 1 thread ms | 2 threads ms | 2 / 1 | target |",
+            "| path | threads | 1 thread ms | 2 threads ms | 2 / 1 | target |",
             "|---|---|---:|---:|---:|---|",
         ]
         for path in PATHS:
-            for policy in ("short spin (skgen)", "OpenMP default"):
+            for policy in POLICIES:
                 one = results[condition, policy, 1][path]
                 two = results[condition, policy, 2][path]
                 ratio = two / one
