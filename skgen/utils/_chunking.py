@@ -15,7 +15,7 @@ import numba
 from numba import njit
 
 from skgen.utils._compilation import announce_compilation
-from skgen.utils._threads import kernel_threads, numba_threads, run_serially
+from skgen.utils._threads import kernel_threads, numba_threads
 
 # Every kernel module imports this one: a first compilation is announced.
 announce_compilation()
@@ -130,7 +130,7 @@ class ParallelKernel:
     ``prange`` a plain loop. Both walk the same fixed chunks and the caller
     reduces them in chunk order, so they give the same bits. A call runs the
     serial build when threads cannot help (see
-    :func:`skgen.utils._threads.run_serially`): one chunk, small work, one
+    :func:`skgen.utils._threads.kernel_threads`): one chunk, small work, one
     thread. Each build compiles at its first call, so a first fit on small
     data never pays for the parallel one (measured with an empty cache: the
     first full-covariance GaussianMixture fit compiles in 2.4 s instead of
@@ -164,14 +164,14 @@ class ParallelKernel:
 
     def build_for(self, n_chunks=None):
         """The build a call over ``n_chunks`` chunks runs now."""
-        return self.serial if run_serially(n_chunks) else self.parallel
+        return self.serial if kernel_threads(n_chunks) == 1 else self.parallel
 
     def __call__(self, *args):
         n_chunks = None if self._n_chunks_at is None else args[self._n_chunks_at]
         n_threads = kernel_threads(n_chunks)
         if n_threads == 1:
             return self.serial(*args)
-        if n_threads < numba.get_num_threads():
+        if n_threads < numba.get_num_threads():  # other processes hold cores
             with numba_threads(n_threads):
                 return self.parallel(*args)
         return self.parallel(*args)

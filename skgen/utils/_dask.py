@@ -23,6 +23,7 @@ import numpy as np
 
 from skgen.utils._sequences import bounds_within, sequence_bounds
 from skgen.utils._sklearn_compat import check_is_fitted
+from skgen.utils._threads import numba_threads
 
 #: Blocks added together by one task of the reduction tree.
 SPLIT_EVERY = 8
@@ -293,12 +294,8 @@ def worker_threads():
     if worker is None:
         yield
         return
-    previous = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(previous, worker.state.nthreads)))
-    try:
+    with numba_threads(max(1, min(numba.get_num_threads(), worker.state.nthreads))):
         yield
-    finally:
-        numba.set_num_threads(previous)
 
 
 def _current_worker():

@@ -1,5 +1,6 @@
 """How many threads a kernel call gets."""
 
+import functools
 import os
 import threading
 import time
@@ -81,12 +82,6 @@ def kernel_threads(n_chunks=None):
     return max(1, min(n_threads, cores_left_free()))
 
 
-def run_serially(n_chunks=None):
-    """Whether a parallel kernel's call should run its serial build (see
-    :func:`kernel_threads`)."""
-    return kernel_threads(n_chunks) == 1
-
-
 @contextmanager
 def numba_threads(n_threads):
     """Numba's thread count for this thread, within a block."""
@@ -151,16 +146,12 @@ def runnable_elsewhere():
     return max(0, runnable - max(own, 1))
 
 
-_cores = []
-
-
+@functools.cache
 def _n_cores():
-    if not _cores:
-        try:
-            _cores.append(len(os.sched_getaffinity(0)))
-        except AttributeError:  # not Linux
-            _cores.append(os.cpu_count() or 1)
-    return _cores[0]
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 @contextmanager
