@@ -70,53 +70,145 @@ def pair_log_prob_diag(x0, x1, means, half_precisions, offsets, out0, out1):
 #: centred rows goes through matrix products (BLAS; the EM pass has two).
 #: 128 rows keep a tile in L1/L2 at d <= 64 and were fastest at d = 16 and 64
 #: (200,000 rows, K = 8).
-FULL_TILE_ROWS = 128
+FULL_TILE_ROWS = 64
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _squared_norms(columns, out):
+    """``out[t] = sum_j columns[j, t] ** 2``, summed in order of j.
+
+    Four rows of ``columns`` per sweep over ``out``: a quarter of the loads
+    and stores of one sweep per row, and the same sums (left to right).
+    """
+    n_rows, n_columns = columns.shape
+    for t in range(n_columns):
+        out[t] = 0.0
+    j = 0
+    while j + 4 <= n_rows:
+        for t in range(n_columns):
+            a = columns[j, t]
+            b = columns[j + 1, t]
+            c = columns[j + 2, t]
+            e = columns[j + 3, t]
+            out[t] = out[t] + a * a + b * b + c * c + e * e
+        j += 4
+    while j < n_rows:
+        for t in range(n_columns):
+            out[t] += columns[j, t] * columns[j, t]
+        j += 1
+
+
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE)
+def _row_sums(rows, out):
+    """``out[i] = sum(rows[i])``, in vector lanes (the order of the sum
+    depends on the machine's vector width, never on threads)."""
+    for i in range(rows.shape[0]):
+        total = 0.0
+        for t in range(rows.shape[1]):
+            total += rows[i, t]
+        out[i] = total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def load_tile_transposed(X, start, n_rows, rows_t):
+    """``rows_t[j, t] = X[start + t, j]``; zeros in the padding past ``n_rows``."""
+    if n_rows < rows_t.shape[1]:
+        rows_t[:, n_rows:] = 0.0
+    for t in range(n_rows):
+        for j in range(X.shape[1]):
+            rows_t[j, t] = X[start + t, j]
 
 
 @njit(cache=True, nogil=True)
-def tile_log_prob_full(X, start, n_rows, means, precisions_chol, offsets, diff, y, out):
-    """Fill ``out[t, k] = offsets[k] + log N(x_t | k)`` for rows
+def tile_log_prob_full(
+    X,
+    start,
+    n_rows,
+    means,
+    precisions_chol,
+    offsets,
+    rows_t,
+    centred_t,
+    projected_t,
+    log_prob_t,
+):
+    """Fill ``log_prob_t[k, t] = offsets[k] + log N(x_t | k)`` for rows
     ``start:start + n_rows`` of ``X`` (a tile).
 
-    Leaves ``diff[k, t] = x_t - means[k]`` for the statistics. ``y`` is a
-    (tile, d) scratch array. Run it with BLAS on one thread inside parallel
-    chunks. Not inlined: it is compiled once for both kernels that use it.
+    The tile is held transposed, features by rows (``rows_t``, ``centred_t``
+    and ``projected_t`` are (d, tile) scratch arrays), so that every loop
+    over rows runs over contiguous memory and compiles to vector
+    instructions; row-major, the sum of squares per row was a scalar loop
+    and cost as much as the matrix product. Columns past ``n_rows`` are
+    padding: finite, to be ignored. Run it with BLAS on one thread inside
+    parallel chunks. Not inlined: compiled once for the kernels that use it.
     """
     n_components, n_features = means.shape
+    tile = rows_t.shape[1]
+    load_tile_transposed(X, start, n_rows, rows_t)
     for k in range(n_components):
-        centred = diff[k, :n_rows]
+        for j in range(n_features):
+            mean = means[k, j]
+            for t in range(tile):
+                centred_t[j, t] = rows_t[j, t] - mean
+        # L_k^T (x - m_k) for the whole tile: one BLAS call instead of a
+        # d x d loop per row, whose rank-1 updates go through memory.
+        np.dot(precisions_chol[k].T, centred_t, projected_t)
+        _squared_norms(projected_t, log_prob_t[k])
+        for t in range(tile):
+            log_prob_t[k, t] = offsets[k] - 0.5 * log_prob_t[k, t]
+
+
+@njit(cache=True, nogil=True)
+def tile_statistics_full(
+    X,
+    start,
+    n_rows,
+    means,
+    rows_t,
+    resp_t,
+    weighted_t,
+    centred,
+    product,
+    sums,
+    nk,
+    sx,
+    sxx,
+):
+    """Add a tile's r_tk, r_tk (x_t - m_k) and r_tk (x_t - m_k)(...)^T.
+
+    ``rows_t`` is the tile transposed, (d, tile), as
+    :func:`tile_log_prob_full` leaves it, and ``resp_t`` (K, tile) its
+    responsibilities, 0 in the padding; ``nk``, ``sx`` and ``sxx`` are one
+    chunk's slots. Scratch, of the rows' dtype: ``weighted_t`` (d, tile),
+    ``centred`` (tile, d), ``product`` (d, d); and ``sums``, float64, of
+    length at least d and K.
+
+    The scatter is the product of the weighted rows, transposed, by the
+    centred rows, row-major: of BLAS's layouts for these shapes the fastest
+    that needs only one row-major operand (built by a loop over d features,
+    too short to vectorise well; the weighted one loops over the tile).
+    """
+    n_components, n_features = means.shape
+    if n_rows < rows_t.shape[1]:
+        centred[n_rows:] = 0.0  # padding: finite, and its weights are 0
+    _row_sums(resp_t, sums[:n_components])
+    for k in range(n_components):
+        nk[k] += sums[k]
+    for k in range(n_components):
+        resp = resp_t[k]
+        for j in range(n_features):
+            mean = means[k, j]
+            for t in range(rows_t.shape[1]):
+                weighted_t[j, t] = resp[t] * (rows_t[j, t] - mean)
+        _row_sums(weighted_t, sums[:n_features])
+        for j in range(n_features):
+            sx[k, j] += sums[j]
         for t in range(n_rows):
             for j in range(n_features):
                 centred[t, j] = X[start + t, j] - means[k, j]
-        # (x - m_k) @ L_k for the whole tile: one BLAS call instead of a
-        # d x d loop per row, whose rank-1 updates go through memory.
-        np.dot(centred, precisions_chol[k], y[:n_rows])
-        for t in range(n_rows):
-            sq = 0.0
-            for j in range(n_features):
-                sq += y[t, j] * y[t, j]
-            out[t, k] = offsets[k] - 0.5 * sq
-
-
-@njit(cache=True, nogil=True)
-def tile_statistics_full(diff, resp, n_rows, weighted, product, nk, sx, sxx):
-    """Add a tile's r_tk, r_tk (x_t - m_k) and r_tk (x_t - m_k)(...)^T.
-
-    ``nk``, ``sx`` and ``sxx`` are one chunk's slots; ``weighted`` is a
-    (tile, d) and ``product`` a (d, d) scratch array.
-    """
-    n_components, _, n_features = diff.shape
-    for k in range(n_components):
-        centred = diff[k, :n_rows]
-        for t in range(n_rows):
-            r = resp[t, k]
-            nk[k] += r
-            for j in range(n_features):
-                w = r * centred[t, j]
-                weighted[t, j] = w
-                sx[k, j] += w
         # The tile's scatter is a rank-n_rows update: one matrix product.
-        np.dot(weighted[:n_rows].T, centred, product)
+        np.dot(weighted_t, centred, product)
         for a in range(n_features):
             for b in range(n_features):
                 sxx[k, a, b] += product[a, b]
@@ -131,13 +223,27 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     out = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
-        diff = np.empty((n_components, tile, n_features), dtype=X.dtype)
-        y = np.empty((tile, n_features), dtype=X.dtype)
+        rows_t = np.empty((n_features, tile), dtype=X.dtype)
+        centred_t = np.empty((n_features, tile), dtype=X.dtype)
+        projected_t = np.empty((n_features, tile), dtype=X.dtype)
+        log_prob_t = np.empty((n_components, tile))
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X, t0, n_rows, means, precisions_chol, offsets, diff, y, out[t0:]
+                X,
+                t0,
+                n_rows,
+                means,
+                precisions_chol,
+                offsets,
+                rows_t,
+                centred_t,
+                projected_t,
+                log_prob_t,
             )
+            for t in range(n_rows):
+                for k in range(n_components):
+                    out[t0 + t, k] = log_prob_t[k, t]
     return out
 
 
@@ -232,16 +338,32 @@ def weighted_moments_full(X, resp, shift, n_chunks):
     sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
-        diff = np.empty((n_components, tile, n_features), dtype=X.dtype)
-        scratch = np.empty((tile, n_features), dtype=X.dtype)
+        rows_t = np.empty((n_features, tile), dtype=X.dtype)
+        resp_t = np.zeros((n_components, tile))
+        weighted_t = np.empty((n_features, tile), dtype=X.dtype)
+        centred = np.empty((tile, n_features), dtype=X.dtype)
         product = np.empty((n_features, n_features), dtype=X.dtype)
+        sums = np.empty(max(n_features, n_components))
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
-            for k in range(n_components):
-                for t in range(n_rows):
-                    for j in range(n_features):
-                        diff[k, t, j] = X[t0 + t, j] - shift[k, j]
+            load_tile_transposed(X, t0, n_rows, rows_t)
+            resp_t[:, n_rows:] = 0.0
+            for t in range(n_rows):
+                for k in range(n_components):
+                    resp_t[k, t] = resp[t0 + t, k]
             tile_statistics_full(
-                diff, resp[t0:], n_rows, scratch, product, nk[c], sx[c], sxx[c]
+                X,
+                t0,
+                n_rows,
+                shift,
+                rows_t,
+                resp_t,
+                weighted_t,
+                centred,
+                product,
+                sums,
+                nk[c],
+                sx[c],
+                sxx[c],
             )
     return nk, sx, sxx

@@ -45,3 +45,24 @@ def test_weighted_moments_match_einsum(full, n_chunks, dtype):
         else np.einsum("nk,nkd->kd", r, diff**2)[..., None]
     )
     np.testing.assert_allclose(sxx, expected, rtol=rtol)
+
+
+@pytest.mark.parametrize("n_features", [1, 3, 4, 9, 16])
+def test_squared_norms_sum_in_feature_order(n_features):
+    """Four features per sweep, the same sums as one at a time, bit for bit."""
+    from numba import njit
+
+    from skgen.distributions._gaussian_kernels import _squared_norms
+
+    @njit
+    def one_at_a_time(columns):
+        out = np.zeros(columns.shape[1])
+        for j in range(columns.shape[0]):
+            for t in range(columns.shape[1]):
+                out[t] += columns[j, t] * columns[j, t]
+        return out
+
+    columns = np.random.default_rng(0).normal(size=(n_features, 37))
+    out = np.empty(37)
+    njit(lambda c, o: _squared_norms(c, o))(columns, out)
+    np.testing.assert_array_equal(out, one_at_a_time(columns))

@@ -169,3 +169,34 @@ def test_unit_weights_give_the_unweighted_sums_exactly(covariance_type):
     )
     for ours, ref in zip(weighted_kernel(X, np.ones(len(X)), *args), kernel(X, *args)):
         np.testing.assert_array_equal(ours, ref)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_tile_responsibilities_match_scipy_softmax(weighted):
+    """The tile softmax (components by rows, padded) against scipy: r_tk, the
+    sum of log p(x_t), zeros in the padding; a component of weight 0 (log
+    probability -inf) gets exact zeros."""
+    from scipy.special import logsumexp, softmax
+
+    rng = np.random.default_rng(1)
+    n_components, tile, n_rows = 5, 16, 11
+    log_prob = rng.normal(0.0, 30.0, (n_components, tile))
+    log_prob[2] = -np.inf
+    log_prob[3, 0] = log_prob[0, 0] - 800.0  # exp underflows
+    weight = rng.uniform(0.5, 2.0, n_rows)
+    work = log_prob.copy()
+    top, total = np.empty(tile), np.empty(tile)
+    if weighted:
+        log_lik = _kernels._tile_weighted_responsibilities(
+            work, n_rows, weight, top, total
+        )
+    else:
+        log_lik = _kernels._tile_responsibilities(work, n_rows, top, total)
+        weight = np.ones(n_rows)
+    rows = log_prob[:, :n_rows]
+    np.testing.assert_allclose(
+        work[:, :n_rows], softmax(rows, axis=0) * weight, rtol=1e-14, atol=1e-300
+    )
+    np.testing.assert_allclose(log_lik, weight @ logsumexp(rows, axis=0), rtol=1e-14)
+    assert np.all(work[:, n_rows:] == 0.0)
+    assert np.all(work[2] == 0.0)

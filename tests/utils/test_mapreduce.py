@@ -98,6 +98,7 @@ def test_kernels_on_a_dask_worker_use_the_workers_threads(dask_client):
         return np.array([numba.get_num_threads()])
 
     X = da.from_array(np.zeros((10, 2)), chunks=(5, -1))
+
     def most(parts):
         return np.max(parts, axis=0)
 
