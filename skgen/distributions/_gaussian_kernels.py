@@ -68,8 +68,8 @@ def pair_log_prob_diag(x0, x1, means, half_precisions, offsets, out0, out1):
 
 #: Rows per tile of the full-covariance kernels: each component's tile of
 #: centred rows goes through matrix products (BLAS; the EM pass has two).
-#: 128 rows keep a tile in L1/L2 at d <= 64 and were fastest at d = 16 and 64
-#: (200,000 rows, K = 8).
+#: 64 rows keep a tile's scratch arrays in L1/L2 at d <= 64 and were faster
+#: than 128 at d = 16 and 64 (200,000 rows, K = 8, interleaved runs).
 FULL_TILE_ROWS = 64
 
 
@@ -119,13 +119,51 @@ def load_tile_transposed(X, start, n_rows, rows_t):
             rows_t[j, t] = X[start + t, j]
 
 
+#: From this many features on, the triangular factors are split in two
+#: blocks of features, so that the log-densities' matrix products skip a
+#: quarter of their work (the zeros of the upper-right block). Below it, the
+#: products are too small for the extra BLAS call to pay.
+SPLIT_MIN_FEATURES = 32
+
+
+@njit(cache=True, nogil=True, inline="always")
+def feature_split(n_features):
+    """h: features :h and h: make the two blocks (0: no split)."""
+    return n_features // 2 if n_features >= SPLIT_MIN_FEATURES else 0
+
+
+@njit(cache=True, nogil=True)
+def split_precision_factors(precisions_chol):
+    """Blocks of each L_k^T (lower triangular), in contiguous arrays.
+
+    With h = d // 2 from ``SPLIT_MIN_FEATURES`` features on (else h = 0):
+    ``head`` (K, h, h) holds rows and columns :h of L_k^T, and ``tail``
+    (K, d - h, d) its rows h:, so that L_k^T y is ``head @ y[:h]`` over
+    ``tail @ y`` and the zeros of the upper-right block are never read.
+    """
+    n_components, n_features, _ = precisions_chol.shape
+    split = feature_split(n_features)
+    dtype = precisions_chol.dtype
+    head = np.empty((n_components, split, split), dtype=dtype)
+    tail = np.empty((n_components, n_features - split, n_features), dtype=dtype)
+    for k in range(n_components):
+        for a in range(split):
+            for b in range(split):
+                head[k, a, b] = precisions_chol[k, b, a]
+        for a in range(n_features - split):
+            for b in range(n_features):
+                tail[k, a, b] = precisions_chol[k, b, split + a]
+    return head, tail
+
+
 @njit(cache=True, nogil=True)
 def tile_log_prob_full(
     X,
     start,
     n_rows,
     means,
-    precisions_chol,
+    head,
+    tail,
     offsets,
     rows_t,
     centred_t,
@@ -145,15 +183,18 @@ def tile_log_prob_full(
     """
     n_components, n_features = means.shape
     tile = rows_t.shape[1]
+    split = head.shape[1]
     load_tile_transposed(X, start, n_rows, rows_t)
     for k in range(n_components):
         for j in range(n_features):
             mean = means[k, j]
             for t in range(tile):
                 centred_t[j, t] = rows_t[j, t] - mean
-        # L_k^T (x - m_k) for the whole tile: one BLAS call instead of a
-        # d x d loop per row, whose rank-1 updates go through memory.
-        np.dot(precisions_chol[k].T, centred_t, projected_t)
+        # L_k^T (x - m_k) for the whole tile: BLAS calls instead of a d x d
+        # loop per row, whose rank-1 updates go through memory.
+        if split > 0:
+            np.dot(head[k], centred_t[:split], projected_t[:split])
+        np.dot(tail[k], centred_t, projected_t[split:])
         _squared_norms(projected_t, log_prob_t[k])
         for t in range(tile):
             log_prob_t[k, t] = offsets[k] - 0.5 * log_prob_t[k, t]
@@ -192,6 +233,17 @@ def tile_statistics_full(
     n_components, n_features = means.shape
     if n_rows < rows_t.shape[1]:
         centred[n_rows:] = 0.0  # padding: finite, and its weights are 0
+    # Responsibilities below the square root of the smallest normal number
+    # count as 0, so that the products r_tk (x_t - m_k) and their products
+    # with the centred rows are not subnormal: subnormal operands slow the
+    # multiplications about 100-fold (float32 rows far from a component,
+    # r_tk near 1e-40, made the whole pass 2x slower). Dropped: r_tk below
+    # 1e-19 (float32 rows) or 1e-154 (float64).
+    negligible = np.sqrt(np.finfo(weighted_t.dtype).tiny)
+    for k in range(n_components):
+        for t in range(resp_t.shape[1]):
+            r = resp_t[k, t]
+            resp_t[k, t] = 0.0 if r < negligible else r
     _row_sums(resp_t, sums[:n_components])
     for k in range(n_components):
         nk[k] += sums[k]
@@ -220,6 +272,7 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     n_samples, n_features = X.shape
     n_components = means.shape[0]
     tile = FULL_TILE_ROWS
+    head, tail = split_precision_factors(precisions_chol)
     out = np.empty((n_samples, n_components))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
@@ -234,7 +287,8 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
                 t0,
                 n_rows,
                 means,
-                precisions_chol,
+                head,
+                tail,
                 offsets,
                 rows_t,
                 centred_t,

@@ -47,6 +47,7 @@ from skgen.distributions._gaussian_kernels import (
     REASSOCIATE,
     pair_log_prob_diag,
     row_log_prob_tied,
+    split_precision_factors,
     tile_log_prob_full,
     tile_statistics_full,
 )
@@ -155,6 +156,7 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     n_samples, n_features = X.shape
     n_components = means.shape[0]
     tile = FULL_TILE_ROWS
+    head, tail = split_precision_factors(precisions_chol)
     log_lik = np.zeros(n_chunks)
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
@@ -178,7 +180,8 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
                 t0,
                 n_rows,
                 means,
-                precisions_chol,
+                head,
+                tail,
                 offsets,
                 rows_t,
                 centred_t,
@@ -315,6 +318,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
     n_samples, n_features = X.shape
     n_components = means.shape[0]
     tile = FULL_TILE_ROWS
+    head, tail = split_precision_factors(precisions_chol)
     log_lik = np.zeros(n_chunks)
     nk = np.zeros((n_chunks, n_components))
     sx = np.zeros((n_chunks, n_components, n_features))
@@ -338,7 +342,8 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
                 t0,
                 n_rows,
                 means,
-                precisions_chol,
+                head,
+                tail,
                 offsets,
                 rows_t,
                 centred_t,

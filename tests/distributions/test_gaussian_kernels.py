@@ -20,6 +20,60 @@ def test_weighted_log_prob_matches_scipy(covariance_type, n_chunks):
     )
 
 
+@pytest.mark.parametrize("n_features", [31, 32, 47])
+def test_full_log_prob_with_split_factors_matches_scipy(n_features):
+    """From SPLIT_MIN_FEATURES features on, the factors go in two blocks."""
+    from skgen.distributions._gaussian_kernels import SPLIT_MIN_FEATURES
+
+    assert SPLIT_MIN_FEATURES == 32  # 31 features: one block; 32, 47: two
+    problem = random_problem("full", d=n_features)
+    ours = kernel_weighted_log_prob(*problem, "full", 3)
+    np.testing.assert_allclose(
+        ours, reference_weighted_log_prob(*problem, "full"), rtol=1e-11
+    )
+
+
+@pytest.mark.parametrize("n_features", [5, 32, 33])
+def test_split_precision_factors_are_the_transposed_factor(n_features):
+    from skgen.distributions._gaussian_kernels import split_precision_factors
+
+    rng = np.random.default_rng(1)
+    factors = np.triu(rng.normal(size=(3, n_features, n_features)))
+    head, tail = split_precision_factors(factors)
+    split = head.shape[1]
+    assert split == (n_features // 2 if n_features >= 32 else 0)
+    for k in range(3):
+        lower = factors[k].T
+        np.testing.assert_array_equal(head[k], lower[:split, :split])
+        np.testing.assert_array_equal(tail[k], lower[split:])
+        # The block left out holds only the factor's zeros.
+        assert not lower[:split, split:].any()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_negligible_responsibilities_count_as_zero(dtype):
+    """r_ik below sqrt(smallest normal) are dropped (they would make
+    subnormal products); larger ones, however small, are kept."""
+    from skgen.distributions._gaussian_kernels import weighted_moments
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(70, 3)).astype(dtype)
+    resp = np.zeros((70, 2))
+    resp[:, 0] = 1.0
+    negligible = np.sqrt(np.finfo(dtype).tiny)
+    resp[:10, 1] = negligible / 4  # dropped
+    resp[10:20, 1] = negligible * 4  # kept: component 1's only weight
+    shift = np.zeros((2, 3), dtype=dtype)
+    nk, sx, sxx = (p.sum(axis=0) for p in weighted_moments(X, resp, shift, True, 2))
+    kept = resp.copy()
+    kept[:10, 1] = 0.0
+    x = X.astype(np.float64)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(nk, kept.sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(sx, kept.T @ x, rtol=rtol)
+    np.testing.assert_allclose(sxx, np.einsum("nk,na,nb->kab", kept, x, x), rtol=rtol)
+
+
 @pytest.mark.parametrize("full", [True, False])
 @pytest.mark.parametrize("n_chunks", [1, 3, 7])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

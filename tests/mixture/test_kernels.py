@@ -29,11 +29,12 @@ def reference_statistics(X, weights, means, covariances, covariance_type):
     return log_norm.sum(), resp.sum(axis=0), sx, sxx
 
 
-@pytest.mark.parametrize("n_features", [4, 40])
+@pytest.mark.parametrize("n_features", [4, 33, 40])
 @pytest.mark.parametrize("n_chunks", [1, 5])
 def test_em_pass_full_sums(n_chunks, n_features):
     # 301 rows: whole and partial tiles of FULL_TILE_ROWS, chunks shorter
-    # than a tile (n_chunks=5).
+    # than a tile (n_chunks=5); 33 and 40 features split the factors in
+    # blocks (SPLIT_MIN_FEATURES), unevenly at 33.
     X, weights, means, covariances = random_problem("full", d=n_features)
     prec_chol = _compute_precision_cholesky(covariances, "full")
     offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
