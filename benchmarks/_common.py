@@ -68,11 +68,11 @@ def interleaved(runs, repeats, settle=0.2):
     return {name: statistics.median(ts) for name, ts in times.items()}, times
 
 
-def matmul_gflops(n=2000, repeats=5):
-    """What this machine does on a large float64 matrix product (all cores)."""
+def matmul_gflops(n=2000, repeats=5, dtype="float64"):
+    """What this machine does on a large matrix product (all cores)."""
     import numpy as np
 
-    a = np.random.default_rng(0).standard_normal((n, n))
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(dtype)
     a @ a
     best = min(_timed(lambda: a @ a) for _ in range(repeats))
     return 2 * n**3 / best / 1e9
