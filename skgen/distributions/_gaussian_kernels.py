@@ -119,6 +119,11 @@ def load_tile_transposed(X, start, n_rows, rows_t):
             rows_t[j, t] = X[start + t, j]
 
 
+#: Square roots of the smallest normal float32 and float64 numbers (below,
+#: responsibilities count as 0 in the scatter; see tile_statistics_full).
+NEGLIGIBLE_FLOAT32 = float(np.sqrt(np.finfo(np.float32).tiny))
+NEGLIGIBLE_FLOAT64 = float(np.sqrt(np.finfo(np.float64).tiny))
+
 #: From this many features on, the triangular factors are split in two
 #: blocks of features, so that the log-densities' matrix products skip a
 #: quarter of their work (the zeros of the upper-right block). Below it, the
@@ -132,7 +137,7 @@ def feature_split(n_features):
     return n_features // 2 if n_features >= SPLIT_MIN_FEATURES else 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def split_precision_factors(precisions_chol):
     """Blocks of each L_k^T (lower triangular), in contiguous arrays.
 
@@ -239,7 +244,7 @@ def tile_statistics_full(
     # multiplications about 100-fold (float32 rows far from a component,
     # r_tk near 1e-40, made the whole pass 2x slower). Dropped: r_tk below
     # 1e-19 (float32 rows) or 1e-154 (float64).
-    negligible = np.sqrt(np.finfo(weighted_t.dtype).tiny)
+    negligible = NEGLIGIBLE_FLOAT32 if weighted_t.itemsize == 4 else NEGLIGIBLE_FLOAT64
     for k in range(n_components):
         for t in range(resp_t.shape[1]):
             r = resp_t[k, t]

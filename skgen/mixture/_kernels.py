@@ -72,7 +72,7 @@ def _responsibilities(log_prob, resp):
     return top + np.log(total)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _tile_responsibilities(log_prob_t, n_rows, top, total):
     """Normalise a tile's log-probabilities in place, components by rows:
     ``log_prob_t[k, t]`` becomes r_tk (0 in the padding past ``n_rows``).
@@ -96,7 +96,7 @@ def _tile_responsibilities(log_prob_t, n_rows, top, total):
     return log_lik
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _tile_weighted_responsibilities(log_prob_t, n_rows, weight, top, total):
     """``_tile_responsibilities`` with each row's r_tk and log p(x_t) times
     its weight ``weight[t]``."""
