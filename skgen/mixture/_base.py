@@ -261,6 +261,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             resp[rows, cols] = 1.0
         self._initialize(X, resp, sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
         """Estimate the model parameters with the EM algorithm.
 
@@ -297,7 +298,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         self : object
             The fitted mixture.
         """
-        self.fit_predict(X, y, sample_weight=sample_weight)
+        self._fit_em(X, sample_weight)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -320,12 +321,22 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
             Component of largest posterior probability for each row; equal to
             ``fit(X, sample_weight=sample_weight).predict(X)``.
         """
+        X = self._fit_em(X, sample_weight)
+        # A last E-step, so that fit_predict(X) == fit(X).predict(X); fit
+        # alone skips it.
+        with single_threaded_blas():
+            return self._labels(X)
+
+    def _fit_em(self, X, sample_weight):
+        """Validate, fit by EM (``n_init`` starts); return the validated X."""
         X, sample_weight = self._validate_training_data(X, sample_weight, reset=True)
         self._check_parameters(X, sample_weight)
         with single_threaded_blas():
-            return self._fit_predict(X, sample_weight)
+            self._fit_starts(X, sample_weight)
+        return X
 
-    def _fit_predict(self, X, sample_weight):
+    def _fit_starts(self, X, sample_weight):
+        """EM from ``n_init`` starts (one with a warm start); keep the best."""
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         n_init = self.n_init if do_init else 1
         random_state = check_random_state(self.random_state)
@@ -357,7 +368,7 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
                 "max_iter",
                 "Increase max_iter, raise tol, try other init_params, or check "
                 "the data for degenerate columns.",
-                stacklevel=4,
+                stacklevel=6,
             )
         self._set_parameters(params)
         # The statistics behind the parameters: partial_fit continues from
@@ -369,8 +380,6 @@ class BaseMixture(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMet
         self.lower_bound_ = max_lower_bound
         self.lower_bounds_ = list(self.monitor_.history)
         self._start_sample_stream()
-        # A last E-step, so that fit_predict(X) == fit(X).predict(X) always.
-        return self._labels(X)
 
     def _run_em(self, X, sample_weight, start):
         """EM from the current parameters: its monitor and last statistics.

@@ -204,6 +204,23 @@ def test_fit_predict_equals_fit_then_predict(covariance_type):
     np.testing.assert_array_equal(labels, GaussianMixture(**params).fit(X).predict(X))
 
 
+def test_fit_skips_the_last_e_step_that_only_labels_need(monkeypatch):
+    X = three_blobs(seed=7)
+    params = dict(n_components=3, random_state=1)
+    expected = GaussianMixture(**params).fit(X)
+    calls = []
+    original = GaussianMixture._labels
+    monkeypatch.setattr(
+        GaussianMixture, "_labels", lambda self, X: calls.append(1) or original(self, X)
+    )
+    gm = GaussianMixture(**params).fit(X)
+    assert calls == []
+    np.testing.assert_array_equal(gm.means_, expected.means_)
+    assert gm.lower_bound_ == expected.lower_bound_
+    GaussianMixture(**params).fit_predict(X)
+    assert calls == [1]
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_float32_path_agrees_with_float64(covariance_type):
     X = three_blobs(seed=8)
