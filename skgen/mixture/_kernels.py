@@ -46,6 +46,7 @@ from numba import njit, prange
 from skgen.distributions._gaussian_kernels import (
     FULL_TILE_ROWS,
     REASSOCIATE,
+    full_tile_scratch,
     pair_log_prob_diag,
     row_log_prob_tied,
     split_precision_factors,
@@ -139,13 +140,14 @@ def _tile_softmax(log_prob_t, top, total):
 # ---------------------------------------------------------------------------
 
 
-@parallel_kernel()
 def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     """Partial sums for full covariances.
 
     Rows go in tiles of ``FULL_TILE_ROWS``; the two d x d products per row
     and component are matrix products over the tile. Run it with BLAS on one
-    thread: the chunks are the parallelism.
+    thread: the chunks are the parallelism. ``means`` and
+    ``precisions_chol`` in the rows' dtype, contiguous. The partial arrays
+    and the scratch are made here and filled by :func:`em_pass_full_tiles`.
 
     Returns
     -------
@@ -154,26 +156,62 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     sx : (n_chunks, K, d) sum of r_ik (x_i - m_k).
     sxx : (n_chunks, K, d, d) sum of r_ik (x_i - m_k)(x_i - m_k)^T.
     """
-    n_samples, n_features = X.shape
+    factors, partials, scratch = _full_pass_arrays(X, means, precisions_chol, n_chunks)
+    em_pass_full_tiles(X, means, *factors, offsets, n_chunks, *partials, *scratch)
+    return partials
+
+
+def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_chunks):
+    """``em_pass_full`` with every r_ik and log p(x_i) times w_i."""
+    factors, partials, scratch = _full_pass_arrays(X, means, precisions_chol, n_chunks)
+    em_pass_full_weighted_tiles(
+        X, sample_weight, means, *factors, offsets, n_chunks, *partials, *scratch
+    )
+    return partials
+
+
+def _full_pass_arrays(X, means, precisions_chol, n_chunks):
+    """The factors' blocks, the zeroed partial sums and the scratch of a
+    full-covariance pass (the compiled kernels allocate nothing; see
+    :func:`~skgen.distributions._gaussian_kernels.full_tile_scratch`)."""
+    n_components, n_features = means.shape
+    partials = (
+        np.zeros(n_chunks),
+        np.zeros((n_chunks, n_components)),
+        np.zeros((n_chunks, n_components, n_features)),
+        np.zeros((n_chunks, n_components, n_features, n_features)),
+    )
+    scratch = full_tile_scratch(n_chunks, n_components, n_features, X.dtype)
+    return split_precision_factors(precisions_chol), partials, scratch
+
+
+@parallel_kernel()
+def em_pass_full_tiles(
+    X,
+    means,
+    head,
+    tail,
+    offsets,
+    n_chunks,
+    log_lik,
+    nk,
+    sx,
+    sxx,
+    tiles,
+    centred,
+    product,
+    work,
+    sums,
+):
+    """Add every chunk's rows into its slot of the partial sums, tile by
+    tile (see :func:`em_pass_full` and, for the scratch arrays,
+    :func:`~skgen.distributions._gaussian_kernels.full_tile_scratch`)."""
+    n_samples = X.shape[0]
     n_components = means.shape[0]
     tile = FULL_TILE_ROWS
-    head, tail = split_precision_factors(precisions_chol)
-    log_lik = np.zeros(n_chunks)
-    nk = np.zeros((n_chunks, n_components))
-    sx = np.zeros((n_chunks, n_components, n_features))
-    sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
-        rows_t = np.empty((n_features, tile), dtype=X.dtype)
-        centred_t = np.empty((n_features, tile), dtype=X.dtype)
-        projected_t = np.empty((n_features, tile), dtype=X.dtype)
-        resp_t = np.empty((n_components, tile))
-        top = np.empty(tile)
-        total = np.empty(tile)
-        weighted_t = np.empty((n_features, tile), dtype=X.dtype)
-        centred = np.empty((tile, n_features), dtype=X.dtype)
-        product = np.empty((n_features, n_features), dtype=X.dtype)
-        sums = np.empty(max(n_features, n_components))
+        resp_t = work[c, :n_components]
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
@@ -184,28 +222,29 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
                 head,
                 tail,
                 offsets,
-                rows_t,
-                centred_t,
-                projected_t,
+                tiles[c, 0],
+                tiles[c, 1],
+                tiles[c, 2],
                 resp_t,
             )
-            log_lik[c] += _tile_responsibilities(resp_t, n_rows, top, total)
+            log_lik[c] += _tile_responsibilities(
+                resp_t, n_rows, work[c, n_components], work[c, n_components + 1]
+            )
             tile_statistics_full(
                 X,
                 t0,
                 n_rows,
                 means,
-                rows_t,
+                tiles[c, 0],
                 resp_t,
-                weighted_t,
-                centred,
-                product,
-                sums,
+                tiles[c, 3],
+                centred[c],
+                product[c],
+                sums[c],
                 nk[c],
                 sx[c],
                 sxx[c],
             )
-    return log_lik, nk, sx, sxx
 
 
 @parallel_kernel()
@@ -314,28 +353,31 @@ def _weighted_responsibilities(log_prob, resp, weight):
 
 
 @parallel_kernel()
-def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_chunks):
-    """``em_pass_full`` with every r_ik and log p(x_i) times w_i."""
-    n_samples, n_features = X.shape
+def em_pass_full_weighted_tiles(
+    X,
+    sample_weight,
+    means,
+    head,
+    tail,
+    offsets,
+    n_chunks,
+    log_lik,
+    nk,
+    sx,
+    sxx,
+    tiles,
+    centred,
+    product,
+    work,
+    sums,
+):
+    """:func:`em_pass_full_tiles` with the rows' weights (after ``X``)."""
+    n_samples = X.shape[0]
     n_components = means.shape[0]
     tile = FULL_TILE_ROWS
-    head, tail = split_precision_factors(precisions_chol)
-    log_lik = np.zeros(n_chunks)
-    nk = np.zeros((n_chunks, n_components))
-    sx = np.zeros((n_chunks, n_components, n_features))
-    sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
-        rows_t = np.empty((n_features, tile), dtype=X.dtype)
-        centred_t = np.empty((n_features, tile), dtype=X.dtype)
-        projected_t = np.empty((n_features, tile), dtype=X.dtype)
-        resp_t = np.empty((n_components, tile))
-        top = np.empty(tile)
-        total = np.empty(tile)
-        weighted_t = np.empty((n_features, tile), dtype=X.dtype)
-        centred = np.empty((tile, n_features), dtype=X.dtype)
-        product = np.empty((n_features, n_features), dtype=X.dtype)
-        sums = np.empty(max(n_features, n_components))
+        resp_t = work[c, :n_components]
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
@@ -346,30 +388,33 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
                 head,
                 tail,
                 offsets,
-                rows_t,
-                centred_t,
-                projected_t,
+                tiles[c, 0],
+                tiles[c, 1],
+                tiles[c, 2],
                 resp_t,
             )
             log_lik[c] += _tile_weighted_responsibilities(
-                resp_t, n_rows, sample_weight[t0:], top, total
+                resp_t,
+                n_rows,
+                sample_weight[t0:],
+                work[c, n_components],
+                work[c, n_components + 1],
             )
             tile_statistics_full(
                 X,
                 t0,
                 n_rows,
                 means,
-                rows_t,
+                tiles[c, 0],
                 resp_t,
-                weighted_t,
-                centred,
-                product,
-                sums,
+                tiles[c, 3],
+                centred[c],
+                product[c],
+                sums[c],
                 nk[c],
                 sx[c],
                 sxx[c],
             )
-    return log_lik, nk, sx, sxx
 
 
 @parallel_kernel()

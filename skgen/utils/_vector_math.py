@@ -35,7 +35,7 @@ def _float64_from_bits(typingctx, bits):
     return types.float64(types.int64), codegen
 
 
-@njit(cache=True, nogil=True, fastmath={"contract"})
+@njit(cache=True, nogil=True, fastmath={"contract"}, no_cpython_wrapper=True)
 def vector_exp(x):
     """``exp(x)`` of a float64, in arithmetic that LLVM can vectorise.
 

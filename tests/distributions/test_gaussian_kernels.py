@@ -120,3 +120,21 @@ def test_squared_norms_sum_in_feature_order(n_features):
     out = np.empty(37)
     njit(lambda c, o: _squared_norms(c, o))(columns, out)
     np.testing.assert_array_equal(out, one_at_a_time(columns))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tile_scratch_starts_every_chunk_on_a_cache_line(dtype):
+    from skgen.distributions._gaussian_kernels import FULL_TILE_ROWS, full_tile_scratch
+
+    tiles, centred, product, work, sums = full_tile_scratch(5, 3, 16, dtype)
+    assert tiles.shape == (5, 4, 16, FULL_TILE_ROWS) and tiles.dtype == dtype
+    assert centred.shape == (5, FULL_TILE_ROWS, 16) and product.shape == (5, 16, 16)
+    assert work.shape == (5, 5, FULL_TILE_ROWS) and work.dtype == np.float64
+    assert sums.shape == (5, 16)
+    for array in (tiles, centred, product, work, sums):
+        assert array.flags.c_contiguous and array.flags.writeable
+        assert array.ctypes.data % 64 == 0
+    for c in range(5):
+        for i in range(4):
+            assert tiles[c, i].ctypes.data % 64 == 0
+        assert centred[c].ctypes.data % 64 == 0

@@ -8,7 +8,7 @@ import numba
 import numpy as np
 import pytest
 
-from skgen.mixture._kernels import em_pass_diag, em_pass_full
+from skgen.mixture._kernels import em_pass_diag, em_pass_full_tiles
 from skgen.utils import _chunking, _threads
 from skgen.utils._chunking import (
     MAX_CHUNKS,
@@ -64,7 +64,7 @@ from skgen.mixture import GaussianMixture
 from skgen.mixture import _kernels
 # 200 rows: one chunk, so the fit runs (and compiles) the serial build only.
 GaussianMixture(2, random_state=0).fit(np.random.default_rng(0).random((200, 3)))
-kernel = _kernels.em_pass_full
+kernel = _kernels.em_pass_full_tiles
 print(len(kernel.serial.signatures), len(kernel.parallel.signatures))
 """
     out = subprocess.run(
@@ -74,7 +74,7 @@ print(len(kernel.serial.signatures), len(kernel.parallel.signatures))
 
 
 def test_the_build_follows_chunks_work_and_threads(monkeypatch):
-    kernel = em_pass_full
+    kernel = em_pass_full_tiles
     # Whatever else the machine runs (see test_threads for that rule).
     monkeypatch.setattr(_threads, "cores_left_free", lambda: 64)
     assert kernel.build_for(1) is kernel.serial
@@ -107,8 +107,8 @@ def test_both_builds_give_the_same_bits(n_samples):
 
 
 def test_a_kernel_pickles_as_itself():
-    assert pickle.loads(pickle.dumps(em_pass_full)) is em_pass_full
-    assert "em_pass_full" in repr(em_pass_full)
+    assert pickle.loads(pickle.dumps(em_pass_full_tiles)) is em_pass_full_tiles
+    assert "em_pass_full_tiles" in repr(em_pass_full_tiles)
 
 
 def test_narrow_rows_go_in_longer_blocks(monkeypatch):

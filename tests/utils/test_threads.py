@@ -6,7 +6,7 @@ import threading
 import numba
 import pytest
 
-from skgen.mixture._kernels import em_pass_full
+from skgen.mixture._kernels import em_pass_full_tiles
 from skgen.utils import _threads
 
 _WAITS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
@@ -86,7 +86,7 @@ def test_kernels_run_serially_beside_a_busy_neighbour(fresh_load, monkeypatch):
     fresh_load += [1, 1, 1]
     assert _threads.kernel_threads(8) == 2
     assert _threads.kernel_threads(8) == 1
-    assert em_pass_full.build_for(8) is em_pass_full.serial
+    assert em_pass_full_tiles.build_for(8) is em_pass_full_tiles.serial
     # A forced build and one chunk read nothing.
     with _threads.forced_build("parallel"):
         assert _threads.kernel_threads(8) >= 2
