@@ -34,8 +34,10 @@ def log_likelihood(X, probs):
         if has_missing_codes(X)
         else _categorical_kernels.categorical_log_likelihood
     )
+    out = np.zeros((n_samples, probs.shape[0]))
     with threads_for(n_samples * n_features * probs.shape[0]):
-        return kernel(X, log_table, n_chunks_for(n_samples))
+        kernel(X, log_table, n_chunks_for(n_samples), out)
+    return out
 
 
 def has_missing_codes(X):
@@ -56,16 +58,18 @@ def expected_counts(X, weights, n_symbols, probs=None):
     n_samples, n_features = X.shape
     n_components = weights.shape[1]
     n_chunks = n_chunks_for(n_samples, n_features * n_symbols * n_components)
+    parts = np.zeros((n_chunks, n_features, n_symbols, n_components))
     if probs is not None and has_missing_codes(X):
+        missing = np.zeros((n_chunks, n_features, n_components))
         with threads_for(n_samples * n_features * n_components):
-            parts, missing = _categorical_kernels.categorical_counts_missing(
-                X, weights, n_symbols, n_chunks
+            _categorical_kernels.categorical_counts_missing(
+                X, weights, n_chunks, parts, missing
             )
         # A missing entry's expected counts: its weight times p(s | k, f).
         spread = missing.sum(axis=0).T[:, :, np.newaxis] * probs
         return parts.sum(axis=0).transpose(2, 0, 1) + spread
     with threads_for(n_samples * n_features * n_components):
-        parts = _categorical_kernels.categorical_counts(X, weights, n_symbols, n_chunks)
+        _categorical_kernels.categorical_counts(X, weights, n_chunks, parts)
     return parts.sum(axis=0).transpose(2, 0, 1)
 
 

@@ -151,6 +151,16 @@ def split_precision_factors(precisions_chol):
     return head, tail
 
 
+def full_partial_sums(n_chunks, n_components, n_features):
+    """Zeroed per-chunk sums of the full-covariance kernels: ``nk``
+    (n_chunks, K), ``sx`` (n_chunks, K, d) and ``sxx`` (n_chunks, K, d, d)."""
+    return (
+        np.zeros((n_chunks, n_components)),
+        np.zeros((n_chunks, n_components, n_features)),
+        np.zeros((n_chunks, n_components, n_features, n_features)),
+    )
+
+
 def full_tile_scratch(n_chunks, n_components, n_features, dtype):
     """Every chunk's scratch arrays for the tile kernels, in five arrays.
 
@@ -393,8 +403,12 @@ def weighted_moments(X, resp, shift, full, n_chunks):
     from vectorising.
     """
     if full:
+        n_components, n_features = resp.shape[1], X.shape[1]
+        partials = full_partial_sums(n_chunks, n_components, n_features)
+        scratch = full_tile_scratch(n_chunks, n_components, n_features, X.dtype)
         with single_threaded_blas():  # the kernel's chunks are the threads
-            return weighted_moments_full(X, resp, shift, n_chunks)
+            weighted_moments_full(X, resp, shift, n_chunks, *partials, *scratch)
+        return partials
     nk, sx, sxx = weighted_moments_diag(X, resp, shift, n_chunks)
     return nk, sx, sxx[..., np.newaxis]
 
@@ -428,26 +442,23 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
 
 
 @parallel_kernel()
-def weighted_moments_full(X, resp, shift, n_chunks):
-    """``weighted_moments`` with outer products: sxx of shape (n_chunks, K, d, d).
+def weighted_moments_full(
+    X, resp, shift, n_chunks, nk, sx, sxx, tiles, centred, product, work, sums
+):
+    """Add each chunk's rows into its slot of ``nk``, ``sx`` and ``sxx``
+    (``weighted_moments`` with outer products; the scratch from
+    :func:`full_tile_scratch`).
 
     In tiles of rows, the scatter of each as one matrix product (as the
     mixture's EM pass); run it with BLAS on one thread.
     """
-    n_samples, n_features = X.shape
+    n_samples = X.shape[0]
     n_components = resp.shape[1]
     tile = FULL_TILE_ROWS
-    nk = np.zeros((n_chunks, n_components))
-    sx = np.zeros((n_chunks, n_components, n_features))
-    sxx = np.zeros((n_chunks, n_components, n_features, n_features))
     for c in prange(n_chunks):
         start, stop = chunk_bounds(c, n_chunks, n_samples)
-        rows_t = np.empty((n_features, tile), dtype=X.dtype)
-        resp_t = np.zeros((n_components, tile))
-        weighted_t = np.empty((n_features, tile), dtype=X.dtype)
-        centred = np.empty((tile, n_features), dtype=X.dtype)
-        product = np.empty((n_features, n_features), dtype=X.dtype)
-        sums = np.empty(max(n_features, n_components))
+        rows_t = tiles[c, 0]
+        resp_t = work[c, :n_components]
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             load_tile_transposed(X, t0, n_rows, rows_t)
@@ -462,12 +473,11 @@ def weighted_moments_full(X, resp, shift, n_chunks):
                 shift,
                 rows_t,
                 resp_t,
-                weighted_t,
-                centred,
-                product,
-                sums,
+                tiles[c, 3],
+                centred[c],
+                product[c],
+                sums[c],
                 nk[c],
                 sx[c],
                 sxx[c],
             )
-    return nk, sx, sxx

@@ -46,6 +46,7 @@ from numba import njit, prange
 from skgen.distributions._gaussian_kernels import (
     FULL_TILE_ROWS,
     REASSOCIATE,
+    full_partial_sums,
     full_tile_scratch,
     pair_log_prob_diag,
     row_log_prob_tied,
@@ -177,9 +178,7 @@ def _full_pass_arrays(X, means, precisions_chol, n_chunks):
     n_components, n_features = means.shape
     partials = (
         np.zeros(n_chunks),
-        np.zeros((n_chunks, n_components)),
-        np.zeros((n_chunks, n_components, n_features)),
-        np.zeros((n_chunks, n_components, n_features, n_features)),
+        *full_partial_sums(n_chunks, n_components, n_features),
     )
     scratch = full_tile_scratch(n_chunks, n_components, n_features, X.dtype)
     return split_precision_factors(precisions_chol), partials, scratch

@@ -18,15 +18,18 @@ def test_categorical_kernels_against_numpy():
     expected = sum(log_probs[:, f, X[:, f]].T for f in range(n_features))
     log_table = np.ascontiguousarray(log_probs.transpose(1, 2, 0))
     for n_chunks in (1, 7):
-        got = _categorical_kernels.categorical_log_likelihood(X, log_table, n_chunks)
+        got = np.zeros((n_samples, n_components))
+        _categorical_kernels.categorical_log_likelihood(X, log_table, n_chunks, got)
         np.testing.assert_allclose(got, expected, rtol=1e-14)
     posteriors = rng.dirichlet(np.ones(n_components), size=n_samples)
     counts = np.zeros((n_components, n_features, n_symbols))
     for f in range(n_features):
         for k in range(n_components):
             np.add.at(counts[k, f], X[:, f], posteriors[:, k])
-    one = _categorical_kernels.categorical_counts(X, posteriors, n_symbols, 1)
-    many = _categorical_kernels.categorical_counts(X, posteriors, n_symbols, 7)
+    one = np.zeros((1, n_features, n_symbols, n_components))
+    many = np.zeros((7, n_features, n_symbols, n_components))
+    _categorical_kernels.categorical_counts(X, posteriors, 1, one)
+    _categorical_kernels.categorical_counts(X, posteriors, 7, many)
     np.testing.assert_allclose(one.sum(axis=0).transpose(2, 0, 1), counts, rtol=1e-13)
     np.testing.assert_allclose(many.sum(axis=0), one[0], rtol=1e-13)
 
