@@ -9,7 +9,7 @@ helpers in :mod:`skgen.distributions._gaussian_kernels`, which also holds the
 The full-covariance passes instead take rows in tiles and do both d x d
 products of a tile as matrix products (BLAS, one thread per chunk): per-row
 loops update a d x d array through memory for every row, and ran at 14% of
-the machine's matrix-product rate (the tiles: 40-44% at d = 16, 61-63% at
+the machine's matrix-product rate (the tiles: 40-44% at d = 16, 60-63% at
 d = 64; see the design notes, "Full covariances").
 
 Each kernel has a weighted twin, ``em_pass_<family>_weighted``, which takes
