@@ -7,7 +7,7 @@ iterations) and its Viterbi decoding -- each timed in a fresh process with
 ``NUMBA_NUM_THREADS`` 1 or 2, on an idle machine and with a competing
 single-threaded busy process that the benchmark starts, in three settings:
 skgen's defaults (OpenMP threads out of work spin briefly, then sleep:
-``GOMP_SPINCOUNT=10000``; kernels use only the cores other processes leave
+``GOMP_SPINCOUNT=100000``; kernels use only the cores other processes leave
 free), OpenMP's own waits (``GOMP_SPINCOUNT`` unset: libgomp's threads spin
 300,000 turns before they sleep), and skgen's waits with every thread used
 whatever the load (``SKGEN_ADAPT_THREADS=0``). Median of the per-process
@@ -115,7 +115,7 @@ def markdown(results, info, rounds, repeats):
         f"Median over {rounds} interleaved rounds of each fresh process's median "
         f"of {repeats} calls, ms. 'busy': a single-threaded busy process "
         "(`while True: pass`) started by the benchmark ran throughout. "
-        "'skgen': skgen's defaults: `GOMP_SPINCOUNT=10000` (OpenMP threads "
+        "'skgen': skgen's defaults: `GOMP_SPINCOUNT=100000` (OpenMP threads "
         "out of work spin briefly, then sleep) unless the user set it or "
         "`OMP_WAIT_POLICY`, and kernels use only the cores that other "
         "processes' runnable threads leave free (read from /proc); "

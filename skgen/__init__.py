@@ -9,16 +9,24 @@ touches.
 import os
 from importlib import import_module
 
-# OpenMP threads that wait for work spin only briefly before they sleep, unless
-# the user chose how they wait: threads of Numba's and scikit-learn's OpenMP
-# runtimes spinning at libgomp's default (300,000 turns) took the cores from
-# each other and from any other process. Measured on 2 cores beside a busy
-# process: a GaussianHMM fit 1.9x faster, for about 5% on an idle machine
-# (benchmarks/bench_shared_cores.py, doc/design.rst). It must be set before
-# an OpenMP runtime loads, hence here. (libgomp's setting: Intel's and LLVM's
-# runtimes read KMP_BLOCKTIME, left alone.)
+# OpenMP threads that wait for work spin less than libgomp's default (300,000
+# turns) before they sleep, unless the user chose how they wait: threads of
+# Numba's and scikit-learn's OpenMP runtimes spinning at the default took the
+# cores from each other and from any other process. Where skgen's kernels
+# watch the load (skgen/utils/_threads.py: Linux's /proc, unless
+# SKGEN_ADAPT_THREADS=0), short calls beside a busy process run serially and
+# 100,000 turns keep the idle two-thread speed-up of the short HMM kernels;
+# without the watching, 10,000 (100,000 made a GaussianHMM fit beside a busy
+# process 1.5x slower on two threads than on one; 10,000: 1.03-1.09x). See
+# benchmarks/results/shared_cores_reruns.md and doc/design.rst. It must be set
+# before an OpenMP runtime loads, hence here. (libgomp's setting: Intel's and
+# LLVM's runtimes read KMP_BLOCKTIME, left alone.)
 if not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & set(os.environ):
-    os.environ["GOMP_SPINCOUNT"] = "10000"
+    _watched = os.environ.get("SKGEN_ADAPT_THREADS", "1") != "0" and os.path.exists(
+        "/proc/loadavg"
+    )
+    os.environ["GOMP_SPINCOUNT"] = "100000" if _watched else "10000"
+    del _watched
 
 __version__ = "0.1.0"
 
