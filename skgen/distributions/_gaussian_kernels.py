@@ -18,7 +18,6 @@ import numpy as np
 from numba import njit, prange
 
 from skgen.utils._chunking import chunk_bounds, parallel_kernel
-from skgen.utils._threads import single_threaded_blas
 
 #: Reassociation (vector lanes for sums) and fused multiply-add, but none of
 #: fastmath's no-NaN / no-inf assumptions: ``exp(-inf)`` must stay 0.
@@ -103,6 +102,111 @@ def _squared_norms(columns, out):
 
 
 @njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+def _triangular_squared_norms(lower, columns, first, second, out):
+    """``out[t] = || lower @ columns[:, t] ||^2`` for a lower-triangular
+    ``lower`` (d, d) and ``columns`` (d, tile), skipping the zeros above the
+    diagonal.
+
+    Two rows of the product at a time, in the (tile,) scratch rows ``first``
+    and ``second`` (contiguous: a strided view's loops do not vectorise):
+    each sweep over ``columns`` feeds both, and their squares go into
+    ``out`` once the rows are complete. Below ``SPLIT_MIN_FEATURES`` this is
+    faster than the matrix product that multiplies the zeros too (serial, d
+    = 16, tile of 64: 7.7-10.6 against 15-17 ns per row, squared norms
+    included). ``reassoc`` and ``contract`` only fuse multiply-adds: every
+    sum runs over j in order, in vector lanes across the tile.
+    """
+    n_features, tile = columns.shape
+    for t in range(tile):
+        out[t] = 0.0
+    i = 0
+    while i + 2 <= n_features:
+        a = lower[i, 0]
+        b = lower[i + 1, 0]
+        for t in range(tile):
+            value = columns[0, t]
+            first[t] = a * value
+            second[t] = b * value
+        for j in range(1, i + 1):
+            a = lower[i, j]
+            b = lower[i + 1, j]
+            for t in range(tile):
+                value = columns[j, t]
+                first[t] += a * value
+                second[t] += b * value
+        b = lower[i + 1, i + 1]
+        for t in range(tile):
+            last = second[t] + b * columns[i + 1, t]
+            out[t] += first[t] * first[t] + last * last
+        i += 2
+    if i < n_features:
+        for t in range(tile):
+            first[t] = 0.0
+        for j in range(i + 1):
+            a = lower[i, j]
+            for t in range(tile):
+                first[t] += a * columns[j, t]
+        for t in range(tile):
+            out[t] += first[t] * first[t]
+
+
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+def _add_lower_scatter(weighted_t, centred_t, sxx):
+    """``sxx[a, b] += sum_t weighted_t[a, t] * centred_t[b, t]`` for b <= a:
+    the lower triangle of a tile's scatter, both operands (d, tile).
+
+    Blocks of 2 x 2 entries: each pass over the tile loads four rows for
+    four sums, and each sum runs in vector lanes (its order depends on the
+    machine's vector width, never on threads). The tile's sums are in the
+    rows' dtype, as a matrix product would make them, then added to the
+    float64 ``sxx``. Serial, d = 16, tile of 64: 3.7-3.9 ns per row against
+    15-16 for the full matrix product and its addition (and that product
+    needed a row-major copy of the centred rows); 69 against 160 at d = 64.
+    The upper triangle is left to :func:`mirror_lower`.
+    """
+    n_features, tile = weighted_t.shape
+    zero = weighted_t.dtype.type(0)
+    a = 0
+    while a + 2 <= n_features:
+        for b in range(0, a + 1, 2):
+            s00 = zero
+            s01 = zero
+            s10 = zero
+            s11 = zero
+            for t in range(tile):
+                w0 = weighted_t[a, t]
+                w1 = weighted_t[a + 1, t]
+                c0 = centred_t[b, t]
+                c1 = centred_t[b + 1, t]
+                s00 += w0 * c0
+                s01 += w0 * c1
+                s10 += w1 * c0
+                s11 += w1 * c1
+            sxx[a, b] += s00
+            if b + 1 <= a:
+                sxx[a, b + 1] += s01
+            sxx[a + 1, b] += s10
+            sxx[a + 1, b + 1] += s11
+        a += 2
+    if a < n_features:
+        for b in range(a + 1):
+            total = zero
+            for t in range(tile):
+                total += weighted_t[a, t] * centred_t[b, t]
+            sxx[a, b] += total
+
+
+@njit(cache=True, nogil=True, **KERNEL_ONLY)
+def mirror_lower(matrices):
+    """Copy the lower triangle of each (d, d) matrix of ``matrices`` (K, d,
+    d) onto its upper triangle."""
+    for k in range(matrices.shape[0]):
+        for a in range(matrices.shape[1]):
+            for b in range(a):
+                matrices[k, b, a] = matrices[k, a, b]
+
+
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
 def _row_sums(rows, out):
     """``out[i] = sum(rows[i])``, in vector lanes (the order of the sum
     depends on the machine's vector width, never on threads)."""
@@ -162,7 +266,7 @@ def full_partial_sums(n_chunks, n_components, n_features):
 
 
 def full_tile_scratch(n_chunks, n_components, n_features, dtype):
-    """Every chunk's scratch arrays for the tile kernels, in five arrays.
+    """Every chunk's scratch arrays for the tile kernels, in three arrays.
 
     Made here, not in the compiled kernels: each array shape a kernel
     allocates adds about 0.1 s to its first compile, and the full kernels'
@@ -170,8 +274,6 @@ def full_tile_scratch(n_chunks, n_components, n_features, dtype):
 
     - ``tiles[c]`` (4, d, tile), the rows' dtype: the tile transposed, its
       centred and projected rows, its weighted rows;
-    - ``centred[c]`` (tile, d) and ``product[c]`` (d, d), the rows' dtype:
-      the scatter's row-major operand and result;
     - ``work[c]`` (K + 2, tile), float64: log-probabilities then
       responsibilities (rows :K), each row's largest log-probability and sum;
     - ``sums[c]``, float64, of length max(d, K).
@@ -179,8 +281,6 @@ def full_tile_scratch(n_chunks, n_components, n_features, dtype):
     tile = FULL_TILE_ROWS
     return (
         _aligned_empty((n_chunks, 4, n_features, tile), dtype),
-        _aligned_empty((n_chunks, tile, n_features), dtype),
-        _aligned_empty((n_chunks, n_features, n_features), dtype),
         _aligned_empty((n_chunks, n_components + 2, tile), np.float64),
         _aligned_empty((n_chunks, max(n_features, n_components)), np.float64),
     )
@@ -202,82 +302,66 @@ def _aligned_empty(shape, dtype, alignment=64):
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
-def tile_log_prob_full(
-    X,
-    start,
-    n_rows,
-    means,
-    head,
-    tail,
-    offsets,
-    rows_t,
-    centred_t,
-    projected_t,
-    log_prob_t,
-):
+def tile_log_prob_full(X, start, n_rows, means, head, tail, offsets, tiles, log_prob_t):
     """Fill ``log_prob_t[k, t] = offsets[k] + log N(x_t | k)`` for rows
     ``start:start + n_rows`` of ``X`` (a tile).
 
-    The tile is held transposed, features by rows (``rows_t``, ``centred_t``
-    and ``projected_t`` are (d, tile) scratch arrays), so that every loop
-    over rows runs over contiguous memory and compiles to vector
+    The tile is held transposed, features by rows, in the chunk's scratch
+    ``tiles`` (4, d, tile) from :func:`full_tile_scratch`: ``tiles[0]`` the
+    rows, ``tiles[1]`` the centred rows, ``tiles[2]`` their products by the
+    factor (``tiles[2, 0]`` and ``tiles[3, 0]`` scratch rows for the
+    triangular loop).
+    Every loop over rows runs over contiguous memory and compiles to vector
     instructions; row-major, the sum of squares per row was a scalar loop
     and cost as much as the matrix product. Columns past ``n_rows`` are
-    padding: finite, to be ignored. Run it with BLAS on one thread inside
-    parallel chunks. Not inlined: compiled once for the kernels that use it.
+    padding: finite, to be ignored.
+
+    ``L_k^T (x - m_k)`` and its squared norm: below ``SPLIT_MIN_FEATURES``
+    by :func:`_triangular_squared_norms`, which skips the factor's zeros;
+    from there on by matrix products (BLAS, run on one thread inside
+    parallel chunks) over the factor's blocks, which were faster at d = 48
+    and 64. Not inlined: compiled once for the kernels that use it.
     """
     n_components, n_features = means.shape
-    tile = rows_t.shape[1]
+    tile = tiles.shape[2]
     split = head.shape[1]
+    rows_t = tiles[0]
+    centred_t = tiles[1]
+    projected_t = tiles[2]
     load_tile_transposed(X, start, n_rows, rows_t)
     for k in range(n_components):
         for j in range(n_features):
             mean = means[k, j]
             for t in range(tile):
                 centred_t[j, t] = rows_t[j, t] - mean
-        # L_k^T (x - m_k) for the whole tile: BLAS calls instead of a d x d
-        # loop per row, whose rank-1 updates go through memory.
-        if split > 0:
+        if n_features < SPLIT_MIN_FEATURES:
+            _triangular_squared_norms(
+                tail[k], centred_t, projected_t[0], tiles[3, 0], log_prob_t[k]
+            )
+        else:
             np.dot(head[k], centred_t[:split], projected_t[:split])
-        np.dot(tail[k], centred_t, projected_t[split:])
-        _squared_norms(projected_t, log_prob_t[k])
+            np.dot(tail[k], centred_t, projected_t[split:])
+            _squared_norms(projected_t, log_prob_t[k])
         for t in range(tile):
             log_prob_t[k, t] = offsets[k] - 0.5 * log_prob_t[k, t]
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
-def tile_statistics_full(
-    X,
-    start,
-    n_rows,
-    means,
-    rows_t,
-    resp_t,
-    weighted_t,
-    centred,
-    product,
-    sums,
-    nk,
-    sx,
-    sxx,
-):
-    """Add a tile's r_tk, r_tk (x_t - m_k) and r_tk (x_t - m_k)(...)^T.
+def tile_statistics_full(means, rows_t, resp_t, tiles, sums, nk, sx, sxx):
+    """Add a tile's r_tk, r_tk (x_t - m_k) and the lower triangle of
+    r_tk (x_t - m_k)(...)^T.
 
     ``rows_t`` is the tile transposed, (d, tile), as
     :func:`tile_log_prob_full` leaves it, and ``resp_t`` (K, tile) its
     responsibilities, 0 in the padding; ``nk``, ``sx`` and ``sxx`` are one
-    chunk's slots. Scratch, of the rows' dtype: ``weighted_t`` (d, tile),
-    ``centred`` (tile, d), ``product`` (d, d); and ``sums``, float64, of
-    length at least d and K.
-
-    The scatter is the product of the weighted rows, transposed, by the
-    centred rows, row-major: of BLAS's layouts for these shapes the fastest
-    that needs only one row-major operand (built by a loop over d features,
-    too short to vectorise well; the weighted one loops over the tile).
+    chunk's slots (the caller mirrors ``sxx``'s lower triangle once the
+    chunk is done: :func:`mirror_lower`). Scratch: ``tiles`` (4, d, tile),
+    of the rows' dtype, whose ``tiles[1]`` and ``tiles[3]`` take the centred
+    and weighted rows; ``sums``, float64, of length at least d and K.
     """
     n_components, n_features = means.shape
-    if n_rows < rows_t.shape[1]:
-        centred[n_rows:] = 0.0  # padding: finite, and its weights are 0
+    centred_t = tiles[1]
+    weighted_t = tiles[3]
     # Responsibilities below the square root of the smallest normal number
     # count as 0, so that the products r_tk (x_t - m_k) and their products
     # with the centred rows are not subnormal: subnormal operands slow the
@@ -297,18 +381,13 @@ def tile_statistics_full(
         for j in range(n_features):
             mean = means[k, j]
             for t in range(rows_t.shape[1]):
-                weighted_t[j, t] = resp[t] * (rows_t[j, t] - mean)
+                centred = rows_t[j, t] - mean
+                centred_t[j, t] = centred
+                weighted_t[j, t] = resp[t] * centred
         _row_sums(weighted_t, sums[:n_features])
         for j in range(n_features):
             sx[k, j] += sums[j]
-        for t in range(n_rows):
-            for j in range(n_features):
-                centred[t, j] = X[start + t, j] - means[k, j]
-        # The tile's scatter is a rank-n_rows update: one matrix product.
-        np.dot(weighted_t, centred, product)
-        for a in range(n_features):
-            for b in range(n_features):
-                sxx[k, a, b] += product[a, b]
+        _add_lower_scatter(weighted_t, centred_t, sxx[k])
 
 
 def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
@@ -319,9 +398,7 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     n_samples, n_components = X.shape[0], means.shape[0]
     head, tail = split_precision_factors(precisions_chol)
     out = np.empty((n_samples, n_components))
-    tiles, _, _, work, _ = full_tile_scratch(
-        n_chunks, n_components, X.shape[1], X.dtype
-    )
+    tiles, work, _ = full_tile_scratch(n_chunks, n_components, X.shape[1], X.dtype)
     weighted_log_prob_full_tiles(
         X, means, head, tail, offsets, n_chunks, out, tiles, work
     )
@@ -344,17 +421,7 @@ def weighted_log_prob_full_tiles(
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X,
-                t0,
-                n_rows,
-                means,
-                head,
-                tail,
-                offsets,
-                tiles[c, 0],
-                tiles[c, 1],
-                tiles[c, 2],
-                log_prob_t,
+                X, t0, n_rows, means, head, tail, offsets, tiles[c], log_prob_t
             )
             for t in range(n_rows):
                 for k in range(n_components):
@@ -406,8 +473,7 @@ def weighted_moments(X, resp, shift, full, n_chunks):
         n_components, n_features = resp.shape[1], X.shape[1]
         partials = full_partial_sums(n_chunks, n_components, n_features)
         scratch = full_tile_scratch(n_chunks, n_components, n_features, X.dtype)
-        with single_threaded_blas():  # the kernel's chunks are the threads
-            weighted_moments_full(X, resp, shift, n_chunks, *partials, *scratch)
+        weighted_moments_full(X, resp, shift, n_chunks, *partials, *scratch)
         return partials
     nk, sx, sxx = weighted_moments_diag(X, resp, shift, n_chunks)
     return nk, sx, sxx[..., np.newaxis]
@@ -442,15 +508,12 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
 
 
 @parallel_kernel()
-def weighted_moments_full(
-    X, resp, shift, n_chunks, nk, sx, sxx, tiles, centred, product, work, sums
-):
+def weighted_moments_full(X, resp, shift, n_chunks, nk, sx, sxx, tiles, work, sums):
     """Add each chunk's rows into its slot of ``nk``, ``sx`` and ``sxx``
     (``weighted_moments`` with outer products; the scratch from
     :func:`full_tile_scratch`).
 
-    In tiles of rows, the scatter of each as one matrix product (as the
-    mixture's EM pass); run it with BLAS on one thread.
+    In tiles of rows, as the mixture's EM pass.
     """
     n_samples = X.shape[0]
     n_components = resp.shape[1]
@@ -467,17 +530,6 @@ def weighted_moments_full(
                 for k in range(n_components):
                     resp_t[k, t] = resp[t0 + t, k]
             tile_statistics_full(
-                X,
-                t0,
-                n_rows,
-                shift,
-                rows_t,
-                resp_t,
-                tiles[c, 3],
-                centred[c],
-                product[c],
-                sums[c],
-                nk[c],
-                sx[c],
-                sxx[c],
+                shift, rows_t, resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c]
             )
+        mirror_lower(sxx[c])

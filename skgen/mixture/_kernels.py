@@ -48,6 +48,7 @@ from skgen.distributions._gaussian_kernels import (
     REASSOCIATE,
     full_partial_sums,
     full_tile_scratch,
+    mirror_lower,
     pair_log_prob_diag,
     row_log_prob_tied,
     split_precision_factors,
@@ -197,8 +198,6 @@ def em_pass_full_tiles(
     sx,
     sxx,
     tiles,
-    centred,
-    product,
     work,
     sums,
 ):
@@ -214,36 +213,15 @@ def em_pass_full_tiles(
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X,
-                t0,
-                n_rows,
-                means,
-                head,
-                tail,
-                offsets,
-                tiles[c, 0],
-                tiles[c, 1],
-                tiles[c, 2],
-                resp_t,
+                X, t0, n_rows, means, head, tail, offsets, tiles[c], resp_t
             )
             log_lik[c] += _tile_responsibilities(
                 resp_t, n_rows, work[c, n_components], work[c, n_components + 1]
             )
             tile_statistics_full(
-                X,
-                t0,
-                n_rows,
-                means,
-                tiles[c, 0],
-                resp_t,
-                tiles[c, 3],
-                centred[c],
-                product[c],
-                sums[c],
-                nk[c],
-                sx[c],
-                sxx[c],
+                means, tiles[c, 0], resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c]
             )
+        mirror_lower(sxx[c])
 
 
 @parallel_kernel()
@@ -365,8 +343,6 @@ def em_pass_full_weighted_tiles(
     sx,
     sxx,
     tiles,
-    centred,
-    product,
     work,
     sums,
 ):
@@ -380,17 +356,7 @@ def em_pass_full_weighted_tiles(
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X,
-                t0,
-                n_rows,
-                means,
-                head,
-                tail,
-                offsets,
-                tiles[c, 0],
-                tiles[c, 1],
-                tiles[c, 2],
-                resp_t,
+                X, t0, n_rows, means, head, tail, offsets, tiles[c], resp_t
             )
             log_lik[c] += _tile_weighted_responsibilities(
                 resp_t,
@@ -400,20 +366,9 @@ def em_pass_full_weighted_tiles(
                 work[c, n_components + 1],
             )
             tile_statistics_full(
-                X,
-                t0,
-                n_rows,
-                means,
-                tiles[c, 0],
-                resp_t,
-                tiles[c, 3],
-                centred[c],
-                product[c],
-                sums[c],
-                nk[c],
-                sx[c],
-                sxx[c],
+                means, tiles[c, 0], resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c]
             )
+        mirror_lower(sxx[c])
 
 
 @parallel_kernel()

@@ -126,15 +126,64 @@ def test_squared_norms_sum_in_feature_order(n_features):
 def test_tile_scratch_starts_every_chunk_on_a_cache_line(dtype):
     from skgen.distributions._gaussian_kernels import FULL_TILE_ROWS, full_tile_scratch
 
-    tiles, centred, product, work, sums = full_tile_scratch(5, 3, 16, dtype)
+    tiles, work, sums = full_tile_scratch(5, 3, 16, dtype)
     assert tiles.shape == (5, 4, 16, FULL_TILE_ROWS) and tiles.dtype == dtype
-    assert centred.shape == (5, FULL_TILE_ROWS, 16) and product.shape == (5, 16, 16)
     assert work.shape == (5, 5, FULL_TILE_ROWS) and work.dtype == np.float64
     assert sums.shape == (5, 16)
-    for array in (tiles, centred, product, work, sums):
+    for array in (tiles, work, sums):
         assert array.flags.c_contiguous and array.flags.writeable
         assert array.ctypes.data % 64 == 0
     for c in range(5):
         for i in range(4):
             assert tiles[c, i].ctypes.data % 64 == 0
-        assert centred[c].ctypes.data % 64 == 0
+
+
+@pytest.mark.parametrize("n_features", [1, 2, 3, 8, 15, 16, 31])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_triangular_squared_norms_match_numpy(n_features, dtype):
+    """||L c_t||^2 with the triangle's zeros skipped, odd and even d."""
+    from numba import njit
+
+    from skgen.distributions._gaussian_kernels import _triangular_squared_norms
+
+    rng = np.random.default_rng(n_features)
+    lower = np.tril(rng.normal(size=(n_features, n_features))).astype(dtype)
+    columns = rng.normal(size=(n_features, 64)).astype(dtype)
+    first, second = np.empty(64, dtype), np.empty(64, dtype)
+    out = np.full(64, np.nan)
+    njit(lambda *a: _triangular_squared_norms(*a))(lower, columns, first, second, out)
+    expected = ((lower.astype(np.float64) @ columns.astype(np.float64)) ** 2).sum(axis=0)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(out, expected, rtol=rtol)
+
+
+@pytest.mark.parametrize("n_features", [1, 2, 3, 8, 15, 16, 33])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lower_scatter_adds_the_lower_triangle_and_mirror_fills_the_upper(
+    n_features, dtype
+):
+    from numba import njit
+
+    from skgen.distributions._gaussian_kernels import _add_lower_scatter, mirror_lower
+
+    rng = np.random.default_rng(n_features)
+    centred = rng.normal(size=(n_features, 64)).astype(dtype)
+    weighted = (centred * rng.random(64)).astype(dtype)
+    before = rng.normal(size=(2, n_features, n_features))
+    sxx = before.copy()
+    njit(lambda *a: _add_lower_scatter(*a))(weighted, centred, sxx[1])
+    product = weighted.astype(np.float64) @ centred.T.astype(np.float64)
+    # Sums of 64 terms of both signs: tolerance against their scale.
+    atol = (1e-13 if dtype == np.float64 else 1e-5) * np.abs(product).max()
+    lower = np.tril_indices(n_features)
+    upper = np.triu_indices(n_features, 1)
+    np.testing.assert_allclose(
+        sxx[1][lower], (before[1] + product)[lower], rtol=0, atol=atol
+    )
+    np.testing.assert_array_equal(sxx[1][upper], before[1][upper])  # untouched
+    np.testing.assert_array_equal(sxx[0], before[0])
+    added = sxx.copy()
+    njit(lambda m: mirror_lower(m))(sxx)
+    for k in range(2):
+        np.testing.assert_array_equal(np.tril(sxx[k]), np.tril(added[k]))
+        np.testing.assert_array_equal(sxx[k], sxx[k].T)
