@@ -116,38 +116,33 @@ def _triangular_squared_norms(lower, columns, first, second, out):
     included). ``reassoc`` and ``contract`` only fuse multiply-adds: every
     sum runs over j in order, in vector lanes across the tile.
     """
-    n_features, tile = columns.shape
+    n_features = columns.shape[0]
+    tile = FULL_TILE_ROWS
+    last_feature = n_features - 1
     for t in range(tile):
         out[t] = 0.0
-    i = 0
-    while i + 2 <= n_features:
+    # With odd d the last pass's second row repeats the first and counts 0:
+    # one loop for both cases (a separate remainder loop cost compile time).
+    for i in range(0, n_features, 2):
+        i2 = min(i + 1, last_feature)
+        keep = 1.0 if i + 1 < n_features else 0.0
         a = lower[i, 0]
-        b = lower[i + 1, 0]
+        b = lower[i2, 0]
         for t in range(tile):
             value = columns[0, t]
             first[t] = a * value
             second[t] = b * value
         for j in range(1, i + 1):
             a = lower[i, j]
-            b = lower[i + 1, j]
+            b = lower[i2, j]
             for t in range(tile):
                 value = columns[j, t]
                 first[t] += a * value
                 second[t] += b * value
-        b = lower[i + 1, i + 1]
+        b = lower[i2, i2]
         for t in range(tile):
-            last = second[t] + b * columns[i + 1, t]
-            out[t] += first[t] * first[t] + last * last
-        i += 2
-    if i < n_features:
-        for t in range(tile):
-            first[t] = 0.0
-        for j in range(i + 1):
-            a = lower[i, j]
-            for t in range(tile):
-                first[t] += a * columns[j, t]
-        for t in range(tile):
-            out[t] += first[t] * first[t]
+            last = second[t] + b * columns[i2, t]
+            out[t] += first[t] * first[t] + keep * (last * last)
 
 
 @njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
@@ -164,20 +159,25 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
     needed a row-major copy of the centred rows); 69 against 160 at d = 64.
     The upper triangle is left to :func:`mirror_lower`.
     """
-    n_features, tile = weighted_t.shape
+    n_features = weighted_t.shape[0]
+    tile = FULL_TILE_ROWS
+    last_feature = n_features - 1
     zero = weighted_t.dtype.type(0)
-    a = 0
-    while a + 2 <= n_features:
+    # With odd d the last block's second row repeats the first and is not
+    # stored: one loop for both cases (a remainder loop cost compile time).
+    for a in range(0, n_features, 2):
+        a2 = min(a + 1, last_feature)
         for b in range(0, a + 1, 2):
+            b2 = min(b + 1, last_feature)
             s00 = zero
             s01 = zero
             s10 = zero
             s11 = zero
             for t in range(tile):
                 w0 = weighted_t[a, t]
-                w1 = weighted_t[a + 1, t]
+                w1 = weighted_t[a2, t]
                 c0 = centred_t[b, t]
-                c1 = centred_t[b + 1, t]
+                c1 = centred_t[b2, t]
                 s00 += w0 * c0
                 s01 += w0 * c1
                 s10 += w1 * c0
@@ -185,15 +185,9 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
             sxx[a, b] += s00
             if b + 1 <= a:
                 sxx[a, b + 1] += s01
-            sxx[a + 1, b] += s10
-            sxx[a + 1, b + 1] += s11
-        a += 2
-    if a < n_features:
-        for b in range(a + 1):
-            total = zero
-            for t in range(tile):
-                total += weighted_t[a, t] * centred_t[b, t]
-            sxx[a, b] += total
+            if a + 1 < n_features:
+                sxx[a + 1, b] += s10
+                sxx[a + 1, b + 1] += s11
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
@@ -240,16 +234,23 @@ SPLIT_MIN_FEATURES = 32
 
 
 def split_precision_factors(precisions_chol):
-    """Blocks of each L_k^T (lower triangular), in contiguous arrays.
+    """Each L_k^T (lower triangular), contiguous, in blocks from
+    ``SPLIT_MIN_FEATURES`` features on.
 
-    With h = d // 2 from ``SPLIT_MIN_FEATURES`` features on (else h = 0):
+    Below that: ``head`` is None and ``tail`` (K, d, d) is L^T, for
+    :func:`_triangular_squared_norms`. From there on, with h = d // 2:
     ``head`` (K, h, h) holds rows and columns :h of L_k^T, and ``tail``
     (K, d - h, d) its rows h:, so that L_k^T y is ``head @ y[:h]`` over
-    ``tail @ y`` and the zeros of the upper-right block are never read.
+    ``tail @ y`` (matrix products) and the zeros of the upper-right block
+    are never read. A None ``head`` is a type of its own to Numba: each
+    compiled kernel holds the one form its call needs (both forms cost a
+    first fit half a second of compilation).
     """
     n_features = precisions_chol.shape[1]
-    split = n_features // 2 if n_features >= SPLIT_MIN_FEATURES else 0
     lower = precisions_chol.transpose(0, 2, 1)
+    if n_features < SPLIT_MIN_FEATURES:
+        return None, np.ascontiguousarray(lower)
+    split = n_features // 2
     head = np.ascontiguousarray(lower[:, :split, :split])
     tail = np.ascontiguousarray(lower[:, split:])
     return head, tail
@@ -317,14 +318,14 @@ def tile_log_prob_full(X, start, n_rows, means, head, tail, offsets, tiles, log_
     padding: finite, to be ignored.
 
     ``L_k^T (x - m_k)`` and its squared norm: below ``SPLIT_MIN_FEATURES``
-    by :func:`_triangular_squared_norms`, which skips the factor's zeros;
+    (``head`` None, see :func:`split_precision_factors`) by
+    :func:`_triangular_squared_norms`, which skips the factor's zeros;
     from there on by matrix products (BLAS, run on one thread inside
     parallel chunks) over the factor's blocks, which were faster at d = 48
     and 64. Not inlined: compiled once for the kernels that use it.
     """
     n_components, n_features = means.shape
     tile = tiles.shape[2]
-    split = head.shape[1]
     rows_t = tiles[0]
     centred_t = tiles[1]
     projected_t = tiles[2]
@@ -334,11 +335,12 @@ def tile_log_prob_full(X, start, n_rows, means, head, tail, offsets, tiles, log_
             mean = means[k, j]
             for t in range(tile):
                 centred_t[j, t] = rows_t[j, t] - mean
-        if n_features < SPLIT_MIN_FEATURES:
+        if head is None:
             _triangular_squared_norms(
                 tail[k], centred_t, projected_t[0], tiles[3, 0], log_prob_t[k]
             )
         else:
+            split = head.shape[1]
             np.dot(head[k], centred_t[:split], projected_t[:split])
             np.dot(tail[k], centred_t, projected_t[split:])
             _squared_norms(projected_t, log_prob_t[k])
