@@ -16,6 +16,7 @@ fresh install always compiles afresh).
 
 import numpy as np
 from numba import njit, prange
+from numba.extending import overload
 
 from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
@@ -70,35 +71,12 @@ def pair_log_prob_diag(x0, x1, means, half_precisions, offsets, out0, out1):
 
 
 #: Rows per tile of the full-covariance kernels: each component's tile of
-#: centred rows goes through matrix products (BLAS; the EM pass has two).
+#: centred rows goes through the two d x d products in blocked loops.
 #: 64 rows keep a tile's scratch arrays in L1/L2 at d <= 64 and were faster
-#: than 128 at d = 16 and 64 (200,000 rows, K = 8, interleaved runs).
+#: than 128 at d = 16 and 64 (200,000 rows, K = 8, interleaved runs; then
+#: with BLAS products). The loops' trip counts are this constant: a
+#: run-time tile length made the scatter 1.5x slower and its compile longer.
 FULL_TILE_ROWS = 64
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _squared_norms(columns, out):
-    """``out[t] = sum_j columns[j, t] ** 2``, summed in order of j.
-
-    Four rows of ``columns`` per sweep over ``out``: a quarter of the loads
-    and stores of one sweep per row, and the same sums (left to right).
-    """
-    n_rows, n_columns = columns.shape
-    for t in range(n_columns):
-        out[t] = 0.0
-    j = 0
-    while j + 4 <= n_rows:
-        for t in range(n_columns):
-            a = columns[j, t]
-            b = columns[j + 1, t]
-            c = columns[j + 2, t]
-            e = columns[j + 3, t]
-            out[t] = out[t] + a * a + b * b + c * c + e * e
-        j += 4
-    while j < n_rows:
-        for t in range(n_columns):
-            out[t] += columns[j, t] * columns[j, t]
-        j += 1
 
 
 @njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
@@ -110,8 +88,8 @@ def _triangular_squared_norms(lower, columns, first, second, out):
     Two rows of the product at a time, in the (tile,) scratch rows ``first``
     and ``second`` (contiguous: a strided view's loops do not vectorise):
     each sweep over ``columns`` feeds both, and their squares go into
-    ``out`` once the rows are complete. Below ``SPLIT_MIN_FEATURES`` this is
-    faster than the matrix product that multiplies the zeros too (serial, d
+    ``out`` once the rows are complete. Below ``ROW_MAJOR_MIN_FEATURES``
+    this is faster than the matrix product that multiplies the zeros too (serial, d
     = 16, tile of 64: 7.7-10.6 against 15-17 ns per row, squared norms
     included). ``reassoc`` and ``contract`` only fuse multiply-adds: every
     sum runs over j in order, in vector lanes across the tile.
@@ -145,49 +123,187 @@ def _triangular_squared_norms(lower, columns, first, second, out):
             out[t] += first[t] * first[t] + keep * (last * last)
 
 
+def _sum_step(rows):
+    """Elements of ``rows``' dtype in 128 bytes (two 512-bit vectors)."""
+    return 128 // rows.itemsize
+
+
+@overload(_sum_step)
+def _sum_step_constant(rows):
+    # A compile-time constant: an array's ``itemsize`` is read at run time,
+    # and loops whose trip counts are multiples of it kept their remainders.
+    step = 128 // (rows.dtype.bitwidth // 8)
+    return lambda rows: step
+
+
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+def _row_major_triangular_squared_norms(padded, rows, out):
+    """``out[t] = || padded @ rows[t] ||^2``, from ``ROW_MAJOR_MIN_FEATURES``
+    features on.
+
+    ``padded`` (p, p) is a lower-triangular factor with zero rows and
+    columns past d up to p (:func:`padded_width`: a multiple of 128 bytes),
+    and ``rows`` (tile, p) the centred rows, row-major, zero past column d.
+    Each entry of the product is a sum over j <= i, in vector lanes; blocks
+    of four entries of a row (i to i + 3) for two rows of the tile share
+    every load. Each sum runs up to the next multiple of 128 bytes past
+    i + 3, over the factor's zeros: two full vectors per step and no
+    remainder loop (ending at i + 4 took 92 against 69 ns per row at d =
+    64). Serial, tile of 64, ns per row: 69 at d = 64 and 27 at d = 32,
+    against 135 and 44 for OpenBLAS's products over the factor's two
+    blocks (its kernels for this machine use 256-bit vectors; Numba's loops
+    compile to the CPU's own); below 32 features the transposed
+    :func:`_triangular_squared_norms` is faster.
+    """
+    n_padded = padded.shape[0]
+    tile = FULL_TILE_ROWS
+    zero = rows.dtype.type(0)
+    step = _sum_step(rows)
+    for t in range(0, tile, 2):
+        norm0 = 0.0
+        norm1 = 0.0
+        for i in range(0, n_padded, 4):
+            y00 = zero
+            y01 = zero
+            y10 = zero
+            y11 = zero
+            y20 = zero
+            y21 = zero
+            y30 = zero
+            y31 = zero
+            for j in range((i + 3 + step) // step * step):
+                r0 = rows[t, j]
+                r1 = rows[t + 1, j]
+                f0 = padded[i, j]
+                f1 = padded[i + 1, j]
+                f2 = padded[i + 2, j]
+                f3 = padded[i + 3, j]
+                y00 += f0 * r0
+                y01 += f0 * r1
+                y10 += f1 * r0
+                y11 += f1 * r1
+                y20 += f2 * r0
+                y21 += f2 * r1
+                y30 += f3 * r0
+                y31 += f3 * r1
+            norm0 += y00 * y00 + y10 * y10 + y20 * y20 + y30 * y30
+            norm1 += y01 * y01 + y11 * y11 + y21 * y21 + y31 * y31
+        out[t] = norm0
+        out[t + 1] = norm1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _add_if_lower(sxx, row, column, value):
+    """``sxx[row, column] += value`` if the entry is on or below the
+    diagonal of ``sxx`` (blocks at the edges reach past both)."""
+    if row < sxx.shape[0] and column <= row:
+        sxx[row, column] += value
+
+
 @njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
 def _add_lower_scatter(weighted_t, centred_t, sxx):
     """``sxx[a, b] += sum_t weighted_t[a, t] * centred_t[b, t]`` for b <= a:
     the lower triangle of a tile's scatter, both operands (d, tile).
 
-    Blocks of 2 x 2 entries: each pass over the tile loads four rows for
-    four sums, and each sum runs in vector lanes (its order depends on the
-    machine's vector width, never on threads). The tile's sums are in the
-    rows' dtype, as a matrix product would make them, then added to the
-    float64 ``sxx``. Serial, d = 16, tile of 64: 3.7-3.9 ns per row against
-    15-16 for the full matrix product and its addition (and that product
-    needed a row-major copy of the centred rows); 69 against 160 at d = 64.
-    The upper triangle is left to :func:`mirror_lower`.
+    Blocks of 4 x 4 entries: each pass over the tile loads eight rows for
+    sixteen sums, and each sum runs in vector lanes (its order depends on
+    the machine's vector width, never on threads). The tile's sums are in
+    the rows' dtype, as a matrix product would make them, then added to the
+    float64 ``sxx``. Serial, tile of 64, ns per row: 3.7 at d = 16 and 49
+    at d = 64, against 15-16 and 160 for the full matrix product (OpenBLAS)
+    and its addition, which also needed a row-major copy of the centred
+    rows; 2 x 2 blocks took 4.9 and 58. With d not a multiple of 4 the last
+    blocks repeat the last row and column and store only real entries: one
+    loop for every d (remainder loops cost compile time). The upper triangle
+    is left to :func:`mirror_lower`.
     """
     n_features = weighted_t.shape[0]
     tile = FULL_TILE_ROWS
-    last_feature = n_features - 1
+    last = n_features - 1
     zero = weighted_t.dtype.type(0)
-    # With odd d the last block's second row repeats the first and is not
-    # stored: one loop for both cases (a remainder loop cost compile time).
-    for a in range(0, n_features, 2):
-        a2 = min(a + 1, last_feature)
-        for b in range(0, a + 1, 2):
-            b2 = min(b + 1, last_feature)
+    for a in range(0, n_features, 4):
+        a1 = min(a + 1, last)
+        a2 = min(a + 2, last)
+        a3 = min(a + 3, last)
+        for b in range(0, a + 1, 4):
+            b1 = min(b + 1, last)
+            b2 = min(b + 2, last)
+            b3 = min(b + 3, last)
             s00 = zero
             s01 = zero
+            s02 = zero
+            s03 = zero
             s10 = zero
             s11 = zero
+            s12 = zero
+            s13 = zero
+            s20 = zero
+            s21 = zero
+            s22 = zero
+            s23 = zero
+            s30 = zero
+            s31 = zero
+            s32 = zero
+            s33 = zero
             for t in range(tile):
                 w0 = weighted_t[a, t]
-                w1 = weighted_t[a2, t]
+                w1 = weighted_t[a1, t]
+                w2 = weighted_t[a2, t]
+                w3 = weighted_t[a3, t]
                 c0 = centred_t[b, t]
-                c1 = centred_t[b2, t]
+                c1 = centred_t[b1, t]
+                c2 = centred_t[b2, t]
+                c3 = centred_t[b3, t]
                 s00 += w0 * c0
                 s01 += w0 * c1
+                s02 += w0 * c2
+                s03 += w0 * c3
                 s10 += w1 * c0
                 s11 += w1 * c1
-            sxx[a, b] += s00
-            if b + 1 <= a:
+                s12 += w1 * c2
+                s13 += w1 * c3
+                s20 += w2 * c0
+                s21 += w2 * c1
+                s22 += w2 * c2
+                s23 += w2 * c3
+                s30 += w3 * c0
+                s31 += w3 * c1
+                s32 += w3 * c2
+                s33 += w3 * c3
+            if b < a and a + 3 < n_features:  # inside the triangle
+                sxx[a, b] += s00
                 sxx[a, b + 1] += s01
-            if a + 1 < n_features:
+                sxx[a, b + 2] += s02
+                sxx[a, b + 3] += s03
                 sxx[a + 1, b] += s10
                 sxx[a + 1, b + 1] += s11
+                sxx[a + 1, b + 2] += s12
+                sxx[a + 1, b + 3] += s13
+                sxx[a + 2, b] += s20
+                sxx[a + 2, b + 1] += s21
+                sxx[a + 2, b + 2] += s22
+                sxx[a + 2, b + 3] += s23
+                sxx[a + 3, b] += s30
+                sxx[a + 3, b + 1] += s31
+                sxx[a + 3, b + 2] += s32
+                sxx[a + 3, b + 3] += s33
+            else:  # on the diagonal or at the last rows
+                _add_if_lower(sxx, a, b, s00)
+                _add_if_lower(sxx, a, b + 1, s01)
+                _add_if_lower(sxx, a, b + 2, s02)
+                _add_if_lower(sxx, a, b + 3, s03)
+                _add_if_lower(sxx, a + 1, b, s10)
+                _add_if_lower(sxx, a + 1, b + 1, s11)
+                _add_if_lower(sxx, a + 1, b + 2, s12)
+                _add_if_lower(sxx, a + 1, b + 3, s13)
+                _add_if_lower(sxx, a + 2, b, s20)
+                _add_if_lower(sxx, a + 2, b + 1, s21)
+                _add_if_lower(sxx, a + 2, b + 2, s22)
+                _add_if_lower(sxx, a + 2, b + 3, s23)
+                _add_if_lower(sxx, a + 3, b, s30)
+                _add_if_lower(sxx, a + 3, b + 1, s31)
+                _add_if_lower(sxx, a + 3, b + 2, s32)
+                _add_if_lower(sxx, a + 3, b + 3, s33)
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
@@ -226,34 +342,42 @@ def load_tile_transposed(X, start, n_rows, rows_t):
 NEGLIGIBLE_FLOAT32 = float(np.sqrt(np.finfo(np.float32).tiny))
 NEGLIGIBLE_FLOAT64 = float(np.sqrt(np.finfo(np.float64).tiny))
 
-#: From this many features on, the triangular factors are split in two
-#: blocks of features, so that the log-densities' matrix products skip a
-#: quarter of their work (the zeros of the upper-right block). Below it, the
-#: products are too small for the extra BLAS call to pay.
-SPLIT_MIN_FEATURES = 32
+#: From this many features on, the log-densities' product by the factor
+#: runs over row-major centred rows (:func:`_row_major_triangular_squared_norms`);
+#: below, over the transposed tile (:func:`_triangular_squared_norms`),
+#: which was faster at d = 16 (7.9 against 11.3 ns per row, serial) and
+#: slower at 32 (42 against 34).
+ROW_MAJOR_MIN_FEATURES = 32
 
 
-def split_precision_factors(precisions_chol):
-    """Each L_k^T (lower triangular), contiguous, in blocks from
-    ``SPLIT_MIN_FEATURES`` features on.
+def precision_factor_forms(precisions_chol):
+    """Each L_k^T (lower triangular), in the form its kernel loop reads.
 
-    Below that: ``head`` is None and ``tail`` (K, d, d) is L^T, for
-    :func:`_triangular_squared_norms`. From there on, with h = d // 2:
-    ``head`` (K, h, h) holds rows and columns :h of L_k^T, and ``tail``
-    (K, d - h, d) its rows h:, so that L_k^T y is ``head @ y[:h]`` over
-    ``tail @ y`` (matrix products) and the zeros of the upper-right block
-    are never read. A None ``head`` is a type of its own to Numba: each
-    compiled kernel holds the one form its call needs (both forms cost a
-    first fit half a second of compilation).
+    Returns ``(lower, padded)``, one of them None: below
+    ``ROW_MAJOR_MIN_FEATURES`` features, ``lower`` (K, d, d) is L^T,
+    contiguous; from there on, ``padded`` (K, p, p) is L^T with zero rows
+    and columns up to p = ``padded_width(d, dtype)``. None is a type of
+    its own to Numba: each compiled kernel holds the one loop its call
+    needs (both cost a first fit half a second of compilation).
     """
-    n_features = precisions_chol.shape[1]
+    n_components, n_features = precisions_chol.shape[:2]
     lower = precisions_chol.transpose(0, 2, 1)
-    if n_features < SPLIT_MIN_FEATURES:
-        return None, np.ascontiguousarray(lower)
-    split = n_features // 2
-    head = np.ascontiguousarray(lower[:, :split, :split])
-    tail = np.ascontiguousarray(lower[:, split:])
-    return head, tail
+    if n_features < ROW_MAJOR_MIN_FEATURES:
+        return np.ascontiguousarray(lower), None
+    n_padded = padded_width(n_features, lower.dtype)
+    padded = np.zeros((n_components, n_padded, n_padded), dtype=lower.dtype)
+    padded[:, :n_features, :n_features] = lower
+    return None, padded
+
+
+def padded_width(n_features, dtype):
+    """Columns of the padded factor and of the row-major centred rows: d
+    rounded up to 128 bytes of the rows' dtype (16 float64, 32 float32)
+    from ``ROW_MAJOR_MIN_FEATURES`` on, else 0 (not used)."""
+    if n_features < ROW_MAJOR_MIN_FEATURES:
+        return 0
+    multiple = 128 // np.dtype(dtype).itemsize
+    return -(-n_features // multiple) * multiple
 
 
 def full_partial_sums(n_chunks, n_components, n_features):
@@ -267,21 +391,28 @@ def full_partial_sums(n_chunks, n_components, n_features):
 
 
 def full_tile_scratch(n_chunks, n_components, n_features, dtype):
-    """Every chunk's scratch arrays for the tile kernels, in three arrays.
+    """Every chunk's scratch arrays for the tile kernels, in four arrays.
 
     Made here, not in the compiled kernels: each array shape a kernel
     allocates adds about 0.1 s to its first compile, and the full kernels'
     ten made a fifth of a first full-covariance fit. Per chunk ``c``:
 
     - ``tiles[c]`` (4, d, tile), the rows' dtype: the tile transposed, its
-      centred and projected rows, its weighted rows;
+      centred rows, two rows of scratch (``tiles[c, 2, 0]`` and
+      ``tiles[c, 3, 0]``), its weighted rows;
+    - ``rows[c]`` (tile, p), the rows' dtype, zeros: the centred rows,
+      row-major, padded with zero columns to ``padded_width(d, dtype)`` (0 below
+      ``ROW_MAJOR_MIN_FEATURES``);
     - ``work[c]`` (K + 2, tile), float64: log-probabilities then
       responsibilities (rows :K), each row's largest log-probability and sum;
     - ``sums[c]``, float64, of length max(d, K).
     """
     tile = FULL_TILE_ROWS
+    rows = _aligned_empty((n_chunks, tile, padded_width(n_features, dtype)), dtype)
+    rows[:] = 0.0
     return (
         _aligned_empty((n_chunks, 4, n_features, tile), dtype),
+        rows,
         _aligned_empty((n_chunks, n_components + 2, tile), np.float64),
         _aligned_empty((n_chunks, max(n_features, n_components)), np.float64),
     )
@@ -303,47 +434,50 @@ def _aligned_empty(shape, dtype, alignment=64):
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
-def tile_log_prob_full(X, start, n_rows, means, head, tail, offsets, tiles, log_prob_t):
+def tile_log_prob_full(
+    X, start, n_rows, means, lower, padded, offsets, tiles, rows, log_prob_t
+):
     """Fill ``log_prob_t[k, t] = offsets[k] + log N(x_t | k)`` for rows
     ``start:start + n_rows`` of ``X`` (a tile).
 
-    The tile is held transposed, features by rows, in the chunk's scratch
-    ``tiles`` (4, d, tile) from :func:`full_tile_scratch`: ``tiles[0]`` the
-    rows, ``tiles[1]`` the centred rows, ``tiles[2]`` their products by the
-    factor (``tiles[2, 0]`` and ``tiles[3, 0]`` scratch rows for the
-    triangular loop).
-    Every loop over rows runs over contiguous memory and compiles to vector
-    instructions; row-major, the sum of squares per row was a scalar loop
-    and cost as much as the matrix product. Columns past ``n_rows`` are
-    padding: finite, to be ignored.
-
-    ``L_k^T (x - m_k)`` and its squared norm: below ``SPLIT_MIN_FEATURES``
-    (``head`` None, see :func:`split_precision_factors`) by
-    :func:`_triangular_squared_norms`, which skips the factor's zeros;
-    from there on by matrix products (BLAS, run on one thread inside
-    parallel chunks) over the factor's blocks, which were faster at d = 48
-    and 64. Not inlined: compiled once for the kernels that use it.
+    The factors come from :func:`precision_factor_forms` (one of ``lower``
+    and ``padded`` is None), the chunk's scratch ``tiles`` (4, d, tile) and
+    ``rows`` (tile, p) from :func:`full_tile_scratch`. The tile is loaded
+    transposed, features by rows, into ``tiles[0]`` (the statistics read it
+    there). ``L_k^T (x - m_k)`` and its squared norm: below
+    ``ROW_MAJOR_MIN_FEATURES`` over the transposed centred rows
+    (``tiles[1]``) by :func:`_triangular_squared_norms`; from there on over
+    row-major centred rows by :func:`_row_major_triangular_squared_norms`.
+    Both skip the factor's zeros. Columns past ``n_rows`` are padding:
+    finite, to be ignored. Not inlined: compiled once for the kernels that
+    use it.
     """
     n_components, n_features = means.shape
     tile = tiles.shape[2]
     rows_t = tiles[0]
     centred_t = tiles[1]
-    projected_t = tiles[2]
     load_tile_transposed(X, start, n_rows, rows_t)
-    for k in range(n_components):
-        for j in range(n_features):
-            mean = means[k, j]
-            for t in range(tile):
-                centred_t[j, t] = rows_t[j, t] - mean
-        if head is None:
+    # Numba prunes a branch on a None argument's test: each test below names
+    # the one argument its branch reads, so the other form's loop is left
+    # out whole (an ``else`` on an array argument is not pruned).
+    if lower is not None:
+        for k in range(n_components):
+            for j in range(n_features):
+                mean = means[k, j]
+                for t in range(tile):
+                    centred_t[j, t] = rows_t[j, t] - mean
             _triangular_squared_norms(
-                tail[k], centred_t, projected_t[0], tiles[3, 0], log_prob_t[k]
+                lower[k], centred_t, tiles[2, 0], tiles[3, 0], log_prob_t[k]
             )
-        else:
-            split = head.shape[1]
-            np.dot(head[k], centred_t[:split], projected_t[:split])
-            np.dot(tail[k], centred_t, projected_t[split:])
-            _squared_norms(projected_t, log_prob_t[k])
+    if padded is not None:
+        if n_rows < tile:
+            rows[n_rows:] = 0.0  # finite padding
+        for k in range(n_components):
+            for t in range(n_rows):
+                for j in range(n_features):
+                    rows[t, j] = X[start + t, j] - means[k, j]
+            _row_major_triangular_squared_norms(padded[k], rows, log_prob_t[k])
+    for k in range(n_components):
         for t in range(tile):
             log_prob_t[k, t] = offsets[k] - 0.5 * log_prob_t[k, t]
 
@@ -398,22 +532,24 @@ def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
     ``means`` and ``precisions_chol`` in the rows' dtype, contiguous.
     """
     n_samples, n_components = X.shape[0], means.shape[0]
-    head, tail = split_precision_factors(precisions_chol)
+    lower, padded = precision_factor_forms(precisions_chol)
     out = np.empty((n_samples, n_components))
-    tiles, work, _ = full_tile_scratch(n_chunks, n_components, X.shape[1], X.dtype)
+    tiles, rows, work, _ = full_tile_scratch(
+        n_chunks, n_components, X.shape[1], X.dtype
+    )
     weighted_log_prob_full_tiles(
-        X, means, head, tail, offsets, n_chunks, out, tiles, work
+        X, means, lower, padded, offsets, n_chunks, out, tiles, rows, work
     )
     return out
 
 
 @parallel_kernel()
 def weighted_log_prob_full_tiles(
-    X, means, head, tail, offsets, n_chunks, out, tiles, work
+    X, means, lower, padded, offsets, n_chunks, out, tiles, rows, work
 ):
     """Fill ``out`` for :func:`weighted_log_prob_full`, tile by tile; the
-    blocks of the factors from :func:`split_precision_factors`, the scratch
-    from :func:`full_tile_scratch`."""
+    factors from :func:`precision_factor_forms`, the scratch from
+    :func:`full_tile_scratch`."""
     n_samples = X.shape[0]
     n_components = means.shape[0]
     tile = FULL_TILE_ROWS
@@ -423,7 +559,16 @@ def weighted_log_prob_full_tiles(
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X, t0, n_rows, means, head, tail, offsets, tiles[c], log_prob_t
+                X,
+                t0,
+                n_rows,
+                means,
+                lower,
+                padded,
+                offsets,
+                tiles[c],
+                rows[c],
+                log_prob_t,
             )
             for t in range(n_rows):
                 for k in range(n_components):
@@ -510,7 +655,9 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
 
 
 @parallel_kernel()
-def weighted_moments_full(X, resp, shift, n_chunks, nk, sx, sxx, tiles, work, sums):
+def weighted_moments_full(
+    X, resp, shift, n_chunks, nk, sx, sxx, tiles, rows, work, sums
+):
     """Add each chunk's rows into its slot of ``nk``, ``sx`` and ``sxx``
     (``weighted_moments`` with outer products; the scratch from
     :func:`full_tile_scratch`).

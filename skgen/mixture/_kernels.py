@@ -51,7 +51,7 @@ from skgen.distributions._gaussian_kernels import (
     mirror_lower,
     pair_log_prob_diag,
     row_log_prob_tied,
-    split_precision_factors,
+    precision_factor_forms,
     tile_log_prob_full,
     tile_statistics_full,
 )
@@ -182,15 +182,15 @@ def _full_pass_arrays(X, means, precisions_chol, n_chunks):
         *full_partial_sums(n_chunks, n_components, n_features),
     )
     scratch = full_tile_scratch(n_chunks, n_components, n_features, X.dtype)
-    return split_precision_factors(precisions_chol), partials, scratch
+    return precision_factor_forms(precisions_chol), partials, scratch
 
 
 @parallel_kernel()
 def em_pass_full_tiles(
     X,
     means,
-    head,
-    tail,
+    lower,
+    padded,
     offsets,
     n_chunks,
     log_lik,
@@ -198,6 +198,7 @@ def em_pass_full_tiles(
     sx,
     sxx,
     tiles,
+    rows,
     work,
     sums,
 ):
@@ -213,7 +214,16 @@ def em_pass_full_tiles(
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X, t0, n_rows, means, head, tail, offsets, tiles[c], resp_t
+                X,
+                t0,
+                n_rows,
+                means,
+                lower,
+                padded,
+                offsets,
+                tiles[c],
+                rows[c],
+                resp_t,
             )
             log_lik[c] += _tile_responsibilities(
                 resp_t, n_rows, work[c, n_components], work[c, n_components + 1]
@@ -334,8 +344,8 @@ def em_pass_full_weighted_tiles(
     X,
     sample_weight,
     means,
-    head,
-    tail,
+    lower,
+    padded,
     offsets,
     n_chunks,
     log_lik,
@@ -343,6 +353,7 @@ def em_pass_full_weighted_tiles(
     sx,
     sxx,
     tiles,
+    rows,
     work,
     sums,
 ):
@@ -356,7 +367,16 @@ def em_pass_full_weighted_tiles(
         for t0 in range(start, stop, tile):
             n_rows = min(tile, stop - t0)
             tile_log_prob_full(
-                X, t0, n_rows, means, head, tail, offsets, tiles[c], resp_t
+                X,
+                t0,
+                n_rows,
+                means,
+                lower,
+                padded,
+                offsets,
+                tiles[c],
+                rows[c],
+                resp_t,
             )
             log_lik[c] += _tile_weighted_responsibilities(
                 resp_t,

@@ -20,12 +20,14 @@ def test_weighted_log_prob_matches_scipy(covariance_type, n_chunks):
     )
 
 
-@pytest.mark.parametrize("n_features", [31, 32, 47])
-def test_full_log_prob_with_split_factors_matches_scipy(n_features):
-    """From SPLIT_MIN_FEATURES features on, the factors go in two blocks."""
-    from skgen.distributions._gaussian_kernels import SPLIT_MIN_FEATURES
+@pytest.mark.parametrize("n_features", [31, 32, 47, 64])
+def test_full_log_prob_row_major_from_32_features_matches_scipy(n_features):
+    """From ROW_MAJOR_MIN_FEATURES features on, the product runs over
+    row-major rows and a factor padded with zeros to 128 bytes (47: to 48,
+    64: none); below, over the transposed tile."""
+    from skgen.distributions._gaussian_kernels import ROW_MAJOR_MIN_FEATURES
 
-    assert SPLIT_MIN_FEATURES == 32  # 31 features: one block; 32, 47: two
+    assert ROW_MAJOR_MIN_FEATURES == 32
     problem = random_problem("full", d=n_features)
     ours = kernel_weighted_log_prob(*problem, "full", 3)
     np.testing.assert_allclose(
@@ -33,26 +35,49 @@ def test_full_log_prob_with_split_factors_matches_scipy(n_features):
     )
 
 
-@pytest.mark.parametrize("n_features", [5, 31, 32, 33])
-def test_split_precision_factors_are_the_transposed_factor(n_features):
-    from skgen.distributions._gaussian_kernels import split_precision_factors
+@pytest.mark.parametrize("n_features", [5, 31, 32, 33, 47])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_precision_factor_forms(n_features, dtype):
+    from skgen.distributions._gaussian_kernels import precision_factor_forms
 
     rng = np.random.default_rng(1)
-    factors = np.triu(rng.normal(size=(3, n_features, n_features)))
-    head, tail = split_precision_factors(factors)
-    if n_features < 32:  # one triangular block, for the triangular loop
-        assert head is None
-        np.testing.assert_array_equal(tail, factors.transpose(0, 2, 1))
-        assert tail.flags.c_contiguous
+    factors = np.triu(rng.normal(size=(3, n_features, n_features))).astype(dtype)
+    lower, padded = precision_factor_forms(factors)
+    transposed = factors.transpose(0, 2, 1)
+    if n_features < 32:  # the transposed tile's loop
+        assert padded is None and lower.flags.c_contiguous
+        np.testing.assert_array_equal(lower, transposed)
         return
-    split = head.shape[1]
-    assert split == n_features // 2
-    for k in range(3):
-        lower = factors[k].T
-        np.testing.assert_array_equal(head[k], lower[:split, :split])
-        np.testing.assert_array_equal(tail[k], lower[split:])
-        # The block left out holds only the factor's zeros.
-        assert not lower[:split, split:].any()
+    assert lower is None
+    multiple = 16 if dtype == np.float64 else 32  # 128 bytes
+    n_padded = -(-n_features // multiple) * multiple
+    assert padded.shape == (3, n_padded, n_padded) and padded.dtype == dtype
+    np.testing.assert_array_equal(padded[:, :n_features, :n_features], transposed)
+    assert not padded[:, n_features:].any() and not padded[:, :, n_features:].any()
+
+
+@pytest.mark.parametrize("n_features", [32, 33, 47, 64])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_row_major_triangular_squared_norms_match_numpy(n_features, dtype):
+    from numba import njit
+
+    from skgen.distributions._gaussian_kernels import (
+        _row_major_triangular_squared_norms,
+        padded_width,
+        precision_factor_forms,
+    )
+
+    rng = np.random.default_rng(n_features)
+    factor = np.triu(rng.normal(size=(1, n_features, n_features))).astype(dtype)
+    _, padded = precision_factor_forms(factor)
+    rows = np.zeros((64, padded_width(n_features, dtype)), dtype)
+    rows[:, :n_features] = rng.normal(size=(64, n_features))
+    out = np.full(64, np.nan)
+    njit(lambda *a: _row_major_triangular_squared_norms(*a))(padded[0], rows, out)
+    lower = factor[0].T.astype(np.float64)
+    expected = ((rows[:, :n_features].astype(np.float64) @ lower.T) ** 2).sum(axis=1)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(out, expected, rtol=rtol)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -106,39 +131,23 @@ def test_weighted_moments_match_einsum(full, n_chunks, dtype):
     np.testing.assert_allclose(sxx, expected, rtol=rtol)
 
 
-@pytest.mark.parametrize("n_features", [1, 3, 4, 9, 16])
-def test_squared_norms_sum_in_feature_order(n_features):
-    """Four features per sweep, the same sums as one at a time, bit for bit."""
-    from numba import njit
-
-    from skgen.distributions._gaussian_kernels import _squared_norms
-
-    @njit
-    def one_at_a_time(columns):
-        out = np.zeros(columns.shape[1])
-        for j in range(columns.shape[0]):
-            for t in range(columns.shape[1]):
-                out[t] += columns[j, t] * columns[j, t]
-        return out
-
-    columns = np.random.default_rng(0).normal(size=(n_features, 37))
-    out = np.empty(37)
-    njit(lambda c, o: _squared_norms(c, o))(columns, out)
-    np.testing.assert_array_equal(out, one_at_a_time(columns))
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_tile_scratch_starts_every_chunk_on_a_cache_line(dtype):
     from skgen.distributions._gaussian_kernels import FULL_TILE_ROWS, full_tile_scratch
 
-    tiles, work, sums = full_tile_scratch(5, 3, 16, dtype)
+    tiles, rows, work, sums = full_tile_scratch(5, 3, 16, dtype)
     assert tiles.shape == (5, 4, 16, FULL_TILE_ROWS) and tiles.dtype == dtype
+    assert rows.shape == (5, FULL_TILE_ROWS, 0)  # row-major rows from d = 32
     assert work.shape == (5, 5, FULL_TILE_ROWS) and work.dtype == np.float64
     assert sums.shape == (5, 16)
-    for array in (tiles, work, sums):
+    wide = full_tile_scratch(5, 3, 33, dtype)[1]
+    width = 48 if dtype == np.float64 else 64  # 33 rounded up to 128 bytes
+    assert wide.shape == (5, FULL_TILE_ROWS, width) and not wide.any()
+    for array in (tiles, work, sums, wide):
         assert array.flags.c_contiguous and array.flags.writeable
         assert array.ctypes.data % 64 == 0
     for c in range(5):
+        assert wide[c].ctypes.data % 64 == 0
         for i in range(4):
             assert tiles[c, i].ctypes.data % 64 == 0
 

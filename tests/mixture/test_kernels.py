@@ -33,8 +33,8 @@ def reference_statistics(X, weights, means, covariances, covariance_type):
 @pytest.mark.parametrize("n_chunks", [1, 5])
 def test_em_pass_full_sums(n_chunks, n_features):
     # 301 rows: whole and partial tiles of FULL_TILE_ROWS, chunks shorter
-    # than a tile (n_chunks=5); 33 and 40 features split the factors in
-    # blocks (SPLIT_MIN_FEATURES), unevenly at 33.
+    # than a tile (n_chunks=5); 33 and 40 features take the row-major loop
+    # (ROW_MAJOR_MIN_FEATURES), 33 with a factor padded to 48.
     X, weights, means, covariances = random_problem("full", d=n_features)
     prec_chol = _compute_precision_cholesky(covariances, "full")
     offsets = _component_offsets(weights, prec_chol, "full", X.shape[1])
