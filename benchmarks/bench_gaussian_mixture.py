@@ -182,33 +182,43 @@ def peak_memory(n_samples):
     return rows
 
 
-def full_kernel_flops(n_samples, n_features, n_components, seconds_per_iter):
+def full_kernel_flops(n_samples, n_features, n_components, seconds, dtype="float64"):
     """Flops of one full-covariance pass, two counts, per row and component.
 
     Dense: both d x d products in full, 4 d^2, plus 4 d for the centring
     and sums; what scikit-learn computes, and how the issue's target (50% of
-    the matrix-product rate) was first measured. Executed: what the kernel
-    does. Below ``SPLIT_MIN_FEATURES`` the product by the triangular factor
-    and the scatter each take the lower triangle, d (d + 1); from there on
-    the product is two blocks of the factor (2 (h^2 + (d - h) d), h = d // 2)
-    and the scatter its triangle.
+    the matrix-product rate) was first measured. Executed: what the kernel's
+    loops do, counted from their bounds (``_gaussian_kernels``): the
+    triangles of the product by the factor and of the scatter, with the
+    zeros the loops' blocks and padding take in (from
+    ``ROW_MAJOR_MIN_FEATURES`` features each sum runs to a multiple of 128
+    bytes), plus the same 4 d.
 
     Returns ``(dense_flops, executed_flops, dense_gflops_per_s,
     executed_gflops_per_s)``.
     """
-    from skgen.distributions._gaussian_kernels import SPLIT_MIN_FEATURES
+    from skgen.distributions._gaussian_kernels import (
+        ROW_MAJOR_MIN_FEATURES,
+        padded_width,
+    )
 
     d, k = n_features, n_components
     rows = n_samples * k
     dense = rows * (4 * d * d + 4 * d)
-    if d < SPLIT_MIN_FEATURES:
-        product = d * (d + 1)
+    if d < ROW_MAJOR_MIN_FEATURES:
+        # Two rows per pass: j < i + 1 for both, and the second's diagonal.
+        product = sum(2 * (2 * (i + 1) + 1) for i in range(0, d, 2)) + 2 * d
     else:
-        h = d // 2
-        product = 2 * (h * h + (d - h) * d)
-    executed = rows * (product + 2 * d + d * (d + 1) + 4 * d)
-    scale = 1e9 * seconds_per_iter
-    return dense, executed, dense / scale, executed / scale
+        step = 128 // np.dtype(dtype).itemsize
+        padded = padded_width(d, dtype)
+        product = sum(
+            4 * 2 * ((i + 3 + step) // step * step) for i in range(0, padded, 4)
+        )
+        product += 2 * padded
+    blocks = -(-d // 4)
+    scatter = blocks * (blocks + 1) // 2 * 16 * 2
+    executed = rows * (product + scatter + 4 * d)
+    return dense, executed, dense / seconds / 1e9, executed / seconds / 1e9
 
 
 def time_full_kernel(X, n_components, repeats=7):
@@ -292,7 +302,7 @@ def main():
         seconds = time_full_kernel(data, k)
         for dtype, sec in seconds.items():
             dense, executed, dense_rate, executed_rate = full_kernel_flops(
-                n, data.shape[1], k, sec
+                n, data.shape[1], k, sec, dtype
             )
             kernel_rates.append(
                 {
@@ -389,9 +399,9 @@ def main():
         "statistics; median of 7). Flops counted two ways, per row and "
         "component: dense, 4 d^2 + 4 d (both d x d products in full, as "
         "scikit-learn computes them; the count the 50% target was set in), and "
-        "executed, what the kernel does (the triangles of the factor's product "
-        "below 32 features, its two blocks from there on, and of the "
-        "symmetric scatter; about half). Machine: "
+        "executed, what the kernel's loops do (the triangles of the factor's "
+        "product and of the symmetric scatter, with the zeros their blocks and "
+        "padding take in; 60-70% of dense). Machine: "
         f"{gemm:.1f} GFLOP/s for a 2000x2000 float64 matrix product on all "
         f"cores, {gemm_by_dtype['float32']:.1f} in float32.",
         "",

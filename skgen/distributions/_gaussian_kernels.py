@@ -205,30 +205,25 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
     """``sxx[a, b] += sum_t weighted_t[a, t] * centred_t[b, t]`` for b <= a:
     the lower triangle of a tile's scatter, both operands (d, tile).
 
-    Blocks of 4 x 4 entries: each pass over the tile loads eight rows for
-    sixteen sums, and each sum runs in vector lanes (its order depends on
-    the machine's vector width, never on threads). The tile's sums are in
-    the rows' dtype, as a matrix product would make them, then added to the
-    float64 ``sxx``. Serial, tile of 64, ns per row: 3.7 at d = 16 and 49
-    at d = 64, against 15-16 and 160 for the full matrix product (OpenBLAS)
-    and its addition, which also needed a row-major copy of the centred
-    rows; 2 x 2 blocks took 4.9 and 58. With d not a multiple of 4 the last
-    blocks repeat the last row and column and store only real entries: one
-    loop for every d (remainder loops cost compile time). The upper triangle
-    is left to :func:`mirror_lower`.
+    Each sum runs in vector lanes (its order depends on the machine's
+    vector width, never on threads), in the rows' dtype, as a matrix product
+    would make it, then goes into the float64 ``sxx``. Below the diagonal,
+    in blocks of 4 x 4 entries: each pass over the tile loads eight rows for
+    sixteen sums. The diagonal's blocks and the last rows when d is not a
+    multiple of 4 go in 2 x 2 blocks (:func:`_add_lower_scatter_pairs`):
+    stores under conditions inside the 4 x 4 loop nest made it half as fast,
+    and 4 x 4 code for the edges tripled its compile time. Serial, tile of
+    64, ns per row: about 4 at d = 16 and 53 at d = 64, against 15-16 and
+    160 for the full matrix product (OpenBLAS) and its addition, which also
+    needed a row-major copy of the centred rows; 2 x 2 blocks alone took 68
+    at d = 64. The upper triangle is left to :func:`mirror_lower`.
     """
     n_features = weighted_t.shape[0]
     tile = FULL_TILE_ROWS
-    last = n_features - 1
     zero = weighted_t.dtype.type(0)
-    for a in range(0, n_features, 4):
-        a1 = min(a + 1, last)
-        a2 = min(a + 2, last)
-        a3 = min(a + 3, last)
-        for b in range(0, a + 1, 4):
-            b1 = min(b + 1, last)
-            b2 = min(b + 2, last)
-            b3 = min(b + 3, last)
+    n_whole = n_features // 4 * 4
+    for a in range(0, n_whole, 4):
+        for b in range(0, a, 4):
             s00 = zero
             s01 = zero
             s02 = zero
@@ -247,13 +242,13 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
             s33 = zero
             for t in range(tile):
                 w0 = weighted_t[a, t]
-                w1 = weighted_t[a1, t]
-                w2 = weighted_t[a2, t]
-                w3 = weighted_t[a3, t]
+                w1 = weighted_t[a + 1, t]
+                w2 = weighted_t[a + 2, t]
+                w3 = weighted_t[a + 3, t]
                 c0 = centred_t[b, t]
-                c1 = centred_t[b1, t]
-                c2 = centred_t[b2, t]
-                c3 = centred_t[b3, t]
+                c1 = centred_t[b + 1, t]
+                c2 = centred_t[b + 2, t]
+                c3 = centred_t[b + 3, t]
                 s00 += w0 * c0
                 s01 += w0 * c1
                 s02 += w0 * c2
@@ -270,40 +265,58 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
                 s31 += w3 * c1
                 s32 += w3 * c2
                 s33 += w3 * c3
-            if b < a and a + 3 < n_features:  # inside the triangle
-                sxx[a, b] += s00
+            sxx[a, b] += s00
+            sxx[a, b + 1] += s01
+            sxx[a, b + 2] += s02
+            sxx[a, b + 3] += s03
+            sxx[a + 1, b] += s10
+            sxx[a + 1, b + 1] += s11
+            sxx[a + 1, b + 2] += s12
+            sxx[a + 1, b + 3] += s13
+            sxx[a + 2, b] += s20
+            sxx[a + 2, b + 1] += s21
+            sxx[a + 2, b + 2] += s22
+            sxx[a + 2, b + 3] += s23
+            sxx[a + 3, b] += s30
+            sxx[a + 3, b + 1] += s31
+            sxx[a + 3, b + 2] += s32
+            sxx[a + 3, b + 3] += s33
+        _add_lower_scatter_pairs(weighted_t, centred_t, sxx, a, a + 4, a)
+    _add_lower_scatter_pairs(weighted_t, centred_t, sxx, n_whole, n_features, 0)
+
+
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+def _add_lower_scatter_pairs(weighted_t, centred_t, sxx, first_row, stop_row, first_column):
+    """:func:`_add_lower_scatter` for rows ``first_row:stop_row`` and columns
+    ``first_column`` to the diagonal, in blocks of 2 x 2; a last odd row or
+    column repeats the one before it and is not stored."""
+    n_features = weighted_t.shape[0]
+    tile = FULL_TILE_ROWS
+    last = n_features - 1
+    zero = weighted_t.dtype.type(0)
+    for a in range(first_row, stop_row, 2):
+        a2 = min(a + 1, last)
+        for b in range(first_column, a + 1, 2):
+            b2 = min(b + 1, last)
+            s00 = zero
+            s01 = zero
+            s10 = zero
+            s11 = zero
+            for t in range(tile):
+                w0 = weighted_t[a, t]
+                w1 = weighted_t[a2, t]
+                c0 = centred_t[b, t]
+                c1 = centred_t[b2, t]
+                s00 += w0 * c0
+                s01 += w0 * c1
+                s10 += w1 * c0
+                s11 += w1 * c1
+            sxx[a, b] += s00
+            if b + 1 <= a:
                 sxx[a, b + 1] += s01
-                sxx[a, b + 2] += s02
-                sxx[a, b + 3] += s03
+            if a + 1 < stop_row:
                 sxx[a + 1, b] += s10
                 sxx[a + 1, b + 1] += s11
-                sxx[a + 1, b + 2] += s12
-                sxx[a + 1, b + 3] += s13
-                sxx[a + 2, b] += s20
-                sxx[a + 2, b + 1] += s21
-                sxx[a + 2, b + 2] += s22
-                sxx[a + 2, b + 3] += s23
-                sxx[a + 3, b] += s30
-                sxx[a + 3, b + 1] += s31
-                sxx[a + 3, b + 2] += s32
-                sxx[a + 3, b + 3] += s33
-            else:  # on the diagonal or at the last rows
-                _add_if_lower(sxx, a, b, s00)
-                _add_if_lower(sxx, a, b + 1, s01)
-                _add_if_lower(sxx, a, b + 2, s02)
-                _add_if_lower(sxx, a, b + 3, s03)
-                _add_if_lower(sxx, a + 1, b, s10)
-                _add_if_lower(sxx, a + 1, b + 1, s11)
-                _add_if_lower(sxx, a + 1, b + 2, s12)
-                _add_if_lower(sxx, a + 1, b + 3, s13)
-                _add_if_lower(sxx, a + 2, b, s20)
-                _add_if_lower(sxx, a + 2, b + 1, s21)
-                _add_if_lower(sxx, a + 2, b + 2, s22)
-                _add_if_lower(sxx, a + 2, b + 3, s23)
-                _add_if_lower(sxx, a + 3, b, s30)
-                _add_if_lower(sxx, a + 3, b + 1, s31)
-                _add_if_lower(sxx, a + 3, b + 2, s32)
-                _add_if_lower(sxx, a + 3, b + 3, s33)
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
@@ -483,9 +496,15 @@ def tile_log_prob_full(
 
 
 @njit(cache=True, nogil=True, **KERNEL_ONLY)
-def tile_statistics_full(means, rows_t, resp_t, tiles, sums, nk, sx, sxx):
+def tile_statistics_full(means, rows_t, resp_t, tiles, sums, nk, sx, sxx, wide):
     """Add a tile's r_tk, r_tk (x_t - m_k) and the lower triangle of
     r_tk (x_t - m_k)(...)^T.
+
+    ``wide`` is None below ``ROW_MAJOR_MIN_FEATURES`` features, else an
+    array (the padded factors): the scatter's 4 x 4 blocks
+    (:func:`_add_lower_scatter`) are compiled only for the wide form, where
+    they pay (68 -> 50 ns per row at d = 64; a first fit's compile takes
+    0.7 s more with them); below, its 2 x 2 blocks, as fast at d = 16.
 
     ``rows_t`` is the tile transposed, (d, tile), as
     :func:`tile_log_prob_full` leaves it, and ``resp_t`` (K, tile) its
@@ -523,7 +542,10 @@ def tile_statistics_full(means, rows_t, resp_t, tiles, sums, nk, sx, sxx):
         _row_sums(weighted_t, sums[:n_features])
         for j in range(n_features):
             sx[k, j] += sums[j]
-        _add_lower_scatter(weighted_t, centred_t, sxx[k])
+        if wide is None:
+            _add_lower_scatter_pairs(weighted_t, centred_t, sxx[k], 0, n_features, 0)
+        if wide is not None:
+            _add_lower_scatter(weighted_t, centred_t, sxx[k])
 
 
 def weighted_log_prob_full(X, means, precisions_chol, offsets, n_chunks):
@@ -620,7 +642,9 @@ def weighted_moments(X, resp, shift, full, n_chunks):
         n_components, n_features = resp.shape[1], X.shape[1]
         partials = full_partial_sums(n_chunks, n_components, n_features)
         scratch = full_tile_scratch(n_chunks, n_components, n_features, X.dtype)
-        weighted_moments_full(X, resp, shift, n_chunks, *partials, *scratch)
+        # The scatter's loop for wide rows is chosen by the type of ``wide``.
+        wide = None if n_features < ROW_MAJOR_MIN_FEATURES else scratch[1]
+        weighted_moments_full(X, resp, shift, n_chunks, wide, *partials, *scratch)
         return partials
     nk, sx, sxx = weighted_moments_diag(X, resp, shift, n_chunks)
     return nk, sx, sxx[..., np.newaxis]
@@ -656,7 +680,7 @@ def weighted_moments_diag(X, resp, shift, n_chunks):
 
 @parallel_kernel()
 def weighted_moments_full(
-    X, resp, shift, n_chunks, nk, sx, sxx, tiles, rows, work, sums
+    X, resp, shift, n_chunks, wide, nk, sx, sxx, tiles, rows, work, sums
 ):
     """Add each chunk's rows into its slot of ``nk``, ``sx`` and ``sxx``
     (``weighted_moments`` with outer products; the scratch from
@@ -679,6 +703,6 @@ def weighted_moments_full(
                 for k in range(n_components):
                     resp_t[k, t] = resp[t0 + t, k]
             tile_statistics_full(
-                shift, rows_t, resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c]
+                shift, rows_t, resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c], wide
             )
         mirror_lower(sxx[c])

@@ -229,7 +229,15 @@ def em_pass_full_tiles(
                 resp_t, n_rows, work[c, n_components], work[c, n_components + 1]
             )
             tile_statistics_full(
-                means, tiles[c, 0], resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c]
+                means,
+                tiles[c, 0],
+                resp_t,
+                tiles[c],
+                sums[c],
+                nk[c],
+                sx[c],
+                sxx[c],
+                padded,
             )
         mirror_lower(sxx[c])
 
@@ -386,7 +394,15 @@ def em_pass_full_weighted_tiles(
                 work[c, n_components + 1],
             )
             tile_statistics_full(
-                means, tiles[c, 0], resp_t, tiles[c], sums[c], nk[c], sx[c], sxx[c]
+                means,
+                tiles[c, 0],
+                resp_t,
+                tiles[c],
+                sums[c],
+                nk[c],
+                sx[c],
+                sxx[c],
+                padded,
             )
         mirror_lower(sxx[c])
 

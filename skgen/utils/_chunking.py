@@ -26,7 +26,7 @@ MIN_CHUNK_ROWS = 512
 #: per-chunk partial sums small.
 MAX_CHUNKS = 128
 #: Upper bound, in bytes, for all per-chunk partial statistics of one pass.
-PARTIALS_BUDGET_BYTES = 64 * 2**20
+PARTIALS_BUDGET_BYTES = 8 * 2**20
 
 
 @njit(cache=True, nogil=True, inline="always")

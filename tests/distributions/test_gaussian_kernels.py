@@ -107,14 +107,17 @@ def test_negligible_responsibilities_count_as_zero(dtype):
 @pytest.mark.parametrize("full", [True, False])
 @pytest.mark.parametrize("n_chunks", [1, 3, 7])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_weighted_moments_match_einsum(full, n_chunks, dtype):
+@pytest.mark.parametrize("n_features", [4, 37])
+def test_weighted_moments_match_einsum(full, n_chunks, dtype, n_features):
+    """37 features: the scatter's 4 x 4 blocks, and 2 x 2 ones for the
+    diagonal and the last row."""
     from skgen.distributions._gaussian_kernels import weighted_moments
 
     rng = np.random.RandomState(0)
-    X = (rng.standard_normal((53, 4)) * 3 + 5).astype(dtype)
+    X = (rng.standard_normal((53, n_features)) * 3 + 5).astype(dtype)
     resp = rng.dirichlet(np.ones(3), size=53).astype(dtype)
     resp[::5, 1] = 0.0  # zero responsibilities are skipped
-    shift = rng.standard_normal((3, 4)).astype(dtype)
+    shift = rng.standard_normal((3, n_features)).astype(dtype)
     nk, sx, sxx = (
         part.sum(axis=0) for part in weighted_moments(X, resp, shift, full, n_chunks)
     )
