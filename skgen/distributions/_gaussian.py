@@ -12,7 +12,7 @@ from scipy import linalg
 
 from skgen.distributions import _gaussian_kernels
 from skgen.utils._chunking import n_chunks_for
-from skgen.utils._threads import single_threaded_blas, threads_for
+from skgen.utils._threads import threads_for
 
 ILL_DEFINED_COVARIANCE = (
     "Fitting the mixture model failed because some components have ill-defined "
@@ -130,14 +130,13 @@ def log_prob_with_offsets(X, offsets, means, precisions_chol, covariance_type):
     n_chunks = n_chunks_for(n_samples)
     dtype = X.dtype
     if covariance_type == "full":
-        with single_threaded_blas():  # the kernel's chunks are the threads
-            return _gaussian_kernels.weighted_log_prob_full(
-                X,
-                np.ascontiguousarray(means, dtype=dtype),
-                np.ascontiguousarray(precisions_chol, dtype=dtype),  # for BLAS
-                offsets,
-                n_chunks,
-            )
+        return _gaussian_kernels.weighted_log_prob_full(
+            X,
+            np.ascontiguousarray(means, dtype=dtype),
+            np.ascontiguousarray(precisions_chol, dtype=dtype),
+            offsets,
+            n_chunks,
+        )
     if covariance_type == "tied":
         return _gaussian_kernels.weighted_log_prob_tied(
             X,

@@ -30,7 +30,7 @@ from skgen.utils import _dask
 from skgen.utils._chunking import n_chunks_for
 from skgen.utils._mapreduce import map_reduce, sample_in_blocks
 from skgen.utils._sklearn_compat import StrOptions, check_is_fitted
-from skgen.utils._threads import single_threaded_blas, threads_for
+from skgen.utils._threads import threads_for
 from skgen.utils._validation import check_letters
 
 _COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
@@ -291,7 +291,7 @@ def _run_em_pass(
         n_chunks = n_chunks_for(n_samples, n_components * n_features * (n_features + 1))
         args = (
             np.ascontiguousarray(means, dtype=dtype),
-            np.ascontiguousarray(precisions_chol, dtype=dtype),  # for BLAS
+            np.ascontiguousarray(precisions_chol, dtype=dtype),
             offsets,
             n_chunks,
         )
@@ -317,12 +317,9 @@ def _run_em_pass(
             offsets,
             n_chunks,
         )
-    # The full kernel calls BLAS on small tiles inside its parallel chunks:
-    # BLAS threads there would only compete with the chunks' threads.
-    with single_threaded_blas():
-        if sample_weight is None:
-            return kernel(X, *args)
-        return weighted_kernel(X, sample_weight, *args)
+    if sample_weight is None:
+        return kernel(X, *args)
+    return weighted_kernel(X, sample_weight, *args)
 
 
 def _tied_shift(weights, means):
