@@ -6,11 +6,13 @@ sufficient statistics of the M-step, chunk by chunk, so no (n_samples,
 n_components) array is ever formed. The per-row log-densities come from the
 helpers in :mod:`skgen.distributions._gaussian_kernels`, which also holds the
 ``weighted_log_prob_*`` kernels that ``predict`` and ``score_samples`` use.
-The full-covariance passes instead take rows in tiles and do both d x d
-products of a tile as matrix products (BLAS, one thread per chunk): per-row
-loops update a d x d array through memory for every row, and ran at 14% of
-the machine's matrix-product rate (the tiles: 40-44% at d = 16, 60-63% at
-d = 64; see the design notes, "Full covariances").
+The full-covariance passes instead take rows in tiles of 64 and do both d x d
+products of a tile in blocked loops over the triangles they need (the
+factor's and the symmetric scatter's): per-row loops update a d x d array
+through memory for every row, and ran at 14% of the machine's
+matrix-product rate; the tile pass runs at 96% (d = 16) and 164% (d = 64) of
+that rate counted in the dense products' flops, 61% and 97% in the flops its
+loops execute (see the design notes, "Full covariances").
 
 Each kernel has a weighted twin, ``em_pass_<family>_weighted``, which takes
 one float64 weight per row (after ``X``) and multiplies every row's
@@ -146,10 +148,12 @@ def em_pass_full(X, means, precisions_chol, offsets, n_chunks):
     """Partial sums for full covariances.
 
     Rows go in tiles of ``FULL_TILE_ROWS``; the two d x d products per row
-    and component are matrix products over the tile. Run it with BLAS on one
-    thread: the chunks are the parallelism. ``means`` and
-    ``precisions_chol`` in the rows' dtype, contiguous. The partial arrays
-    and the scratch are made here and filled by :func:`em_pass_full_tiles`.
+    and component run over the tile in blocked loops
+    (:func:`~skgen.distributions._gaussian_kernels.tile_log_prob_full`,
+    :func:`~skgen.distributions._gaussian_kernels.tile_statistics_full`).
+    ``means`` and ``precisions_chol`` in the rows' dtype, contiguous. The
+    partial arrays, the factors' forms and the scratch are made here and
+    filled by :func:`em_pass_full_tiles`.
 
     Returns
     -------
@@ -173,7 +177,7 @@ def em_pass_full_weighted(X, sample_weight, means, precisions_chol, offsets, n_c
 
 
 def _full_pass_arrays(X, means, precisions_chol, n_chunks):
-    """The factors' blocks, the zeroed partial sums and the scratch of a
+    """The factors' forms, the zeroed partial sums and the scratch of a
     full-covariance pass (the compiled kernels allocate nothing; see
     :func:`~skgen.distributions._gaussian_kernels.full_tile_scratch`)."""
     n_components, n_features = means.shape
