@@ -15,14 +15,25 @@ fresh install always compiles afresh).
 """
 
 import numpy as np
+from llvmlite import ir as llvm_ir
 from numba import njit, prange
-from numba.extending import overload
+from numba.core import types as numba_types
+from numba.extending import intrinsic, overload
 
 from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 #: Reassociation (vector lanes for sums) and fused multiply-add, but none of
 #: fastmath's no-NaN / no-inf assumptions: ``exp(-inf)`` must stay 0.
 REASSOCIATE = {"reassoc", "contract"}
+
+#: Reassociation without ``contract``, for loops of products and sums:
+#: with ``contract``, whether a multiply-add became one fused instruction
+#: differed between the code Numba runs right after compiling and the code
+#: it saves to its cache, so a fresh process's first fit and later ones
+#: differed in the last bit (measured). Vectorised sums come from
+#: ``reassoc`` alone; fused multiply-adds, where they pay, from an explicit
+#: :func:`_multiply_add`.
+REASSOCIATE_ONLY = {"reassoc"}
 
 #: Options of helpers that only other kernels call: no entry points from
 #: Python to compile (with many array arguments, a tenth of a second each).
@@ -79,7 +90,7 @@ def pair_log_prob_diag(x0, x1, means, half_precisions, offsets, out0, out1):
 FULL_TILE_ROWS = 64
 
 
-@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE_ONLY, **KERNEL_ONLY)
 def _triangular_squared_norms(lower, columns, first, second, out):
     """``out[t] = || lower @ columns[:, t] ||^2`` for a lower-triangular
     ``lower`` (d, d) and ``columns`` (d, tile), skipping the zeros above the
@@ -91,8 +102,8 @@ def _triangular_squared_norms(lower, columns, first, second, out):
     ``out`` once the rows are complete. Below ``ROW_MAJOR_MIN_FEATURES``
     this is faster than the matrix product that multiplies the zeros too (serial, d
     = 16, tile of 64: 7.7-10.6 against 15-17 ns per row, squared norms
-    included). ``reassoc`` and ``contract`` only fuse multiply-adds: every
-    sum runs over j in order, in vector lanes across the tile.
+    included). Every sum runs over j in order, in vector lanes across the
+    tile.
     """
     n_features = columns.shape[0]
     tile = FULL_TILE_ROWS
@@ -123,6 +134,25 @@ def _triangular_squared_norms(lower, columns, first, second, out):
             out[t] += first[t] * first[t] + keep * (last * last)
 
 
+@intrinsic
+def _multiply_add(typingctx, a, b, c):
+    """``a * b + c`` as LLVM's ``fmuladd`` (one rounding where the CPU has
+    FMA, as every code path compiles it), a reduction the vectoriser knows."""
+    if not isinstance(a, numba_types.Float):
+        return None
+
+    def codegen(context, builder, signature, args):
+        value_type = args[0].type
+        function = builder.module.declare_intrinsic(
+            "llvm.fmuladd",
+            [value_type],
+            llvm_ir.FunctionType(value_type, [value_type] * 3),
+        )
+        return builder.call(function, args, fastmath=("reassoc",))
+
+    return a(a, a, a), codegen
+
+
 def _sum_step(rows):
     """Elements of ``rows``' dtype in 128 bytes (two 512-bit vectors)."""
     return 128 // rows.itemsize
@@ -136,7 +166,7 @@ def _sum_step_constant(rows):
     return lambda rows: step
 
 
-@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE_ONLY, **KERNEL_ONLY)
 def _row_major_triangular_squared_norms(padded, rows, out):
     """``out[t] = || padded @ rows[t] ||^2``, from ``ROW_MAJOR_MIN_FEATURES``
     features on.
@@ -178,14 +208,14 @@ def _row_major_triangular_squared_norms(padded, rows, out):
                 f1 = padded[i + 1, j]
                 f2 = padded[i + 2, j]
                 f3 = padded[i + 3, j]
-                y00 += f0 * r0
-                y01 += f0 * r1
-                y10 += f1 * r0
-                y11 += f1 * r1
-                y20 += f2 * r0
-                y21 += f2 * r1
-                y30 += f3 * r0
-                y31 += f3 * r1
+                y00 = _multiply_add(f0, r0, y00)
+                y01 = _multiply_add(f0, r1, y01)
+                y10 = _multiply_add(f1, r0, y10)
+                y11 = _multiply_add(f1, r1, y11)
+                y20 = _multiply_add(f2, r0, y20)
+                y21 = _multiply_add(f2, r1, y21)
+                y30 = _multiply_add(f3, r0, y30)
+                y31 = _multiply_add(f3, r1, y31)
             norm0 += y00 * y00 + y10 * y10 + y20 * y20 + y30 * y30
             norm1 += y01 * y01 + y11 * y11 + y21 * y21 + y31 * y31
         out[t] = norm0
@@ -200,7 +230,7 @@ def _add_if_lower(sxx, row, column, value):
         sxx[row, column] += value
 
 
-@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE_ONLY, **KERNEL_ONLY)
 def _add_lower_scatter(weighted_t, centred_t, sxx):
     """``sxx[a, b] += sum_t weighted_t[a, t] * centred_t[b, t]`` for b <= a:
     the lower triangle of a tile's scatter, both operands (d, tile).
@@ -249,22 +279,22 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
                 c1 = centred_t[b + 1, t]
                 c2 = centred_t[b + 2, t]
                 c3 = centred_t[b + 3, t]
-                s00 += w0 * c0
-                s01 += w0 * c1
-                s02 += w0 * c2
-                s03 += w0 * c3
-                s10 += w1 * c0
-                s11 += w1 * c1
-                s12 += w1 * c2
-                s13 += w1 * c3
-                s20 += w2 * c0
-                s21 += w2 * c1
-                s22 += w2 * c2
-                s23 += w2 * c3
-                s30 += w3 * c0
-                s31 += w3 * c1
-                s32 += w3 * c2
-                s33 += w3 * c3
+                s00 = _multiply_add(w0, c0, s00)
+                s01 = _multiply_add(w0, c1, s01)
+                s02 = _multiply_add(w0, c2, s02)
+                s03 = _multiply_add(w0, c3, s03)
+                s10 = _multiply_add(w1, c0, s10)
+                s11 = _multiply_add(w1, c1, s11)
+                s12 = _multiply_add(w1, c2, s12)
+                s13 = _multiply_add(w1, c3, s13)
+                s20 = _multiply_add(w2, c0, s20)
+                s21 = _multiply_add(w2, c1, s21)
+                s22 = _multiply_add(w2, c2, s22)
+                s23 = _multiply_add(w2, c3, s23)
+                s30 = _multiply_add(w3, c0, s30)
+                s31 = _multiply_add(w3, c1, s31)
+                s32 = _multiply_add(w3, c2, s32)
+                s33 = _multiply_add(w3, c3, s33)
             sxx[a, b] += s00
             sxx[a, b + 1] += s01
             sxx[a, b + 2] += s02
@@ -285,7 +315,7 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
     _add_lower_scatter_pairs(weighted_t, centred_t, sxx, n_whole, n_features, 0)
 
 
-@njit(cache=True, nogil=True, fastmath=REASSOCIATE, **KERNEL_ONLY)
+@njit(cache=True, nogil=True, fastmath=REASSOCIATE_ONLY, **KERNEL_ONLY)
 def _add_lower_scatter_pairs(weighted_t, centred_t, sxx, first_row, stop_row, first_column):
     """:func:`_add_lower_scatter` for rows ``first_row:stop_row`` and columns
     ``first_column`` to the diagonal, in blocks of 2 x 2; a last odd row or
@@ -307,10 +337,10 @@ def _add_lower_scatter_pairs(weighted_t, centred_t, sxx, first_row, stop_row, fi
                 w1 = weighted_t[a2, t]
                 c0 = centred_t[b, t]
                 c1 = centred_t[b2, t]
-                s00 += w0 * c0
-                s01 += w0 * c1
-                s10 += w1 * c0
-                s11 += w1 * c1
+                s00 = _multiply_add(w0, c0, s00)
+                s01 = _multiply_add(w0, c1, s01)
+                s10 = _multiply_add(w1, c0, s10)
+                s11 = _multiply_add(w1, c1, s11)
             sxx[a, b] += s00
             if b + 1 <= a:
                 sxx[a, b + 1] += s01
