@@ -10,8 +10,8 @@ The full-covariance passes instead take rows in tiles of 64 and do both d x d
 products of a tile in blocked loops over the triangles they need (the
 factor's and the symmetric scatter's): per-row loops update a d x d array
 through memory for every row, and ran at 14% of the machine's
-matrix-product rate; the tile pass runs at 96% (d = 16) and 164% (d = 64) of
-that rate counted in the dense products' flops, 61% and 97% in the flops its
+matrix-product rate; the tile pass runs at 95% (d = 16) and 155% (d = 64) of
+that rate counted in the dense products' flops, 60% and 92% in the flops its
 loops execute (see the design notes, "Full covariances").
 
 Each kernel has a weighted twin, ``em_pass_<family>_weighted``, which takes
