@@ -316,7 +316,9 @@ def _add_lower_scatter(weighted_t, centred_t, sxx):
 
 
 @njit(cache=True, nogil=True, fastmath=REASSOCIATE_ONLY, **KERNEL_ONLY)
-def _add_lower_scatter_pairs(weighted_t, centred_t, sxx, first_row, stop_row, first_column):
+def _add_lower_scatter_pairs(
+    weighted_t, centred_t, sxx, first_row, stop_row, first_column
+):
     """:func:`_add_lower_scatter` for rows ``first_row:stop_row`` and columns
     ``first_column`` to the diagonal, in blocks of 2 x 2; a last odd row or
     column repeats the one before it and is not stored."""

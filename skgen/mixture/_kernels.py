@@ -52,8 +52,8 @@ from skgen.distributions._gaussian_kernels import (
     full_tile_scratch,
     mirror_lower,
     pair_log_prob_diag,
-    row_log_prob_tied,
     precision_factor_forms,
+    row_log_prob_tied,
     tile_log_prob_full,
     tile_statistics_full,
 )

@@ -169,7 +169,9 @@ def test_triangular_squared_norms_match_numpy(n_features, dtype):
     first, second = np.empty(64, dtype), np.empty(64, dtype)
     out = np.full(64, np.nan)
     njit(lambda *a: _triangular_squared_norms(*a))(lower, columns, first, second, out)
-    expected = ((lower.astype(np.float64) @ columns.astype(np.float64)) ** 2).sum(axis=0)
+    expected = ((lower.astype(np.float64) @ columns.astype(np.float64)) ** 2).sum(
+        axis=0
+    )
     rtol = 1e-12 if dtype == np.float64 else 1e-5
     np.testing.assert_allclose(out, expected, rtol=rtol)
 
