@@ -222,14 +222,6 @@ def _row_major_triangular_squared_norms(padded, rows, out):
         out[t + 1] = norm1
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _add_if_lower(sxx, row, column, value):
-    """``sxx[row, column] += value`` if the entry is on or below the
-    diagonal of ``sxx`` (blocks at the edges reach past both)."""
-    if row < sxx.shape[0] and column <= row:
-        sxx[row, column] += value
-
-
 @njit(cache=True, nogil=True, fastmath=REASSOCIATE_ONLY, **KERNEL_ONLY)
 def _add_lower_scatter(weighted_t, centred_t, sxx):
     """``sxx[a, b] += sum_t weighted_t[a, t] * centred_t[b, t]`` for b <= a:
