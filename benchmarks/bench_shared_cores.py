@@ -17,7 +17,7 @@ Targets (issue 19): under load, 2 threads at most 1.1x the time of 1 thread;
 idle, 2 threads at least 1.6x faster than 1.
 
 Each fresh process times every path for at least 5 calls and 0.5 s (a
-Viterbi call is 4 ms, a mixture fit 160 ms), over 5 rounds; the table also
+Viterbi call is 4 ms, a mixture fit 160 ms), over 9 rounds; the table also
 shows the range of the rounds' ratios.
 
 Usage: python benchmarks/bench_shared_cores.py [--quick]
@@ -177,7 +177,7 @@ def main():
         "--quick", action="store_true", help="1 round, 2 calls and 0.1 s a path"
     )
     args = parser.parse_args()
-    rounds, min_calls, min_seconds = (1, 2, 0.1) if args.quick else (5, 5, 0.5)
+    rounds, min_calls, min_seconds = (1, 2, 0.1) if args.quick else (9, 5, 0.5)
     results, rounds_ms = measure(rounds, min_calls, min_seconds)
     info = machine()
     name = "shared_cores" + ("_quick" if args.quick else "")
