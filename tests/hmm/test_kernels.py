@@ -5,6 +5,7 @@ import itertools
 
 import numpy as np
 import pytest
+from numba import njit
 from scipy.special import logsumexp
 
 from skgen.hmm import _kernels
@@ -270,3 +271,46 @@ def test_viterbi_marks_exactly_the_sequences_with_a_nan_frame():
         log(startprob), log(transmat), log_frameprob, bounds_of(lengths), 3
     )
     np.testing.assert_array_equal(np.isnan(best_lp), [False, True, False])
+
+
+@njit  # not cached: the cache would keep an old _max_plus_block inlined
+def _max_plus_blocks(previous, log_transmat, n_components):
+    """Every block of ``_kernels._max_plus_block``, for the test below."""
+    n_padded = previous.shape[0]
+    best = np.empty(_kernels.LANES)
+    arg = np.empty(_kernels.LANES, dtype=np.int32)
+    all_best = np.empty(n_padded)
+    all_arg = np.empty(n_padded, dtype=np.int32)
+    for jb in range(0, n_padded, _kernels.LANES):
+        _kernels._max_plus_block(previous, log_transmat, n_components, jb, best, arg)
+        all_best[jb : jb + _kernels.LANES] = best
+        all_arg[jb : jb + _kernels.LANES] = arg
+    return all_best, all_arg
+
+
+@pytest.mark.parametrize("n_components", [1, 2, 7, 8, 9, 16, 17])
+@pytest.mark.parametrize("ties", [False, True])
+def test_max_plus_block_matches_numpy(n_components, ties):
+    # The vector max-plus step: best score and first best predecessor of each
+    # state, as numpy's max and argmax (which takes the first of tied ones).
+    rng = np.random.RandomState(n_components)
+    n_padded = -(-n_components // _kernels.LANES) * _kernels.LANES
+    previous = np.full(n_padded, -np.inf)
+    log_transmat = np.full((n_padded, n_padded), -np.inf)
+    previous[:n_components] = rng.normal(size=n_components)
+    log_transmat[:n_components, :n_components] = rng.normal(
+        size=(n_components, n_components)
+    )
+    if ties:  # equal scores, forbidden transitions, an unreachable state
+        previous[:n_components] = np.round(previous[:n_components])
+        log_transmat[:n_components, :n_components] = np.round(
+            log_transmat[:n_components, :n_components]
+        )
+        log_transmat[: n_components // 2, 0] = -np.inf
+        log_transmat[:n_components, n_components - 1] = -np.inf
+    best, arg = _max_plus_blocks(previous, log_transmat, n_components)
+    scores = previous[:n_components, np.newaxis] + log_transmat[:n_components]
+    np.testing.assert_array_equal(best, scores.max(axis=0))
+    np.testing.assert_array_equal(arg, scores.argmax(axis=0))
+    if ties:
+        assert best[n_components - 1] == -np.inf and arg[n_components - 1] == 0
