@@ -19,12 +19,14 @@ recursions underflow however long the sequence; the log-likelihood is
 
 The per-step work is laid out for the CPU: states are padded to a multiple of
 ``LANES`` (8, one AVX-512 register of float64) and every matrix-vector product
-runs over blocks of eight states held in registers (``_axpy8``); numba's loop
-vectoriser does not touch loops as short as the number of states, and its SLP
-vectoriser is off, so this is what keeps the recursions from running one
-scalar at a time. Frame probabilities are exponentiated by ``exp_nonpositive``
-in one long loop per sequence, which the loop vectoriser does turn into vector
-code (libm's scalar ``exp`` was a third of the pass).
+(``_axpy_block``) and Viterbi's max-plus step (``_max_plus_block``) runs over
+blocks of eight states in one vector register, written as LLVM vector
+instructions: numba's loop vectoriser does not touch loops as short as the
+number of states, and its SLP vectoriser is off, so the same lane-wise code on
+tuples of eight ran one scalar at a time. Frame probabilities are
+exponentiated by ``exp_nonpositive`` in one long loop per sequence, which the
+loop vectoriser does turn into vector code (libm's scalar ``exp`` was a third
+of the pass).
 
 A step that no state can explain given the past (``c_t = 0``: every path
 through it uses a zero transition, or its frame probabilities underflow next
@@ -44,7 +46,6 @@ from skgen.utils._chunking import chunk_bounds, parallel_kernel
 
 #: States are processed in blocks of this many (padded with zero states).
 LANES = 8
-_ZERO8 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 # exp(x) for x <= 0: x = m ln 2 + r with |r| <= ln(2) / 2 (Cody-Waite split of
 # ln 2), exp(r) by its Taylor series to r^13 (truncation < 1e-17), times 2^m
@@ -84,15 +85,19 @@ def exp_nonpositive(values):
         values[idx] = exp_x if value > _UNDERFLOW else (0.0 if value <= 0 else value)
 
 
+def _splat(builder, value, vector_type):
+    """``value`` in every lane of a ``vector_type`` (LLVM IR)."""
+    undefined = llvm_ir.Constant(vector_type, llvm_ir.Undefined)
+    first = builder.insert_element(undefined, value, llvm_ir.Constant(_I32, 0))
+    lanes = llvm_ir.VectorType(_I32, vector_type.count)
+    zeros = llvm_ir.Constant(lanes, [0] * vector_type.count)
+    return builder.shuffle_vector(first, undefined, zeros)
+
+
+_I32 = llvm_ir.IntType(32)
+
+
 # Eight lanes held as a tuple (registers); x is an 8-element view.
-@njit(inline="always")
-def _axpy8(acc, a, x):
-    return (
-        acc[0] + a * x[0], acc[1] + a * x[1], acc[2] + a * x[2], acc[3] + a * x[3],
-        acc[4] + a * x[4], acc[5] + a * x[5], acc[6] + a * x[6], acc[7] + a * x[7],
-    )  # fmt: skip
-
-
 @njit(inline="always")
 def _mul8(acc, x):
     return (
@@ -112,6 +117,89 @@ def _sum8(acc):
 def _store8(acc, x):
     for lane in range(LANES):
         x[lane] = acc[lane]
+
+
+@njit(inline="always")
+def _load8(x):
+    return (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7])
+
+
+def _c_float64(kind, ndim=None):
+    return (
+        isinstance(kind, types.Array)
+        and kind.dtype == types.float64
+        and kind.layout == "C"
+        and (ndim is None or kind.ndim == ndim)
+    )
+
+
+@intrinsic
+def _axpy_block(
+    typingctx,
+    coefs,
+    coef_start,
+    coef_step,
+    n_terms,
+    matrix,
+    row_start,
+    column,
+    out,
+    out_start,
+):
+    """LANES sums ``sum_r a_r * matrix[row_start + r, column + l]`` over
+    ``r < n_terms``, with ``a_r = coefs.flat[coef_start + r * coef_step]``,
+    stored at ``out.flat[out_start:out_start + LANES]``.
+
+    The recursions' matrix-vector products over blocks of LANES states, as
+    LLVM vector instructions: one register carried through the loop over
+    ``r`` (Numba's SLP vectoriser is off, and the same code on tuples of
+    eight ran one scalar at a time). Each lane adds its products in order
+    from 0.0, a multiply then an add (no fused multiply-add), as the scalar
+    code did: the same bits. ``coefs``, ``matrix`` and ``out`` are
+    C-contiguous float64; ``matrix`` is 2-D with room for LANES columns from
+    ``column``.
+    """
+    if not (_c_float64(coefs) and _c_float64(matrix, 2) and _c_float64(out)):
+        return None
+    signature = types.void(
+        coefs, coef_start, coef_step, n_terms, matrix, row_start, column, out, out_start
+    )
+
+    def codegen(context, builder, signature, args):
+        kinds = signature.args
+        coefs_, matrix_, out_ = (
+            context.make_array(kinds[k])(context, builder, args[k]) for k in (0, 4, 7)
+        )
+        coef_start_, coef_step_, n_terms_, row_start_, column_, out_start_ = (
+            context.cast(builder, args[k], kinds[k], types.intp)
+            for k in (1, 2, 3, 5, 6, 8)
+        )
+        lanes = llvm_ir.VectorType(llvm_ir.DoubleType(), LANES)
+        n_columns = builder.extract_value(matrix_.shape, 1)
+        acc_at = cgutils.alloca_once_value(
+            builder, llvm_ir.Constant(lanes, [0.0] * LANES)
+        )
+        with cgutils.for_range(builder, n_terms_) as loop:
+            r = loop.index
+            coef_at = builder.add(coef_start_, builder.mul(r, coef_step_))
+            coef = builder.load(builder.gep(coefs_.data, [coef_at]))
+            row = builder.add(row_start_, r)
+            offset = builder.add(builder.mul(row, n_columns), column_)
+            values = builder.load(
+                builder.bitcast(
+                    builder.gep(matrix_.data, [offset]), lanes.as_pointer()
+                ),
+                align=8,
+            )
+            product = builder.fmul(_splat(builder, coef, lanes), values)
+            builder.store(builder.fadd(builder.load(acc_at), product), acc_at)
+        target = builder.gep(out_.data, [out_start_])
+        builder.store(
+            builder.load(acc_at), builder.bitcast(target, lanes.as_pointer()), align=8
+        )
+        return context.get_dummy_value()
+
+    return signature, codegen
 
 
 @njit(cache=True, nogil=True)
@@ -181,13 +269,24 @@ def _forward_scaled(startprob, transmat, frameprob, alpha, scale):
     for k in range(n_padded):  # a loop: a slice's /= compiles a size check
         alpha[0, k] /= total
     for t in range(1, n_steps):
-        previous = alpha[t - 1]
         total = 0.0
         for jb in range(0, n_padded, LANES):
-            acc = _ZERO8
-            for i in range(n_components):
-                acc = _axpy8(acc, previous[i], transmat[i, jb : jb + LANES])
-            acc = _mul8(acc, frameprob[t, jb : jb + LANES])
+            # alpha[t, block] = alpha[t - 1, :K] @ transmat[:K, block]
+            previous_row = (t - 1) * n_padded
+            _axpy_block(
+                alpha,
+                previous_row,
+                1,
+                n_components,
+                transmat,
+                0,
+                jb,
+                alpha,
+                previous_row + n_padded + jb,
+            )
+            acc = _mul8(
+                _load8(alpha[t, jb : jb + LANES]), frameprob[t, jb : jb + LANES]
+            )
             _store8(acc, alpha[t, jb : jb + LANES])
             total += _sum8(acc)
         if total == 0.0:
@@ -209,21 +308,29 @@ def _backward_scaled(transmat_t, frameprob, scale, alpha, beta_rows, posteriors)
     """
     n_steps, n_padded = frameprob.shape
     n_components = posteriors.shape[1]
-    later, current = beta_rows[0], beta_rows[1]
-    later[:] = 1.0
+    later, current = 0, 1  # rows of beta_rows
+    for k in range(n_padded):
+        beta_rows[later, k] = 1.0
     for k in range(n_components):
         posteriors[n_steps - 1, k] = alpha[n_steps - 1, k]
     for t in range(n_steps - 1, 0, -1):
-        w = frameprob[t]
         for k in range(n_padded):
-            w[k] = frameprob[t, k] * later[k] / scale[t]
+            frameprob[t, k] = frameprob[t, k] * beta_rows[later, k] / scale[t]
         for ib in range(0, n_padded, LANES):
-            acc = _ZERO8
-            for j in range(n_padded):
-                acc = _axpy8(acc, w[j], transmat_t[j, ib : ib + LANES])
-            _store8(acc, current[ib : ib + LANES])
+            # beta[t - 1, block] = w_t @ transmat_t[:, block]
+            _axpy_block(
+                frameprob,
+                t * n_padded,
+                1,
+                n_padded,
+                transmat_t,
+                0,
+                ib,
+                beta_rows,
+                current * n_padded + ib,
+            )
         for k in range(n_components):
-            posteriors[t - 1, k] = alpha[t - 1, k] * current[k]
+            posteriors[t - 1, k] = alpha[t - 1, k] * beta_rows[current, k]
         later, current = current, later
 
 
@@ -237,15 +344,15 @@ def _add_transitions(transmat, alpha, weighted, counts, weight):
     """
     n_steps, n_padded = alpha.shape
     n_components = counts.shape[0]
+    block = np.empty(LANES)
     for i in range(n_components):
         for jb in range(0, n_padded, LANES):
-            acc = _ZERO8
-            for t in range(1, n_steps):
-                acc = _axpy8(acc, alpha[t - 1, i], weighted[t, jb : jb + LANES])
+            # alpha[:-1, i] @ weighted[1:, block]
+            _axpy_block(alpha, i, n_padded, n_steps - 1, weighted, 1, jb, block, 0)
             for lane in range(LANES):
                 j = jb + lane
                 if j < n_components:
-                    counts[i, j] += weight * transmat[i, j] * acc[lane]
+                    counts[i, j] += weight * transmat[i, j] * block[lane]
 
 
 @njit(cache=True, nogil=True)
@@ -451,18 +558,6 @@ def predict_states(state_proba, transmat, n_steps, n_chunks):
                         current[j] += weight * transmat[i, j]
                 previous = current
     return out
-
-
-def _splat(builder, value, vector_type):
-    """``value`` in every lane of a ``vector_type`` (LLVM IR)."""
-    undefined = llvm_ir.Constant(vector_type, llvm_ir.Undefined)
-    first = builder.insert_element(undefined, value, llvm_ir.Constant(_I32, 0))
-    lanes = llvm_ir.VectorType(_I32, vector_type.count)
-    zeros = llvm_ir.Constant(lanes, [0] * vector_type.count)
-    return builder.shuffle_vector(first, undefined, zeros)
-
-
-_I32 = llvm_ir.IntType(32)
 
 
 @intrinsic

@@ -314,3 +314,38 @@ def test_max_plus_block_matches_numpy(n_components, ties):
     np.testing.assert_array_equal(arg, scores.argmax(axis=0))
     if ties:
         assert best[n_components - 1] == -np.inf and arg[n_components - 1] == 0
+
+
+@njit  # not cached: the cache would keep an old _axpy_block inlined
+def _axpy_blocks(coefs, coef_start, coef_step, n_terms, matrix, row_start):
+    """Every block of ``_kernels._axpy_block`` across ``matrix``'s columns."""
+    out = np.full(matrix.shape[1], np.nan)
+    for column in range(0, matrix.shape[1], _kernels.LANES):
+        _kernels._axpy_block(
+            coefs,
+            coef_start,
+            coef_step,
+            n_terms,
+            matrix,
+            row_start,
+            column,
+            out,
+            column,
+        )
+    return out
+
+
+@pytest.mark.parametrize("n_terms", [0, 1, 7, 9, 33])
+@pytest.mark.parametrize("width", [8, 16, 24])
+def test_axpy_block_matches_numpy_with_strided_coefficients(n_terms, width):
+    # The recursions' matrix-vector step: coefficients along a row (forward,
+    # backward) or down a column (expected transitions), rows from an offset.
+    rng = np.random.RandomState(width + n_terms)
+    coefs = rng.normal(size=(n_terms + 2, width))
+    matrix = rng.normal(size=(n_terms + 3, width))
+    along_row = _axpy_blocks(coefs, width, 1, min(n_terms, width), matrix, 2)
+    expected = coefs[1, : min(n_terms, width)] @ matrix[2 : 2 + min(n_terms, width)]
+    np.testing.assert_allclose(along_row, expected, rtol=1e-12, atol=1e-12)
+    down_column = _axpy_blocks(coefs, 3, width, n_terms, matrix, 1)
+    expected = coefs[:n_terms, 3] @ matrix[1 : 1 + n_terms]
+    np.testing.assert_allclose(down_column, expected, rtol=1e-12, atol=1e-12)
