@@ -94,8 +94,12 @@ def numba_threads(n_threads):
 
 
 #: Seconds a reading of the machine's load stands: kernel calls come faster
-#: than a neighbour's load changes, and a reading costs 8-35 us.
-LOAD_READING_SECONDS = 0.002
+#: than a neighbour's load changes. A reading costs 8 us when nothing else
+#: runs, but 125-190 us right after a parallel call, while this process's
+#: OpenMP workers still spin and their states must be read; at 2 ms that was
+#: 0.74 readings per 1.7 ms GaussianHMM Viterbi call on two threads, 5% of it
+#: (1.78 against 1.68 ms at 20 ms, interleaved in one process).
+LOAD_READING_SECONDS = 0.02
 
 _load = {"at": -1.0, "others": 0, "previous": 0}
 
