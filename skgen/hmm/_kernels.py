@@ -85,6 +85,9 @@ def exp_nonpositive(values):
         values[idx] = exp_x if value > _UNDERFLOW else (0.0 if value <= 0 else value)
 
 
+_I32 = llvm_ir.IntType(32)
+
+
 def _splat(builder, value, vector_type):
     """``value`` in every lane of a ``vector_type`` (LLVM IR)."""
     undefined = llvm_ir.Constant(vector_type, llvm_ir.Undefined)
@@ -94,10 +97,8 @@ def _splat(builder, value, vector_type):
     return builder.shuffle_vector(first, undefined, zeros)
 
 
-_I32 = llvm_ir.IntType(32)
-
-
-# Eight lanes held as a tuple (registers); x is an 8-element view.
+# Eight lanes as a tuple, x an 8-element view: the per-block work around the
+# vector intrinsics below (a few operations a block, not per state).
 @njit(inline="always")
 def _mul8(acc, x):
     return (
@@ -575,10 +576,9 @@ def _max_plus_block(typingctx, previous, log_transmat, n_components, jb, best, a
     C-contiguous and padded to a multiple of LANES states; ``best`` (float64)
     and ``arg`` (int32) hold LANES entries.
     """
-    float64_c = (types.Array(types.float64, 1, "C"), types.Array(types.float64, 2, "C"))
-    if (previous, log_transmat) != float64_c or best != float64_c[0]:
-        return None
-    if arg != types.Array(types.int32, 1, "C"):
+    if not (
+        _c_float64(previous, 1) and _c_float64(log_transmat, 2) and _c_float64(best, 1)
+    ) or arg != types.Array(types.int32, 1, "C"):
         return None
     signature = types.void(previous, log_transmat, n_components, jb, best, arg)
 
