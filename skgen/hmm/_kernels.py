@@ -285,10 +285,9 @@ def _forward_scaled(startprob, transmat, frameprob, alpha, scale):
                 alpha,
                 previous_row + n_padded + jb,
             )
-            acc = _mul8(
-                _load8(alpha[t, jb : jb + LANES]), frameprob[t, jb : jb + LANES]
-            )
-            _store8(acc, alpha[t, jb : jb + LANES])
+            block = alpha[t, jb : jb + LANES]
+            acc = _mul8(_load8(block), frameprob[t, jb : jb + LANES])
+            _store8(acc, block)
             total += _sum8(acc)
         if total == 0.0:
             return False
